@@ -1,0 +1,1 @@
+//! Configuration (SPEC §2). Filled in by the config work.

@@ -1,0 +1,1 @@
+//! Status rules (SPEC §3).
