@@ -10,8 +10,13 @@ pub struct InvalidSlug(pub String);
 fn parse_slug(s: &str) -> Result<String, InvalidSlug> {
     let ok = !s.is_empty()
         && s.len() <= 64
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    if ok { Ok(s.to_owned()) } else { Err(InvalidSlug(s.to_owned())) }
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if ok {
+        Ok(s.to_owned())
+    } else {
+        Err(InvalidSlug(s.to_owned()))
+    }
 }
 
 macro_rules! slug_id {

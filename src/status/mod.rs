@@ -1,1 +1,16 @@
-//! Status rules (SPEC §3).
+//! Status rules of SPEC §3 as pure functions of data and `now`.
+//!
+//! Nothing here reads the clock or does I/O: callers pass `now` and the data
+//! they loaded, so every rule is tested with tables of scenarios.
+
+pub mod check_state;
+pub mod component;
+pub mod freshness;
+pub mod overall;
+pub mod uptime;
+
+pub use check_state::{CheckState, Tracker};
+pub use component::ComponentStatus;
+pub use freshness::Freshness;
+pub use overall::Indicator;
+pub use uptime::{DayCounts, DayUptime};

@@ -1,0 +1,152 @@
+//! Daily uptime (SPEC §3): non-failed ÷ all results per day; no data is not 100 %.
+
+use chrono::{Days, NaiveDate};
+
+/// Results of one component (all its checks) on one day in the site timezone,
+/// with results taken during maintenance already left out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DayCounts {
+    pub day: NaiveDate,
+    /// Ok or slow results.
+    pub good: u64,
+    pub total: u64,
+}
+
+/// One cell of the uptime bar.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DayUptime {
+    pub day: NaiveDate,
+    /// Percentage 0–100; `None` = no data that day.
+    pub percent: Option<f64>,
+}
+
+/// The last `days` days ending with `today`, oldest first; days absent from
+/// `counts` (or with zero results) are "no data". Counts for the same day are summed.
+pub fn daily(counts: &[DayCounts], today: NaiveDate, days: u32) -> Vec<DayUptime> {
+    (0..days)
+        .rev()
+        .filter_map(|back| today.checked_sub_days(Days::new(u64::from(back))))
+        .map(|day| {
+            let (good, total) = counts
+                .iter()
+                .filter(|c| c.day == day)
+                .fold((0, 0), |(g, t), c| (g + c.good, t + c.total));
+            DayUptime {
+                day,
+                percent: percent(good, total),
+            }
+        })
+        .collect()
+}
+
+/// Uptime over the days from `first` through `last`: all their results pooled.
+pub fn period(counts: &[DayCounts], first: NaiveDate, last: NaiveDate) -> Option<f64> {
+    let (good, total) = counts
+        .iter()
+        .filter(|c| c.day >= first && c.day <= last)
+        .fold((0, 0), |(g, t), c| (g + c.good, t + c.total));
+    percent(good, total)
+}
+
+fn percent(good: u64, total: u64) -> Option<f64> {
+    (total > 0).then(|| good.min(total) as f64 * 100.0 / total as f64)
+}
+
+/// Two decimals, rounded down so that anything short of perfect never reads
+/// "100.00%": 99.999 → "99.99%".
+pub fn format_percent(percent: f64) -> String {
+    let floored = (percent * 100.0 + 1e-9).floor() / 100.0;
+    format!("{floored:.2}%")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, day).unwrap()
+    }
+
+    #[test]
+    fn daily_scenarios() {
+        let counts = [
+            DayCounts {
+                day: d(22),
+                good: 99,
+                total: 100,
+            },
+            DayCounts {
+                day: d(24),
+                good: 50,
+                total: 50,
+            },
+            DayCounts {
+                day: d(24),
+                good: 0,
+                total: 50,
+            },
+            DayCounts {
+                day: d(10),
+                good: 1,
+                total: 1,
+            },
+        ];
+        let got = daily(&counts, d(24), 4);
+        let want = [
+            (d(21), None),
+            (d(22), Some(99.0)),
+            (d(23), None),
+            (d(24), Some(50.0)),
+        ];
+        assert_eq!(got.len(), 4);
+        for (cell, (day, pct)) in got.iter().zip(want) {
+            assert_eq!((cell.day, cell.percent), (day, pct));
+        }
+    }
+
+    #[test]
+    fn zero_results_is_no_data_not_perfect() {
+        let counts = [DayCounts {
+            day: d(24),
+            good: 0,
+            total: 0,
+        }];
+        assert_eq!(daily(&counts, d(24), 1)[0].percent, None);
+        assert_eq!(period(&counts, d(1), d(24)), None);
+    }
+
+    #[test]
+    fn period_pools_results_not_days() {
+        let counts = [
+            DayCounts {
+                day: d(23),
+                good: 1,
+                total: 1,
+            },
+            DayCounts {
+                day: d(24),
+                good: 0,
+                total: 3,
+            },
+            DayCounts {
+                day: d(1),
+                good: 0,
+                total: 100,
+            },
+        ];
+        assert_eq!(period(&counts, d(23), d(24)), Some(25.0));
+    }
+
+    #[test]
+    fn formatting_never_rounds_up_to_perfect() {
+        for (p, want) in [
+            (100.0, "100.00%"),
+            (99.999, "99.99%"),
+            (99.95, "99.95%"),
+            (0.0, "0.00%"),
+            (50.0, "50.00%"),
+        ] {
+            assert_eq!(format_percent(p), want);
+        }
+    }
+}
