@@ -10,3 +10,5 @@ pub mod config;
 pub mod domain;
 /// Pure status rules of SPEC §3: (data, now) → answer.
 pub mod status;
+/// axum routes, page structs and rendering.
+pub mod web;

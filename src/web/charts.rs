@@ -1,0 +1,1 @@
+//! Server-rendered response-time charts (pure): samples → SVG geometry.
