@@ -1,4 +1,75 @@
 //! The web layer: extract → load → decide → render. No SQL, no status rules.
 
+pub mod caching;
 pub mod charts;
+pub mod error;
+mod ops;
+mod pages;
+pub mod snapshot;
+pub mod state;
 pub mod views;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+pub use state::AppState;
+
+/// Requests that take longer than this are answered 408.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// Content-Security-Policy of every response: no scripts, no third parties.
+const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
+                   base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/// Where the stylesheet and icons are: `BEACON_STATIC_DIR`, else `./static`
+/// when present, else the source tree the binary was built from.
+pub fn static_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("BEACON_STATIC_DIR") {
+        return dir.into();
+    }
+    let local = PathBuf::from("static");
+    if local.join("style.css").is_file() {
+        return local;
+    }
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/static"))
+}
+
+/// The whole application, ready to serve or to test with `oneshot`.
+pub fn router(state: AppState) -> Router {
+    let static_files = ServeDir::new(static_dir());
+    Router::new()
+        .merge(pages::router())
+        .merge(ops::router())
+        .nest_service("/static", static_files)
+        .fallback(error::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            error::render_error_pages,
+        ))
+        .layer(CompressionLayer::new())
+        .layer(security_header(header::CONTENT_SECURITY_POLICY, CSP))
+        .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(security_header(
+            header::REFERRER_POLICY,
+            "strict-origin-when-cross-origin",
+        ))
+        .layer(security_header(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+fn security_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+}

@@ -122,7 +122,7 @@ pub struct CheckRow {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChartView {
     /// E.g. "Last 24 hours".
-    pub label: &'static str,
+    pub label: String,
     pub chart: Chart,
 }
 

@@ -1,0 +1,126 @@
+//! `beacon serve`: store, snapshot refresher, probe worker and web server in
+//! one process, stopped together (SPEC §1, §7).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use chrono::Utc;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::config::Config;
+use crate::probe;
+use crate::store::Store;
+use crate::web::caching::PageCache;
+use crate::web::snapshot::{self, SnapshotCell};
+use crate::web::{self, AppState};
+
+/// A running server; stop it with [`Running::stop`] or wait with [`Running::wait`].
+#[derive(Debug)]
+pub struct Running {
+    /// The address actually bound (useful with port 0).
+    pub addr: SocketAddr,
+    shutdown: watch::Sender<bool>,
+    task: JoinHandle<anyhow::Result<()>>,
+}
+
+impl Running {
+    /// Asks everything to stop: no new connections, in-flight requests
+    /// finish, pending results are flushed.
+    pub fn request_stop(&self) {
+        self.shutdown.send_replace(true);
+    }
+
+    /// Waits until the server has stopped (after [`Running::request_stop`]).
+    pub async fn wait(self) -> anyhow::Result<()> {
+        self.task.await.context("server task panicked")?
+    }
+
+    /// Stops and waits.
+    pub async fn stop(self) -> anyhow::Result<()> {
+        self.request_stop();
+        self.wait().await
+    }
+}
+
+/// Starts serving on `listener`; with `probe`, also runs the probe worker.
+pub async fn start(
+    listener: TcpListener,
+    config: Arc<Config>,
+    store: Store,
+    probe: bool,
+) -> anyhow::Result<Running> {
+    let addr = listener
+        .local_addr()
+        .context("cannot read the bound address")?;
+    let (shutdown, stopped) = watch::channel(false);
+    let first = snapshot::load(&store, Arc::clone(&config), Utc::now())
+        .await
+        .context("cannot read the status from the database")?;
+    let cell = Arc::new(SnapshotCell::new(first));
+    let state = AppState {
+        store: store.clone(),
+        snapshot: Arc::clone(&cell),
+        pages: Arc::new(PageCache::new(config.server.cache_max_age)),
+        started_at: Utc::now(),
+    };
+    let refresher = {
+        let (store, stopped) = (store.clone(), stopped.clone());
+        tokio::spawn(async move { cell.refresh_until_stopped(store, stopped).await })
+    };
+    let worker = probe.then(|| {
+        tokio::spawn(probe::run_until_stopped(
+            store.clone(),
+            config,
+            stopped.clone(),
+        ))
+    });
+    let server =
+        axum::serve(listener, web::router(state)).with_graceful_shutdown(until_true(stopped));
+    let task = tokio::spawn(async move {
+        let served = server.await.context("the web server failed");
+        if let Some(worker) = worker {
+            worker.await.context("probe worker panicked")??;
+        }
+        refresher.await.context("snapshot refresher panicked")?;
+        store.close().await;
+        served
+    });
+    Ok(Running {
+        addr,
+        shutdown,
+        task,
+    })
+}
+
+async fn until_true(mut flag: watch::Receiver<bool>) {
+    // An error means the sender is gone: stop as well.
+    let _ = flag.wait_for(|stop| *stop).await;
+}
+
+/// Resolves when SIGINT or SIGTERM arrives.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutdown requested");
+}

@@ -1,0 +1,221 @@
+//! The command line of SPEC §1: `serve`, `probe`, `check-config`, `migrate`.
+//! Flags beat `BEACON_*` environment variables beat the config file beat
+//! the defaults.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context as _, anyhow};
+use clap::{Parser, Subcommand};
+use tokio::net::TcpListener;
+
+use crate::config::{Config, ConfigError};
+use crate::store::Store;
+use crate::telemetry::{self, LogFormat};
+use crate::{app, probe};
+
+const DEFAULT_CONFIG: &str = "beacon.toml";
+const DEFAULT_DATABASE: &str = "sqlite://beacon.db";
+const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+
+/// Beacon: a self-hosted public status page.
+#[derive(Debug, Parser)]
+#[command(name = "beacon", version, about)]
+struct Cli {
+    /// Config file [default: beacon.toml; without one, `serve` runs the built-in demo]
+    #[arg(long, global = true, env = "BEACON_CONFIG", value_name = "PATH")]
+    config: Option<PathBuf>,
+    /// Database URL [default: [database] url, else sqlite://beacon.db]
+    #[arg(long, global = true, env = "BEACON_DATABASE_URL", value_name = "URL")]
+    database: Option<String>,
+    /// Address to listen on [default: [server] listen, else 127.0.0.1:8080]
+    #[arg(long, global = true, env = "BEACON_LISTEN", value_name = "ADDR")]
+    listen: Option<String>,
+    /// Log line format
+    #[arg(
+        long,
+        global = true,
+        env = "BEACON_LOG_FORMAT",
+        value_enum,
+        default_value = "text"
+    )]
+    log_format: LogFormat,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run migrations, the web server and the probe worker
+    Serve {
+        /// Do not probe here (a separate `beacon probe` writes the results)
+        #[arg(long)]
+        no_probe: bool,
+    },
+    /// Run the probe worker alone against the database
+    Probe,
+    /// Validate the config file, printing every problem with line and column
+    CheckConfig,
+    /// Apply database migrations and exit
+    Migrate,
+}
+
+/// Where the configuration comes from.
+enum Source {
+    File(PathBuf),
+    Demo,
+}
+
+impl Cli {
+    fn source(&self) -> Source {
+        match &self.config {
+            Some(path) => Source::File(path.clone()),
+            None if Path::new(DEFAULT_CONFIG).exists() => Source::File(DEFAULT_CONFIG.into()),
+            None => Source::Demo,
+        }
+    }
+
+    fn database(&self, config: Option<&Config>) -> String {
+        self.database
+            .clone()
+            .or_else(|| config.and_then(|c| c.database.url.clone()))
+            .unwrap_or_else(|| DEFAULT_DATABASE.to_owned())
+    }
+
+    fn listen(&self, config: Option<&Config>) -> String {
+        self.listen
+            .clone()
+            .or_else(|| config.and_then(|c| c.server.listen.clone()))
+            .unwrap_or_else(|| DEFAULT_LISTEN.to_owned())
+    }
+}
+
+/// Parses the command line, runs it, prints one-line errors; the exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    telemetry::init(cli.log_format);
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            match e.downcast_ref::<ConfigError>() {
+                Some(invalid @ ConfigError::Invalid { path, problems }) => {
+                    eprintln!("{invalid}");
+                    eprintln!(
+                        "error: {} has {} problem(s)",
+                        path.display(),
+                        problems.len()
+                    );
+                }
+                _ => eprintln!("error: {e:#}"),
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve { no_probe } => serve(&cli, !no_probe).await,
+        Command::Probe => probe_alone(&cli).await,
+        Command::CheckConfig => check_config(&cli),
+        Command::Migrate => {
+            let config = match cli.source() {
+                Source::File(path) => Some(Config::load(&path)?),
+                Source::Demo => None,
+            };
+            let url = cli.database(config.as_ref());
+            Store::open(&url).await?.close().await;
+            println!("migrations applied to {url}");
+            Ok(())
+        }
+    }
+}
+
+fn check_config(cli: &Cli) -> anyhow::Result<()> {
+    let Source::File(path) = cli.source() else {
+        return Err(anyhow!(
+            "no config file: {DEFAULT_CONFIG} not found here; pass --config PATH"
+        ));
+    };
+    let config = Config::load(&path)?;
+    println!(
+        "{}: ok ({} components, {} checks)",
+        path.display(),
+        config.components.len(),
+        config.checks.len()
+    );
+    Ok(())
+}
+
+async fn serve(cli: &Cli, with_probe: bool) -> anyhow::Result<()> {
+    let file_config = match cli.source() {
+        Source::File(path) => Some(Config::load(&path)?),
+        Source::Demo => None,
+    };
+    let listen = cli.listen(file_config.as_ref());
+    let database = cli.database(file_config.as_ref());
+    let store = Store::open(&database).await?;
+    let listener = TcpListener::bind(&listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
+    let addr = listener
+        .local_addr()
+        .context("cannot read the bound address")?;
+    let demo = file_config.is_none();
+    let config = Arc::new(file_config.unwrap_or_else(|| Config::demo(addr)));
+    let running = app::start(listener, config, store, with_probe).await?;
+    let url = format!("http://{addr}/");
+    if demo {
+        println!(
+            "Beacon is serving its built-in demo at {url} (no {DEFAULT_CONFIG} here; pass --config PATH for yours)"
+        );
+    } else {
+        println!("Beacon is serving {url}");
+    }
+    app::shutdown_signal().await;
+    running.stop().await
+}
+
+async fn probe_alone(cli: &Cli) -> anyhow::Result<()> {
+    let (config, demo) = match cli.source() {
+        Source::File(path) => (Config::load(&path)?, false),
+        Source::Demo => (
+            Config::demo(
+                cli.listen(None)
+                    .parse()
+                    .context("invalid --listen address")?,
+            ),
+            true,
+        ),
+    };
+    let store = Store::open(&cli.database(Some(&config))).await?;
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let mut worker = tokio::spawn(probe::run_until_stopped(
+        store.clone(),
+        Arc::new(config),
+        stopped,
+    ));
+    println!(
+        "Beacon probe worker running{}",
+        if demo { " (built-in demo checks)" } else { "" }
+    );
+    let finished = tokio::select! {
+        _ = app::shutdown_signal() => {
+            stop.send_replace(true);
+            worker.await
+        }
+        // The worker only returns on its own when it cannot start.
+        early = &mut worker => early,
+    };
+    finished.context("probe worker panicked")??;
+    store.close().await;
+    Ok(())
+}

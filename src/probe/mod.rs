@@ -1,0 +1,219 @@
+//! The probe worker: the only outbound network I/O. One scheduler runs every
+//! check at its interval, each attempt bounded by its timeout; results go to
+//! one writer task that records them in batches, off the web request path.
+
+pub mod http;
+pub mod schedule;
+mod tcp;
+mod writer;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use chrono::Utc;
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinSet;
+use tokio::time::Instant;
+
+use crate::config::Config;
+use crate::domain::{CheckKind, CheckResult, CheckSpec, Outcome};
+use crate::store::Store;
+use schedule::Schedule;
+
+/// What one attempt found, before thresholds and `degraded_over` apply.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attempt {
+    /// Why it failed; `None` = it answered as expected.
+    pub failure: Option<String>,
+    pub latency: Option<Duration>,
+}
+
+impl Attempt {
+    fn failed(reason: String, latency: Option<Duration>) -> Attempt {
+        Attempt {
+            failure: Some(reason),
+            latency,
+        }
+    }
+}
+
+/// A readable reason for an I/O error ("connection refused", ...).
+fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        ConnectionRefused => "connection refused".to_owned(),
+        ConnectionReset => "connection reset".to_owned(),
+        ConnectionAborted => "connection aborted".to_owned(),
+        UnexpectedEof => "connection closed before a response".to_owned(),
+        HostUnreachable => "host unreachable".to_owned(),
+        NetworkUnreachable => "network unreachable".to_owned(),
+        TimedOut => "connection timed out".to_owned(),
+        _ => e.to_string(),
+    }
+}
+
+/// Runs one check once, bounded by its timeout, and judges the attempt.
+pub async fn probe_once(spec: &CheckSpec, client: &reqwest::Client) -> CheckResult {
+    let at = Utc::now();
+    let attempt = tokio::time::timeout(spec.timeout, async {
+        match &spec.kind {
+            CheckKind::Http(check) => http::run(client, check).await,
+            CheckKind::Tcp(check) => tcp::run(check).await,
+        }
+    })
+    .await
+    .unwrap_or_else(|_| Attempt::failed(http::timeout_reason(spec.timeout), None));
+    judge(spec, at, attempt)
+}
+
+/// Applies `degraded_over` to an attempt: failed, slow or ok.
+fn judge(spec: &CheckSpec, at: chrono::DateTime<Utc>, attempt: Attempt) -> CheckResult {
+    let (outcome, reason) = match (attempt.failure, attempt.latency, spec.degraded_over) {
+        (Some(reason), _, _) => (Outcome::Failed, Some(reason)),
+        (None, Some(latency), Some(limit)) if latency > limit => (
+            Outcome::Slow,
+            Some(format!(
+                "slow: {} ms, over {}",
+                latency.as_millis(),
+                humantime::format_duration(limit)
+            )),
+        ),
+        (None, _, _) => (Outcome::Ok, None),
+    };
+    CheckResult {
+        check: spec.id.clone(),
+        at,
+        outcome,
+        latency: attempt.latency,
+        reason,
+    }
+}
+
+/// Runs every configured check until `shutdown` turns true, then flushes
+/// pending results and returns. Attempts still in flight are abandoned:
+/// they have no result to lose.
+pub async fn run_until_stopped(
+    store: Store,
+    config: Arc<Config>,
+    mut shutdown: watch::Receiver<bool>,
+) -> anyhow::Result<()> {
+    let client = http::client().context("cannot build the HTTP client")?;
+    let states = store
+        .check_states()
+        .await
+        .context("cannot load check states")?;
+    let (results, inbox) = mpsc::channel(1024);
+    let writer = tokio::spawn(writer::run(store, Arc::clone(&config), states, inbox));
+
+    let mut schedule = Schedule::new(config.checks.iter().map(|c| (c.id.as_str(), c.interval)));
+    let start = Instant::now();
+    let mut in_flight = JoinSet::new();
+    tracing::info!(checks = config.checks.len(), "probe worker started");
+    while !*shutdown.borrow() {
+        let wake = schedule
+            .next_due()
+            .map_or(start + Duration::from_secs(3600), |due| start + due);
+        tokio::select! {
+            _ = tokio::time::sleep_until(wake) => {}
+            _ = shutdown.changed() => continue,
+        }
+        for index in schedule.take_due(start.elapsed()) {
+            let spec = config.checks[index].clone();
+            let (client, results) = (client.clone(), results.clone());
+            in_flight.spawn(async move {
+                let result = probe_once(&spec, &client).await;
+                // The writer only goes away at shutdown; then the result is moot.
+                let _ = results.send(result).await;
+            });
+        }
+        while let Some(done) = in_flight.try_join_next() {
+            if let Err(e) = done {
+                tracing::error!(error = %e, "probe task failed");
+            }
+        }
+    }
+    in_flight.shutdown().await;
+    drop(results);
+    writer.await.context("result writer panicked")?;
+    tracing::info!("probe worker stopped");
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{CheckId, ComponentId, TcpCheck};
+
+    fn spec(degraded_over: Option<Duration>) -> CheckSpec {
+        CheckSpec {
+            id: CheckId::parse("c").unwrap(),
+            component: ComponentId::parse("x").unwrap(),
+            kind: CheckKind::Tcp(TcpCheck {
+                address: "127.0.0.1:1".into(),
+            }),
+            interval: Duration::from_secs(10),
+            timeout: Duration::from_secs(1),
+            degraded_over,
+            failure_threshold: 1,
+            recovery_threshold: 1,
+        }
+    }
+
+    #[test]
+    fn judging_attempts() {
+        let ms = Duration::from_millis;
+        let cases = [
+            (
+                "ok",
+                None,
+                Attempt {
+                    failure: None,
+                    latency: Some(ms(10)),
+                },
+                Outcome::Ok,
+            ),
+            (
+                "slow",
+                Some(ms(5)),
+                Attempt {
+                    failure: None,
+                    latency: Some(ms(10)),
+                },
+                Outcome::Slow,
+            ),
+            (
+                "fast enough",
+                Some(ms(50)),
+                Attempt {
+                    failure: None,
+                    latency: Some(ms(10)),
+                },
+                Outcome::Ok,
+            ),
+            (
+                "failed beats slow",
+                Some(ms(5)),
+                Attempt::failed("x".into(), Some(ms(10))),
+                Outcome::Failed,
+            ),
+        ];
+        for (name, limit, attempt, want) in cases {
+            let r = judge(&spec(limit), Utc::now(), attempt);
+            assert_eq!(r.outcome, want, "{name}");
+            assert_eq!(r.reason.is_some(), want != Outcome::Ok, "{name}");
+        }
+    }
+
+    #[tokio::test]
+    async fn refused_tcp_connect_reads_connection_refused() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = listener.local_addr().unwrap().to_string();
+        drop(listener);
+        let mut s = spec(None);
+        s.kind = CheckKind::Tcp(TcpCheck { address });
+        let r = probe_once(&s, &http::client().unwrap()).await;
+        assert_eq!(r.outcome, Outcome::Failed);
+        assert_eq!(r.reason.as_deref(), Some("connection refused"));
+    }
+}

@@ -1,0 +1,101 @@
+//! The only module with SQL (STYLE §2). SQLite through sqlx today.
+//!
+//! Web, probe and CLI code talk to [`Store`] and its plain-data rows only, so
+//! a PostgreSQL backend can later live beside the SQLite one inside this
+//! module without touching them.
+
+mod results;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+
+pub use results::{HourlyLatency, LatencySample, Recorded, StoredCheckState};
+
+/// What can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot open database {url}: {source}")]
+    Open { url: String, source: sqlx::Error },
+    #[error("cannot apply migrations: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("database error: {0}")]
+    Sqlx(#[from] sqlx::Error),
+}
+
+/// Handle to the database; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+/// Accepts `sqlite://path`, `sqlite:path` or a bare file path.
+fn connect_options(url: &str) -> Result<SqliteConnectOptions, sqlx::Error> {
+    let url = if url.starts_with("sqlite:") {
+        url.to_owned()
+    } else {
+        format!("sqlite://{url}")
+    };
+    Ok(SqliteConnectOptions::from_str(&url)?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        // WAL + NORMAL is durable against process crashes (SIGKILL); FULL
+        // also survives power loss at a small cost per commit.
+        .synchronous(SqliteSynchronous::Full)
+        .busy_timeout(Duration::from_secs(5))
+        .foreign_keys(true))
+}
+
+impl Store {
+    /// Opens (creating if missing) the database and applies migrations.
+    pub async fn open(url: &str) -> Result<Store, StoreError> {
+        let open_err = |source| StoreError::Open {
+            url: url.to_owned(),
+            source,
+        };
+        let options = connect_options(url).map_err(open_err)?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await
+            .map_err(open_err)?;
+        let store = Store { pool };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Applies pending migrations from `migrations/` (embedded at build time).
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        sqlx::migrate!("./migrations").run(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// A number that changes whenever any data changes (any process).
+    pub async fn revision(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar("SELECT n FROM revision")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    /// Closes the pool, waiting for connections to be returned.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Increments the revision inside a write transaction.
+async fn bump_revision(tx: &mut sqlx::SqliteConnection) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE revision SET n = n + 1")
+        .execute(tx)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,98 @@
+//! Errors of the public pages, rendered as a styled HTML page (STYLE §3.6).
+//!
+//! Handlers return [`PageError`]; its response carries a marker extension
+//! that [`render_error_pages`] turns into the site's error page, because
+//! only the middleware has the state (site title) the page needs.
+
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
+
+use super::state::AppState;
+use super::views::{ErrorPage, Layout};
+use crate::store::StoreError;
+
+/// What went wrong while serving a public page.
+#[derive(Debug, thiserror::Error)]
+pub enum PageError {
+    #[error("not found")]
+    NotFound,
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("template: {0}")]
+    Render(#[from] askama::Error),
+}
+
+/// Marker left on error responses for [`render_error_pages`].
+#[derive(Debug, Clone)]
+struct ErrorMarker {
+    title: &'static str,
+    message: String,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let (status, title, message) = match &self {
+            PageError::NotFound => (
+                StatusCode::NOT_FOUND,
+                "Page not found",
+                "There is nothing at this address.".to_owned(),
+            ),
+            PageError::BadRequest(why) => (StatusCode::BAD_REQUEST, "Bad request", why.clone()),
+            PageError::Store(_) | PageError::Render(_) => {
+                // Logged here; the text is not shown to visitors.
+                tracing::error!(error = %self, "page failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Something went wrong",
+                    "The status page could not be shown. Please try again shortly.".to_owned(),
+                )
+            }
+        };
+        let mut response = (status, message.clone()).into_response();
+        response
+            .extensions_mut()
+            .insert(ErrorMarker { title, message });
+        response
+    }
+}
+
+/// Fallback for unknown paths: the styled 404.
+pub async fn not_found() -> PageError {
+    PageError::NotFound
+}
+
+/// Middleware: replaces marked error responses with the styled error page.
+pub async fn render_error_pages(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let response = next.run(request).await;
+    let Some(marker) = response.extensions().get::<ErrorMarker>().cloned() else {
+        return response;
+    };
+    let status = response.status();
+    let config = &state.snapshot.get().config;
+    let page = ErrorPage {
+        layout: Layout {
+            site_title: config.site.title.clone(),
+            site_description: config.site.description.clone(),
+            page_title: format!("{} · {}", marker.title, config.site.title),
+            canonical: None,
+        },
+        status: status.as_u16(),
+        title: marker.title.to_owned(),
+        message: marker.message,
+    };
+    match askama::Template::render(&page) {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "error page failed to render");
+            (status, marker.title).into_response()
+        }
+    }
+}

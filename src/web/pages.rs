@@ -1,0 +1,291 @@
+//! The public HTML pages of SPEC §4.
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::routing::get;
+use chrono::{DateTime, Duration, Utc};
+
+use super::charts::{self, Sample};
+use super::error::PageError;
+use super::snapshot::{ComponentModel, Snapshot};
+use super::state::AppState;
+use super::views::{
+    BannerView, BarCell, ChartView, CheckRow, ComponentPage, ComponentRow, FailureView, GroupView,
+    IndexPage, Layout, StatusView, TimeView,
+};
+use crate::config::Config;
+use crate::status::{CheckState, ComponentStatus, Freshness, Indicator, uptime};
+
+const HTML: &str = "text/html; charset=utf-8";
+
+/// Routes of this module.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(index))
+        .route("/components/{id}", get(component))
+}
+
+#[tracing::instrument(skip_all)]
+async fn index(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, PageError> {
+    let snap = state.snapshot.get();
+    state
+        .pages
+        .serve("/", snap.built_at, &headers, || async {
+            let page = IndexPage {
+                layout: layout(&snap.config, snap.config.site.title.clone(), "/"),
+                banner: banner(snap.indicator),
+                notice: notice(&snap),
+                groups: groups(&snap),
+            };
+            Ok((HTML, askama::Template::render(&page)?))
+        })
+        .await
+}
+
+#[tracing::instrument(skip(state, headers))]
+async fn component(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let snap = state.snapshot.get();
+    let model = snap.component(&id).ok_or(PageError::NotFound)?;
+    let key = format!("/components/{id}");
+    state
+        .pages
+        .serve(&key, snap.built_at, &headers, || async {
+            let config = &snap.config;
+            let row = component_row(config, model);
+            let mut charts = Vec::new();
+            for check in &model.checks {
+                let check_id = config.checks[check.spec].id.as_str();
+                for (label, span, hourly) in CHART_SPANS {
+                    let from = snap.built_at - span;
+                    let samples = if hourly {
+                        state.store.hourly_latency(check_id, from).await?
+                    } else {
+                        state.store.latency_samples(check_id, from).await?
+                    };
+                    let samples: Vec<Sample> = samples
+                        .iter()
+                        .map(|s| Sample { at: s.at, ms: s.ms })
+                        .collect();
+                    charts.push(ChartView {
+                        label: format!("{check_id}: {label}"),
+                        chart: charts::build(&samples, from, snap.built_at),
+                    });
+                }
+            }
+            let page = ComponentPage {
+                layout: layout(
+                    config,
+                    format!("{} · {}", row.name, config.site.title),
+                    &key,
+                ),
+                checks: model.checks.iter().map(|c| check_row(config, c)).collect(),
+                component: row,
+                charts,
+            };
+            Ok((HTML, askama::Template::render(&page)?))
+        })
+        .await
+}
+
+/// Chart periods: label, span, and whether hourly rollups (not raw results) feed it.
+const CHART_SPANS: [(&str, Duration, bool); 3] = [
+    ("last 24 hours", Duration::hours(24), false),
+    ("last 7 days", Duration::days(7), true),
+    ("last 30 days", Duration::days(30), true),
+];
+
+fn layout(config: &Config, page_title: String, path: &str) -> Layout {
+    Layout {
+        site_title: config.site.title.clone(),
+        site_description: config.site.description.clone(),
+        page_title,
+        canonical: config.site.url.as_ref().map(|base| format!("{base}{path}")),
+    }
+}
+
+/// A time in the site timezone, absolute (so bytes change only with data).
+pub fn time_view(config: &Config, at: DateTime<Utc>) -> TimeView {
+    TimeView {
+        iso: at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        text: at
+            .with_timezone(&config.site.timezone)
+            .format("%Y-%m-%d %H:%M:%S %Z")
+            .to_string(),
+    }
+}
+
+fn banner(indicator: Indicator) -> BannerView {
+    let icon = match indicator {
+        Indicator::None => "✓",
+        Indicator::Maintenance => "⚒",
+        Indicator::Minor => "!",
+        Indicator::Major | Indicator::Critical => "✕",
+    };
+    BannerView {
+        class: indicator.as_str(),
+        icon,
+        text: indicator.description(),
+    }
+}
+
+fn notice(snap: &Snapshot) -> Option<String> {
+    let stale: Vec<&str> = snap
+        .components
+        .iter()
+        .filter(|c| c.freshness == Freshness::Stale)
+        .map(|c| snap.config.components[c.spec].name.as_str())
+        .collect();
+    (!stale.is_empty()).then(|| {
+        format!(
+            "Monitoring data is stale for {}: the status shown may be out of date.",
+            stale.join(", ")
+        )
+    })
+}
+
+fn groups(snap: &Snapshot) -> Vec<GroupView> {
+    let mut groups: Vec<GroupView> = Vec::new();
+    for model in &snap.components {
+        let name = snap.config.components[model.spec].group.clone();
+        let row = component_row(&snap.config, model);
+        match groups.iter_mut().find(|g| g.name == name) {
+            Some(group) => group.components.push(row),
+            None => groups.push(GroupView {
+                name,
+                components: vec![row],
+            }),
+        }
+    }
+    groups
+}
+
+fn component_status_view(status: ComponentStatus, freshness: Freshness) -> StatusView {
+    match freshness {
+        Freshness::NoData => {
+            return StatusView {
+                class: "nodata",
+                label: "No Data",
+                icon: "?",
+            };
+        }
+        Freshness::Stale => {
+            return StatusView {
+                class: "stale",
+                label: "Stale Data",
+                icon: "?",
+            };
+        }
+        Freshness::Fresh => {}
+    }
+    let (class, icon) = match status {
+        ComponentStatus::Operational => ("operational", "✓"),
+        ComponentStatus::UnderMaintenance => ("maintenance", "⚒"),
+        ComponentStatus::DegradedPerformance => ("degraded", "!"),
+        ComponentStatus::PartialOutage => ("partial", "✕"),
+        ComponentStatus::MajorOutage => ("major", "✕"),
+    };
+    StatusView {
+        class,
+        label: status.label(),
+        icon,
+    }
+}
+
+fn check_state_view(state: Option<CheckState>, freshness: Freshness) -> StatusView {
+    match (freshness, state) {
+        (Freshness::NoData, _) | (_, None) => StatusView {
+            class: "nodata",
+            label: "No Data",
+            icon: "?",
+        },
+        (Freshness::Stale, _) => StatusView {
+            class: "stale",
+            label: "Stale Data",
+            icon: "?",
+        },
+        (Freshness::Fresh, Some(CheckState::Up)) => StatusView {
+            class: "operational",
+            label: "Up",
+            icon: "✓",
+        },
+        (Freshness::Fresh, Some(CheckState::Degraded)) => StatusView {
+            class: "degraded",
+            label: "Degraded",
+            icon: "!",
+        },
+        (Freshness::Fresh, Some(CheckState::Down)) => StatusView {
+            class: "major",
+            label: "Down",
+            icon: "✕",
+        },
+    }
+}
+
+fn component_row(config: &Config, model: &ComponentModel) -> ComponentRow {
+    let spec = &config.components[model.spec];
+    let freshness_note = match model.freshness {
+        Freshness::Fresh => None,
+        Freshness::NoData => Some("No data yet: waiting for the first check result.".to_owned()),
+        Freshness::Stale => Some(match model.last_checked {
+            Some(at) => format!(
+                "Stale data: no check result since {}.",
+                time_view(config, at).text
+            ),
+            None => "Stale data.".to_owned(),
+        }),
+    };
+    ComponentRow {
+        id: spec.id.to_string(),
+        name: spec.name.clone(),
+        description: spec.description.clone(),
+        status: component_status_view(model.status, model.freshness),
+        freshness_note,
+        last_checked: model.last_checked.map(|at| time_view(config, at)),
+        bar: model
+            .days
+            .iter()
+            .map(|d| BarCell {
+                class: match d.percent {
+                    None => "none",
+                    Some(p) if p >= 100.0 => "full",
+                    Some(p) if p >= 99.0 => "high",
+                    Some(p) if p >= 95.0 => "mid",
+                    Some(_) => "low",
+                },
+                title: format!(
+                    "{}: {}",
+                    d.day,
+                    d.percent
+                        .map_or("no data".to_owned(), uptime::format_percent)
+                ),
+            })
+            .collect(),
+        period_uptime: model
+            .period_uptime
+            .map_or("no data".to_owned(), uptime::format_percent),
+        history_days: config.site.history_days,
+    }
+}
+
+fn check_row(config: &Config, check: &super::snapshot::CheckModel) -> CheckRow {
+    let spec = &config.checks[check.spec];
+    CheckRow {
+        id: spec.id.to_string(),
+        kind: spec.kind.name(),
+        target: spec.kind.target().to_owned(),
+        state: check_state_view(check.state, check.freshness),
+        last_checked: check.last_result_at.map(|at| time_view(config, at)),
+        latency: check.last_latency_ms.map(|ms| format!("{ms} ms")),
+        last_failure: check.last_failure.as_ref().map(|(at, reason)| FailureView {
+            at: time_view(config, *at),
+            reason: reason.clone(),
+        }),
+        interval: format!("every {}", humantime::format_duration(spec.interval)),
+    }
+}

@@ -1,0 +1,20 @@
+//! State shared by every handler.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+
+use super::caching::PageCache;
+use super::snapshot::SnapshotCell;
+use crate::store::Store;
+
+/// Handed to handlers through `State<AppState>`; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub store: Store,
+    /// The status model; its `config` is the running configuration.
+    pub snapshot: Arc<SnapshotCell>,
+    pub pages: Arc<PageCache>,
+    /// When this process started; a worker-less check is overdue 3 intervals after.
+    pub started_at: DateTime<Utc>,
+}
