@@ -1,0 +1,218 @@
+//! `spawn_app()` and friends: a real server on port 0 over a fresh SQLite
+//! file, target servers whose behaviour tests switch at run time, polling.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use beacon::app::{self, Running};
+use beacon::config::Config;
+use beacon::store::Store;
+use tempfile::TempDir;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+/// A running Beacon over its own temporary directory.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub dir: TempDir,
+    pub client: reqwest::Client,
+    running: Option<Running>,
+}
+
+impl TestApp {
+    /// `http://127.0.0.1:PORT{path}`.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// The database URL of this app.
+    pub fn database_url(&self) -> String {
+        database_url(&self.dir)
+    }
+
+    /// GET a path; returns status and body text.
+    pub async fn get(&self, path: &str) -> (u16, String) {
+        let response = self.client.get(self.url(path)).send().await.expect("request failed");
+        let status = response.status().as_u16();
+        (status, response.text().await.expect("body"))
+    }
+
+    /// Stops the server (graceful) and waits for it.
+    pub async fn stop(mut self) -> TempDir {
+        if let Some(running) = self.running.take() {
+            running.stop().await.expect("server stopped with an error");
+        }
+        self.dir
+    }
+}
+
+pub fn database_url(dir: &TempDir) -> String {
+    format!("sqlite://{}", dir.path().join("beacon.db").display())
+}
+
+/// Writes `config` to a fresh temp dir and serves it with the probe worker.
+pub async fn spawn_app(config: &str) -> TestApp {
+    spawn_app_in(tempfile::tempdir().expect("tempdir"), config, true).await
+}
+
+/// Serves `config` over the database in `dir` (which may hold data already).
+pub async fn spawn_app_in(dir: TempDir, config: &str, probe: bool) -> TestApp {
+    let path = write_config(&dir, config);
+    let config = Arc::new(Config::load(&path).expect("test config is valid"));
+    let store = Store::open(&database_url(&dir)).await.expect("store opens");
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let running = app::start(listener, config, store, probe).await.expect("app starts");
+    let client = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().expect("client");
+    TestApp { addr: running.addr, dir, client, running: Some(running) }
+}
+
+pub fn write_config(dir: &TempDir, config: &str) -> PathBuf {
+    let path = dir.path().join("beacon.toml");
+    std::fs::write(&path, config).expect("write config");
+    path
+}
+
+/// Polls `probe` every 100 ms until it returns true or `limit` passes.
+pub async fn wait_until<F, Fut>(limit: Duration, what: &str, mut probe: F)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + limit;
+    loop {
+        if probe().await {
+            return;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "timed out after {limit:?} waiting for: {what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// How a [`Target`] answers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Mode {
+    /// 200 with body "ok".
+    Ok,
+    /// This status with body "ok".
+    Status(u16),
+    /// 200 "ok" after this delay.
+    Slow(Duration),
+    /// 200 with a body lacking "ok".
+    WrongBody,
+    /// Closes the connection without answering.
+    Close,
+    /// 302 back to itself, forever.
+    RedirectLoop,
+    /// 200 with 2 MiB of filler before "ok".
+    Huge,
+}
+
+/// A tiny HTTP/1.1 server on 127.0.0.1 whose answer a test switches live.
+pub struct Target {
+    pub addr: SocketAddr,
+    mode: Arc<Mutex<Mode>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Target {
+    pub async fn start(mode: Mode) -> Target {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind target");
+        let addr = listener.local_addr().expect("addr");
+        let mode = Arc::new(Mutex::new(mode));
+        let shared = Arc::clone(&mode);
+        let task = tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let mode = shared.lock().unwrap().clone();
+                tokio::spawn(answer(stream, mode));
+            }
+        });
+        Target { addr, mode, task }
+    }
+
+    pub fn set(&self, mode: Mode) {
+        *self.mode.lock().unwrap() = mode;
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}/health", self.addr)
+    }
+}
+
+impl Drop for Target {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+static HUGE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| format!("{}ok", "x".repeat(2 << 20)));
+
+async fn answer(mut stream: TcpStream, mode: Mode) {
+    let mut request = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+        match stream.read(&mut buf).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => request.extend_from_slice(&buf[..n]),
+        }
+    }
+    let (status, body) = match mode {
+        Mode::Ok => (200, "ok"),
+        Mode::Status(code) => (code, "ok"),
+        Mode::Slow(delay) => {
+            tokio::time::sleep(delay).await;
+            (200, "ok")
+        }
+        Mode::WrongBody => (200, "nope"),
+        Mode::Close => return,
+        Mode::RedirectLoop => (302, ""),
+        Mode::Huge => (200, HUGE.as_str()),
+    };
+    let response = format!(
+        "HTTP/1.1 {status} X\r\ncontent-type: text/plain\r\nlocation: /health\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = stream.write_all(response.as_bytes()).await;
+    let _ = stream.shutdown().await;
+}
+
+/// A config with one component `api` whose http check probes `url` quickly.
+pub fn one_check_config(url: &str) -> String {
+    format!(
+        r#"
+[site]
+title = "Test Status"
+
+[[components]]
+id = "api"
+name = "Public API"
+
+[[checks]]
+id = "api-health"
+component = "api"
+kind = "http"
+url = "{url}"
+interval = "300ms"
+timeout = "250ms"
+expect_body = "ok"
+failure_threshold = 2
+recovery_threshold = 2
+"#
+    )
+}
+
+/// Text of the elements matching `selector`, whitespace folded.
+pub fn texts(html: &str, selector: &str) -> Vec<String> {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse(selector).expect("selector");
+    doc.select(&sel)
+        .map(|e| e.text().collect::<Vec<_>>().join(" ").split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
+/// Whole visible text of a page, whitespace folded.
+pub fn page_text(html: &str) -> String {
+    texts(html, "body").join(" ")
+}
