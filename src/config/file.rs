@@ -1,0 +1,442 @@
+//! The config file as written (SPEC §2): the spanned TOML tree read into raw sections.
+//!
+//! Only the shape is checked here: syntax, unknown keys and value types. Each
+//! section and each array entry is read on its own, so one bad entry still
+//! lets the others be read and checked. Meaning (ids, URLs, durations, limits)
+//! is `validate`'s job.
+
+use std::ops::Range;
+
+use toml::Spanned;
+use toml::de::{DeInteger, DeTable, DeValue};
+
+use super::Problems;
+
+/// A value read from the file, with the byte spans of its key and of itself.
+#[derive(Debug, Clone)]
+pub(super) struct Field<T> {
+    pub key: Range<usize>,
+    pub span: Range<usize>,
+    pub value: T,
+}
+
+impl<T> Field<T> {
+    fn map<U>(self, f: impl FnOnce(T) -> U) -> Field<U> {
+        Field {
+            key: self.key,
+            span: self.span,
+            value: f(self.value),
+        }
+    }
+}
+
+type Opt<T> = Option<Field<T>>;
+
+/// The file's sections; absent ones are empty (all defaults).
+pub(super) struct RawConfig {
+    pub site: RawSite,
+    pub server: RawServer,
+    pub database: RawDatabase,
+    pub components: Vec<RawComponent>,
+    pub checks: Vec<RawCheck>,
+}
+
+#[derive(Default)]
+pub(super) struct RawSite {
+    pub title: Opt<String>,
+    pub url: Opt<String>,
+    pub description: Opt<String>,
+    pub timezone: Opt<String>,
+    pub history_days: Opt<i64>,
+}
+
+#[derive(Default)]
+pub(super) struct RawServer {
+    pub listen: Opt<String>,
+    pub cache_max_age: Opt<String>,
+}
+
+#[derive(Default)]
+pub(super) struct RawDatabase {
+    pub url: Opt<String>,
+    pub retention_days: Opt<i64>,
+}
+
+/// One `[[components]]` entry; `span` is its header, `place` names it in messages.
+pub(super) struct RawComponent {
+    pub span: Range<usize>,
+    pub place: String,
+    pub id: Opt<String>,
+    pub name: Opt<String>,
+    pub group: Opt<String>,
+    pub description: Opt<String>,
+    pub auto_incidents: Opt<bool>,
+}
+
+/// One `[[checks]]` entry, with the keys of every kind; `validate` sorts them out.
+pub(super) struct RawCheck {
+    pub span: Range<usize>,
+    pub place: String,
+    pub id: Opt<String>,
+    pub component: Opt<String>,
+    pub kind: Opt<String>,
+    pub interval: Opt<String>,
+    pub timeout: Opt<String>,
+    pub degraded_over: Opt<String>,
+    pub failure_threshold: Opt<i64>,
+    pub recovery_threshold: Opt<i64>,
+    pub url: Opt<String>,
+    pub method: Opt<String>,
+    pub headers: Opt<Vec<(Spanned<String>, String)>>,
+    pub expect_status: Opt<Vec<Spanned<StatusEntry>>>,
+    pub expect_body: Opt<String>,
+    pub address: Opt<String>,
+}
+
+/// One `expect_status` entry as written: a code or a class string.
+pub(super) enum StatusEntry {
+    Code(i64),
+    Class(String),
+    /// Neither; already reported here.
+    WrongType,
+}
+
+/// Keys of every check kind; `validate` reports those of another kind.
+#[rustfmt::skip]
+const CHECK_KEYS: &[&str] = &[
+    "id", "component", "kind", "interval", "timeout", "degraded_over", "failure_threshold",
+    "recovery_threshold", "url", "method", "headers", "expect_status", "expect_body", "address",
+];
+
+const DURATION: &str = "a duration string such as \"30s\"";
+
+/// Reads the document; `None` when it is not TOML at all (the syntax error is recorded).
+pub(super) fn read(text: &str, p: &mut Problems) -> Option<RawConfig> {
+    let root = match DeTable::parse(text) {
+        Ok(root) => root,
+        Err(e) => {
+            let message = e.message().split_whitespace().collect::<Vec<_>>().join(" ");
+            p.push(
+                &e.span().unwrap_or(0..0),
+                format!("TOML syntax error: {message}"),
+            );
+            return None;
+        }
+    };
+    let known = ["site", "server", "database", "components", "checks"];
+    let top = Section::new(root.get_ref(), "top level".into(), &known, p);
+    let site = top.table("site", p).map(|(_, t)| {
+        let s = Section::new(
+            t,
+            "[site]".into(),
+            &["title", "url", "description", "timezone", "history_days"],
+            p,
+        );
+        RawSite {
+            title: s.string("title", p),
+            url: s.string("url", p),
+            description: s.string("description", p),
+            timezone: s.string("timezone", p),
+            history_days: s.integer("history_days", p),
+        }
+    });
+    let server = top.table("server", p).map(|(_, t)| {
+        let s = Section::new(t, "[server]".into(), &["listen", "cache_max_age"], p);
+        RawServer {
+            listen: s.string("listen", p),
+            cache_max_age: s.duration("cache_max_age", p),
+        }
+    });
+    let database = top.table("database", p).map(|(_, t)| {
+        let s = Section::new(t, "[database]".into(), &["url", "retention_days"], p);
+        RawDatabase {
+            url: s.string("url", p),
+            retention_days: s.integer("retention_days", p),
+        }
+    });
+    let components = top.tables("components", p).into_iter().enumerate();
+    let components = components
+        .map(|(i, (span, t))| read_component(span, t, i + 1, p))
+        .collect();
+    let checks = top.tables("checks", p).into_iter().enumerate();
+    let checks = checks
+        .map(|(i, (span, t))| read_check(span, t, i + 1, p))
+        .collect();
+    Some(RawConfig {
+        site: site.unwrap_or_default(),
+        server: server.unwrap_or_default(),
+        database: database.unwrap_or_default(),
+        components,
+        checks,
+    })
+}
+
+/// Names an entry by its id when it has one, else by its position.
+fn place(table: &DeTable, what: &str, array: &str, n: usize) -> String {
+    match table.get("id").and_then(|id| id.get_ref().as_str()) {
+        Some(id) => format!("{what} {id:?}"),
+        None => format!("[[{array}]] #{n}"),
+    }
+}
+
+fn read_component(span: Range<usize>, t: &DeTable, n: usize, p: &mut Problems) -> RawComponent {
+    let known = ["id", "name", "group", "description", "auto_incidents"];
+    let s = Section::new(t, place(t, "component", "components", n), &known, p);
+    RawComponent {
+        id: s.string("id", p),
+        name: s.string("name", p),
+        group: s.string("group", p),
+        description: s.string("description", p),
+        auto_incidents: s.field("auto_incidents", "true or false", p, DeValue::as_bool),
+        place: s.place,
+        span,
+    }
+}
+
+fn read_check(span: Range<usize>, t: &DeTable, n: usize, p: &mut Problems) -> RawCheck {
+    let s = Section::new(t, place(t, "check", "checks", n), CHECK_KEYS, p);
+    let headers = s.field("headers", "a table of strings", p, DeValue::as_table);
+    let headers = headers.map(|f| f.map(|t| s.headers(t, p)));
+    let statuses = s.field("expect_status", "an array", p, DeValue::as_array);
+    let expect_status = statuses.map(|f| f.map(|a| s.statuses(a, p)));
+    RawCheck {
+        id: s.string("id", p),
+        component: s.string("component", p),
+        kind: s.string("kind", p),
+        interval: s.duration("interval", p),
+        timeout: s.duration("timeout", p),
+        degraded_over: s.duration("degraded_over", p),
+        failure_threshold: s.integer("failure_threshold", p),
+        recovery_threshold: s.integer("recovery_threshold", p),
+        url: s.string("url", p),
+        method: s.string("method", p),
+        headers,
+        expect_status,
+        expect_body: s.string("expect_body", p),
+        address: s.string("address", p),
+        place: s.place,
+        span,
+    }
+}
+
+/// One table being read: unknown keys are reported up front, then values are taken by type.
+struct Section<'t, 'i> {
+    table: &'t DeTable<'i>,
+    place: String,
+}
+
+impl<'t, 'i> Section<'t, 'i> {
+    fn new(table: &'t DeTable<'i>, place: String, known: &[&str], p: &mut Problems) -> Self {
+        for key in table.keys() {
+            if !known.contains(&key.get_ref().as_ref()) {
+                let key_name = key.get_ref();
+                let hint = known.join(", ");
+                p.push(
+                    &key.span(),
+                    format!("{place}: unknown key `{key_name}` (known keys: {hint})"),
+                );
+            }
+        }
+        Section { table, place }
+    }
+
+    /// The value of `key` converted by `conv`, or a problem naming `want` when it has the wrong type.
+    fn field<T>(
+        &self,
+        key: &str,
+        want: &str,
+        p: &mut Problems,
+        conv: impl FnOnce(&'t DeValue<'i>) -> Option<T>,
+    ) -> Opt<T> {
+        let (k, v) = self.table.get_key_value(key)?;
+        match conv(v.get_ref()) {
+            Some(value) => Some(Field {
+                key: k.span(),
+                span: v.span(),
+                value,
+            }),
+            None => {
+                let found = v.get_ref().type_str();
+                p.push(
+                    &v.span(),
+                    format!("{}: `{key}` must be {want}, found {found}", self.place),
+                );
+                None
+            }
+        }
+    }
+
+    fn string(&self, key: &str, p: &mut Problems) -> Opt<String> {
+        self.field(key, "a string", p, |v| v.as_str().map(str::to_owned))
+    }
+
+    fn duration(&self, key: &str, p: &mut Problems) -> Opt<String> {
+        self.field(key, DURATION, p, |v| v.as_str().map(str::to_owned))
+    }
+
+    fn integer(&self, key: &str, p: &mut Problems) -> Opt<i64> {
+        self.field(key, "an integer", p, |v| v.as_integer().map(to_i64))
+    }
+
+    fn table(&self, key: &str, p: &mut Problems) -> Option<(Range<usize>, &'t DeTable<'i>)> {
+        self.field(key, "a table", p, DeValue::as_table)
+            .map(|f| (f.span, f.value))
+    }
+
+    /// The entries of an array of tables; entries that are not tables are reported and skipped.
+    fn tables(&self, key: &str, p: &mut Problems) -> Vec<(Range<usize>, &'t DeTable<'i>)> {
+        let want = format!("an array of tables ([[{key}]])");
+        let Some(array) = self.field(key, &want, p, DeValue::as_array) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for entry in array.value.iter() {
+            match entry.get_ref().as_table() {
+                Some(t) => out.push((entry.span(), t)),
+                None => {
+                    let found = entry.get_ref().type_str();
+                    p.push(
+                        &entry.span(),
+                        format!("each entry of `{key}` must be a table, found {found}"),
+                    );
+                }
+            }
+        }
+        out
+    }
+
+    /// Header name/value pairs in file order; values that are not strings are reported.
+    fn headers(&self, t: &DeTable, p: &mut Problems) -> Vec<(Spanned<String>, String)> {
+        let mut headers = Vec::new();
+        for (name, value) in t.iter() {
+            match value.get_ref().as_str() {
+                Some(v) => headers.push((
+                    Spanned::new(name.span(), name.get_ref().to_string()),
+                    v.to_owned(),
+                )),
+                None => {
+                    let found = value.get_ref().type_str();
+                    let message = format!(
+                        "{}: header `{name}` must be a string, found {found}",
+                        self.place
+                    );
+                    p.push(&value.span(), message);
+                }
+            }
+        }
+        headers.sort_by_key(|(name, _)| name.span().start);
+        headers
+    }
+
+    /// `expect_status` entries that are integers or strings; anything else is reported.
+    fn statuses(&self, items: &[Spanned<DeValue>], p: &mut Problems) -> Vec<Spanned<StatusEntry>> {
+        let mut out = Vec::new();
+        for item in items {
+            let entry = match item.get_ref() {
+                DeValue::Integer(i) => StatusEntry::Code(to_i64(i)),
+                DeValue::String(s) => StatusEntry::Class(s.to_string()),
+                other => {
+                    let want = "an integer status code or a class string such as \"2xx\"";
+                    let found = other.type_str();
+                    let message = format!(
+                        "{}: each `expect_status` entry must be {want}, found {found}",
+                        self.place
+                    );
+                    p.push(&item.span(), message);
+                    StatusEntry::WrongType
+                }
+            };
+            out.push(Spanned::new(item.span(), entry));
+        }
+        out
+    }
+}
+
+/// An integer as `i64`; values beyond its range saturate so that range checks reject them.
+fn to_i64(i: &DeInteger) -> i64 {
+    let saturated = if i.as_str().starts_with('-') {
+        i64::MIN
+    } else {
+        i64::MAX
+    };
+    i64::from_str_radix(i.as_str(), i.radix()).unwrap_or(saturated)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::tests::{COMPONENT, assert_cases, http, problems};
+
+    #[test]
+    fn a_syntax_error_is_one_problem_at_its_line() {
+        let found = problems("[site]\ntitle = \"Acme\"\ndescription = \n");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, 3);
+        assert!(
+            found[0].2.starts_with("TOML syntax error: "),
+            "{}",
+            found[0].2
+        );
+        let found = problems("[site]\ntitle = \"a\"\ntitle = \"b\"\n");
+        assert_eq!(
+            (found.len(), found[0].0, found[0].1),
+            (1, 3, 1),
+            "{found:?}"
+        );
+        assert!(found[0].2.contains("duplicate key"), "{}", found[0].2);
+    }
+
+    #[test]
+    #[rustfmt::skip]
+    fn unknown_keys_are_named_with_their_section() {
+        let component = format!("{COMPONENT}colour = \"red\"\n");
+        assert_cases(&[
+            ("top level", "titel = \"x\"\n".into(), 1, 1, "top level: unknown key `titel`"),
+            ("site", "[site]\ntitel = \"x\"\n".into(), 2, 1, "[site]: unknown key `titel`"),
+            ("site subtable", "[site.extra]\na = 1\n".into(), 1, 7, "[site]: unknown key `extra`"),
+            ("server", "[server]\nport = 80\n".into(), 2, 1, "[server]: unknown key `port`"),
+            ("database", "[database]\npath = \"x\"\n".into(), 2, 1, "[database]: unknown key `path`"),
+            ("component", component, 4, 1, "component \"api\": unknown key `colour`"),
+            ("check", http("intervall = \"5s\"\n"), 9, 1, "check \"c\": unknown key `intervall`"),
+        ]);
+    }
+
+    #[test]
+    fn an_entry_without_a_usable_id_is_named_by_position_and_all_its_problems_reported() {
+        let found = problems(&format!(
+            "{COMPONENT}[[checks]]\nkind = \"tcp\"\nport = 1\nid = 3\n"
+        ));
+        let at: Vec<(usize, usize)> = found.iter().map(|(l, c, _)| (*l, *c)).collect();
+        assert_eq!(at, [(4, 1), (4, 1), (4, 1), (6, 1), (7, 6)], "{found:#?}");
+        assert!(
+            found
+                .iter()
+                .all(|(_, _, m)| m.starts_with("[[checks]] #1: ")),
+            "{found:#?}"
+        );
+        assert!(found[0].2.ends_with("missing required key `id`"));
+        assert!(found[1].2.ends_with("missing required key `component`"));
+        assert!(found[2].2.ends_with("missing required key `address`"));
+        assert!(found[3].2.contains("unknown key `port`"));
+        assert!(found[4].2.ends_with("`id` must be a string, found integer"));
+    }
+
+    #[test]
+    #[rustfmt::skip]
+    fn wrong_value_types_name_the_expected_type() {
+        let auto = format!("{COMPONENT}auto_incidents = \"yes\"\n");
+        assert_cases(&[
+            ("integer", "[site]\nhistory_days = \"90\"\n".into(), 2, 16, "`history_days` must be an integer, found string"),
+            ("float", "[database]\nretention_days = 1.5\n".into(), 2, 18, "must be an integer, found float"),
+            ("string", "[site]\ntitle = 1\n".into(), 2, 9, "`title` must be a string, found integer"),
+            ("bool", auto, 4, 18, "`auto_incidents` must be true or false, found string"),
+            ("duration", http("interval = 30\n"), 9, 12, "`interval` must be a duration string"),
+            ("table", "site = 1\n".into(), 1, 8, "`site` must be a table, found integer"),
+            ("array", "components = 3\n".into(), 1, 14, "`components` must be an array of tables"),
+            ("array entry", "checks = [1]\n".into(), 1, 11, "each entry of `checks` must be a table"),
+            ("statuses", http("expect_status = 200\n"), 9, 17, "`expect_status` must be an array"),
+            ("status entry", http("expect_status = [true]\n"), 9, 18, "each `expect_status` entry must be"),
+            ("headers", http("headers = [\"A\"]\n"), 9, 11, "`headers` must be a table of strings"),
+            ("header value", http("headers = { A = 1 }\n"), 9, 17, "header `A` must be a string, found integer"),
+        ]);
+    }
+}
