@@ -1,15 +1,451 @@
-//! TEMPORARY stub until the ui branch merges.
+//! Server-rendered response-time charts (pure): samples → SVG geometry.
+//!
+//! [`build`] turns latency samples over a time window into a [`Chart`]: lines
+//! and areas already scaled into a fixed viewBox, gridlines at round steps
+//! with their labels, and a text summary. Every field is a number or a string
+//! made from numbers and fixed words, so `templates/_chart.html` lays the SVG
+//! out with ordinary auto-escaping (no `|safe`).
+//!
+//! The plot fills the whole viewBox; the template stretches it to the width
+//! of the page (`preserveAspectRatio="none"`, non-scaling strokes) and prints
+//! the axis labels as HTML beside and under it, so they stay readable on a
+//! phone. Gridlines are evenly spaced from 0 at the bottom to
+//! [`Chart::y_max`] at the top, which is what lets the labels line up.
+
 use chrono::{DateTime, Utc};
-#[derive(Debug, Clone, PartialEq)]
-pub struct Chart {
-    pub empty: bool,
-}
+
+/// Width of the viewBox, in user units.
+pub const WIDTH: f64 = 600.0;
+/// Height of the viewBox, in user units.
+pub const HEIGHT: f64 = 160.0;
+
+/// At most this many gridline intervals above 0 (so at most 5 gridlines).
+const MAX_STEPS: f64 = 4.0;
+/// A hole is never a gap when it is shorter than this share of the window
+/// (it would be under a few pixels wide anyway).
+const MIN_GAP_SHARE: f64 = 1.0 / 120.0;
+/// A hole is a gap when it is longer than this many typical sample spacings.
+const GAP_FACTOR: f64 = 3.0;
+
+/// One latency measurement.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Sample {
     pub at: DateTime<Utc>,
+    /// Response time in milliseconds.
     pub ms: f64,
 }
-pub fn build(samples: &[Sample], _from: DateTime<Utc>, _to: DateTime<Utc>) -> Chart {
+
+/// A point in viewBox coordinates (y grows downwards, as in SVG).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Point {
+    pub x: f64,
+    pub y: f64,
+}
+
+/// A run of samples with no long hole in it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    /// The points, for tests and for anyone who wants them.
+    pub points: Vec<Point>,
+    /// `points` attribute of a `<polyline>`: "x,y x,y …".
+    pub polyline: String,
+    /// `d` attribute of a `<path>` closing the line down to the x axis,
+    /// for a filled area under it.
+    pub area: String,
+}
+
+/// A horizontal gridline and its label.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tick {
+    /// Latency of the gridline, in ms.
+    pub ms: f64,
+    /// Its y in the viewBox.
+    pub y: f64,
+    /// E.g. "0 ms", "250 ms", "1.5 s".
+    pub label: String,
+}
+
+/// The geometry of one response-time chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chart {
+    /// viewBox width (always [`WIDTH`]).
+    pub width: f64,
+    /// viewBox height (always [`HEIGHT`]).
+    pub height: f64,
+    /// No sample in the window: show "No data for this period" instead.
+    pub empty: bool,
+    /// Runs of at least two samples, left to right.
+    pub lines: Vec<Line>,
+    /// Lone samples (a run of one), drawn as dots.
+    pub dots: Vec<Point>,
+    /// Gridlines from 0 ms (bottom) up to `y_max` (top), evenly spaced.
+    pub ticks: Vec<Tick>,
+    /// Latency at the top of the plot, in ms.
+    pub y_max: f64,
+    /// Label of the left end of the x axis, e.g. "24 hours ago".
+    pub x_start: String,
+    /// Label of the right end of the x axis: "Now".
+    pub x_end: String,
+    /// Number of samples drawn.
+    pub samples: usize,
+    /// E.g. "avg 182 ms · max 950 ms", or "No data for this period".
+    pub summary: String,
+}
+
+/// Builds the chart of `samples` over `from..=to`.
+///
+/// Samples outside the window and non-finite latencies are left out;
+/// negative latencies count as 0; order does not matter. A hole between two
+/// samples longer than [`GAP_FACTOR`] typical spacings (and longer than a
+/// [`MIN_GAP_SHARE`] of the window) breaks the line rather than bridging it.
+pub fn build(samples: &[Sample], from: DateTime<Utc>, to: DateTime<Utc>) -> Chart {
+    let (from, to) = if to < from { (to, from) } else { (from, to) };
+    let span_ms = (to - from).num_milliseconds().max(1) as f64;
+
+    let mut kept: Vec<(f64, f64)> = samples
+        .iter()
+        .filter(|s| s.at >= from && s.at <= to && s.ms.is_finite())
+        .map(|s| ((s.at - from).num_milliseconds() as f64, s.ms.max(0.0)))
+        .collect();
+    kept.sort_by(|a, b| a.0.total_cmp(&b.0));
+
+    let x_start = window_label(span_ms);
+    let x_end = "Now".to_string();
+
+    if kept.is_empty() {
+        return Chart {
+            width: WIDTH,
+            height: HEIGHT,
+            empty: true,
+            lines: Vec::new(),
+            dots: Vec::new(),
+            ticks: Vec::new(),
+            y_max: 0.0,
+            x_start,
+            x_end,
+            samples: 0,
+            summary: "No data for this period".to_string(),
+        };
+    }
+
+    let max = kept.iter().map(|s| s.1).fold(0.0, f64::max);
+    let avg = kept.iter().map(|s| s.1).sum::<f64>() / kept.len() as f64;
+    let step = nice_step(max);
+    let steps = (max / step).ceil().max(1.0);
+    let y_max = step * steps;
+
+    let scale = |t: f64, ms: f64| Point {
+        x: round2(t / span_ms * WIDTH),
+        y: round2(HEIGHT - ms / y_max * HEIGHT),
+    };
+
+    let threshold = gap_threshold(&kept, span_ms);
+    let mut runs: Vec<Vec<Point>> = Vec::new();
+    let mut last_t: Option<f64> = None;
+    for &(t, ms) in &kept {
+        let p = scale(t, ms);
+        match (last_t, runs.last_mut()) {
+            (Some(prev), Some(run)) if t - prev <= threshold => run.push(p),
+            _ => runs.push(vec![p]),
+        }
+        last_t = Some(t);
+    }
+
+    let mut lines = Vec::new();
+    let mut dots = Vec::new();
+    for run in runs {
+        if run.len() == 1 {
+            dots.push(run[0]);
+        } else {
+            lines.push(line(run));
+        }
+    }
+
+    let ticks = (0..=steps as u32)
+        .map(|i| {
+            let ms = step * f64::from(i);
+            Tick {
+                ms,
+                y: round2(HEIGHT - ms / y_max * HEIGHT),
+                label: tick_label(ms),
+            }
+        })
+        .collect();
+
     Chart {
-        empty: samples.is_empty(),
+        width: WIDTH,
+        height: HEIGHT,
+        empty: false,
+        lines,
+        dots,
+        ticks,
+        y_max,
+        x_start,
+        x_end,
+        samples: kept.len(),
+        summary: format!("avg {} · max {}", format_ms(avg), format_ms(max)),
+    }
+}
+
+/// The gridline step for data up to `max` ms: the smallest "round" step
+/// (1, 2, 2.5 or 5 times a power of ten, whole milliseconds) that covers
+/// `max` in at most four intervals.
+pub fn nice_step(max: f64) -> f64 {
+    let max = if max.is_finite() { max.max(1.0) } else { 1.0 };
+    let rough = max / MAX_STEPS;
+    let mut magnitude = 10f64.powf(rough.log10().floor());
+    loop {
+        for m in [1.0, 2.0, 2.5, 5.0] {
+            let step = m * magnitude;
+            // 2.5 ms and the like: keep steps whole.
+            if step >= 1.0 && step.fract() == 0.0 && step >= rough {
+                return step;
+            }
+        }
+        magnitude *= 10.0;
+    }
+}
+
+/// Holes longer than this (in ms from the window start) break the line.
+fn gap_threshold(kept: &[(f64, f64)], span_ms: f64) -> f64 {
+    let mut deltas: Vec<f64> = kept.windows(2).map(|w| w[1].0 - w[0].0).collect();
+    let floor = span_ms * MIN_GAP_SHARE;
+    if deltas.is_empty() {
+        return floor;
+    }
+    deltas.sort_by(f64::total_cmp);
+    let median = deltas[deltas.len() / 2];
+    (median * GAP_FACTOR).max(floor)
+}
+
+fn line(points: Vec<Point>) -> Line {
+    let polyline = points
+        .iter()
+        .map(|p| format!("{},{}", p.x, p.y))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let first = points[0];
+    let last = points[points.len() - 1];
+    let area = format!(
+        "M{},{} L{} L{},{} Z",
+        first.x, HEIGHT, polyline, last.x, HEIGHT
+    );
+    Line {
+        points,
+        polyline,
+        area,
+    }
+}
+
+fn round2(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
+}
+
+/// "0 ms", "250 ms", "1 s", "2.5 s".
+fn tick_label(ms: f64) -> String {
+    if ms >= 1000.0 {
+        format!("{} s", trim(ms / 1000.0, 2))
+    } else {
+        format!("{} ms", trim(ms, 0))
+    }
+}
+
+/// "4.2 ms", "182 ms", "1.25 s".
+fn format_ms(ms: f64) -> String {
+    if ms >= 1000.0 {
+        format!("{} s", trim(ms / 1000.0, 2))
+    } else if ms < 10.0 {
+        format!("{} ms", trim(ms, 1))
+    } else {
+        format!("{} ms", trim(ms, 0))
+    }
+}
+
+/// `v` with at most `decimals` decimals and no trailing zeros.
+fn trim(v: f64, decimals: usize) -> String {
+    let s = format!("{v:.decimals$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
+/// "24 hours ago", "7 days ago", "90 minutes ago".
+fn window_label(span_ms: f64) -> String {
+    let minutes = (span_ms / 60_000.0).round() as i64;
+    let (n, unit) = if minutes % (24 * 60) == 0 && minutes >= 2 * 24 * 60 {
+        (minutes / (24 * 60), "day")
+    } else if minutes % 60 == 0 && minutes >= 60 {
+        (minutes / 60, "hour")
+    } else {
+        (minutes, "minute")
+    };
+    if n == 1 {
+        format!("1 {unit} ago")
+    } else {
+        format!("{n} {unit}s ago")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{Duration, TimeZone};
+
+    fn t0() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 24, 0, 0, 0).unwrap()
+    }
+
+    fn s(minutes: i64, ms: f64) -> Sample {
+        Sample {
+            at: t0() + Duration::minutes(minutes),
+            ms,
+        }
+    }
+
+    fn day() -> (DateTime<Utc>, DateTime<Utc>) {
+        (t0(), t0() + Duration::hours(24))
+    }
+
+    #[test]
+    fn empty_input_is_empty_chart() {
+        let (from, to) = day();
+        let c = build(&[], from, to);
+        assert!(c.empty);
+        assert!(c.lines.is_empty() && c.dots.is_empty() && c.ticks.is_empty());
+        assert_eq!(c.summary, "No data for this period");
+        assert_eq!(c.samples, 0);
+        assert_eq!(
+            (c.x_start.as_str(), c.x_end.as_str()),
+            ("24 hours ago", "Now")
+        );
+    }
+
+    #[test]
+    fn samples_outside_window_or_not_finite_are_left_out() {
+        let (from, to) = day();
+        let c = build(
+            &[s(-5, 100.0), s(24 * 60 + 5, 100.0), s(60, f64::NAN)],
+            from,
+            to,
+        );
+        assert!(c.empty);
+    }
+
+    #[test]
+    fn scales_into_viewbox() {
+        let (from, to) = day();
+        // 0 h → 0 ms, 12 h → 100 ms, 24 h → 200 ms; every 30 min in between
+        // so nothing counts as a gap.
+        let samples: Vec<Sample> = (0..=48)
+            .map(|i| s(i * 30, f64::from(i as u32) * 200.0 / 48.0))
+            .collect();
+        let c = build(&samples, from, to);
+        assert!(!c.empty);
+        assert_eq!(c.lines.len(), 1);
+        assert!(c.dots.is_empty());
+        let pts = &c.lines[0].points;
+        assert_eq!(pts.len(), 49);
+        assert_eq!(pts[0], Point { x: 0.0, y: HEIGHT });
+        assert_eq!(c.y_max, 200.0);
+        assert_eq!(pts[24], Point { x: 300.0, y: 80.0 });
+        assert_eq!(pts[48], Point { x: WIDTH, y: 0.0 });
+        assert!(c.lines[0].polyline.starts_with("0,160 12.5,156.67 "));
+        assert!(c.lines[0].area.starts_with("M0,160 L0,160 "));
+        assert!(c.lines[0].area.ends_with(" L600,160 Z"));
+        assert_eq!(c.samples, 49);
+        assert_eq!(c.summary, "avg 100 ms · max 200 ms");
+    }
+
+    #[test]
+    fn unsorted_input_is_sorted() {
+        let (from, to) = day();
+        let c = build(&[s(20, 1.0), s(0, 1.0), s(10, 1.0)], from, to);
+        let xs: Vec<f64> = c.lines[0].points.iter().map(|p| p.x).collect();
+        assert!(xs.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn long_hole_breaks_the_line() {
+        let (from, to) = day();
+        // Every 5 minutes for 2 h, nothing for 6 h, then every 5 minutes again,
+        // then one lone sample after another long hole.
+        let mut samples: Vec<Sample> = (0..=24).map(|i| s(i * 5, 100.0)).collect();
+        samples.extend((0..=24).map(|i| s(8 * 60 + i * 5, 120.0)));
+        samples.push(s(20 * 60, 300.0));
+        let c = build(&samples, from, to);
+        assert_eq!(c.lines.len(), 2);
+        assert_eq!(c.lines[0].points.len(), 25);
+        assert_eq!(c.lines[1].points.len(), 25);
+        assert_eq!(c.dots.len(), 1);
+        assert_eq!(c.dots[0].x, 500.0);
+    }
+
+    #[test]
+    fn small_jitter_is_not_a_gap() {
+        let (from, to) = day();
+        // Every minute, with one 4-minute hole: 3× the spacing, but under
+        // 1/120 of a day (12 min), so still one line.
+        let mut samples: Vec<Sample> = (0..100).map(|i| s(i, 50.0)).collect();
+        samples.retain(|x| x.at != t0() + Duration::minutes(50));
+        samples.retain(|x| x.at != t0() + Duration::minutes(51));
+        samples.retain(|x| x.at != t0() + Duration::minutes(52));
+        let c = build(&samples, from, to);
+        assert_eq!(c.lines.len(), 1);
+    }
+
+    #[test]
+    fn y_steps_are_round() {
+        assert_eq!(nice_step(950.0), 250.0);
+        assert_eq!(nice_step(182.0), 50.0);
+        assert_eq!(nice_step(1000.0), 250.0);
+        assert_eq!(nice_step(1001.0), 500.0);
+        assert_eq!(nice_step(40.0), 10.0);
+        assert_eq!(nice_step(7.0), 2.0);
+        assert_eq!(nice_step(0.0), 1.0);
+        assert_eq!(nice_step(3.0), 1.0);
+        assert_eq!(nice_step(9_000.0), 2500.0);
+        assert_eq!(nice_step(f64::INFINITY), 1.0);
+    }
+
+    #[test]
+    fn ticks_and_labels() {
+        let (from, to) = day();
+        let c = build(&[s(0, 120.0), s(10, 950.0)], from, to);
+        let labels: Vec<&str> = c.ticks.iter().map(|t| t.label.as_str()).collect();
+        assert_eq!(labels, ["0 ms", "250 ms", "500 ms", "750 ms", "1 s"]);
+        assert_eq!(c.ticks[0].y, HEIGHT);
+        assert_eq!(c.ticks[4].y, 0.0);
+        assert_eq!(c.y_max, 1000.0);
+        assert_eq!(c.summary, "avg 535 ms · max 950 ms");
+
+        let c = build(&[s(0, 2200.0)], from, to);
+        let labels: Vec<&str> = c.ticks.iter().map(|t| t.label.as_str()).collect();
+        assert_eq!(labels, ["0 ms", "1 s", "2 s", "3 s"]);
+        assert_eq!(c.summary, "avg 2.2 s · max 2.2 s");
+        assert_eq!(c.dots.len(), 1);
+    }
+
+    #[test]
+    fn all_zero_latency_still_has_an_axis() {
+        let (from, to) = day();
+        let c = build(&[s(0, 0.0), s(1, 0.0)], from, to);
+        assert_eq!(c.y_max, 1.0);
+        assert_eq!(c.ticks.len(), 2);
+        assert!(c.lines[0].points.iter().all(|p| p.y == HEIGHT));
+        assert_eq!(c.summary, "avg 0 ms · max 0 ms");
+    }
+
+    #[test]
+    fn window_labels() {
+        let f = t0();
+        assert_eq!(build(&[], f, f + Duration::days(7)).x_start, "7 days ago");
+        assert_eq!(build(&[], f, f + Duration::days(30)).x_start, "30 days ago");
+        assert_eq!(build(&[], f, f + Duration::hours(1)).x_start, "1 hour ago");
+        assert_eq!(
+            build(&[], f, f + Duration::minutes(90)).x_start,
+            "90 minutes ago"
+        );
     }
 }
