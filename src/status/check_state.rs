@@ -129,16 +129,19 @@ mod tests {
             .collect()
     }
 
+    /// name, starting state, results, failure threshold, recovery threshold, states after each result.
+    type Case<'a> = (
+        &'a str,
+        Option<CheckState>,
+        &'a [Outcome],
+        u32,
+        u32,
+        &'a [CheckState],
+    );
+
     #[test]
     fn scenarios() {
-        let cases: &[(
-            &str,
-            Option<CheckState>,
-            &[Outcome],
-            u32,
-            u32,
-            &[CheckState],
-        )] = &[
+        let cases: &[Case] = &[
             ("first result decides", None, &[F], 3, 2, &[Down]),
             ("first ok is up", None, &[O], 3, 2, &[Up]),
             ("first slow is degraded", None, &[S], 3, 2, &[Degraded]),

@@ -68,9 +68,18 @@ mod tests {
     use super::*;
     use ComponentStatus::*;
 
+    /// name, component statuses, maintenance in progress, incident impact, expected indicator.
+    type Case<'a> = (
+        &'a str,
+        &'a [ComponentStatus],
+        bool,
+        Option<Indicator>,
+        Indicator,
+    );
+
     #[test]
     fn roll_up_scenarios() {
-        let cases: &[(&str, &[ComponentStatus], bool, Option<Indicator>, Indicator)] = &[
+        let cases: &[Case] = &[
             ("nothing", &[], false, None, Indicator::None),
             (
                 "all fine",

@@ -35,7 +35,7 @@ async fn index(State(state): State<AppState>, headers: HeaderMap) -> Result<Resp
         .serve("/", snap.built_at, &headers, || async {
             let page = IndexPage {
                 layout: layout(&snap.config, snap.config.site.title.clone(), "/"),
-                banner: banner(snap.indicator),
+                banner: banner(&snap),
                 notice: notice(&snap),
                 groups: groups(&snap),
             };
@@ -120,7 +120,27 @@ pub fn time_view(config: &Config, at: DateTime<Utc>) -> TimeView {
     }
 }
 
-fn banner(indicator: Indicator) -> BannerView {
+/// The overall banner. A green "All Systems Operational" is only shown when
+/// every component has fresh data; otherwise the banner says what it lacks.
+fn banner(snap: &Snapshot) -> BannerView {
+    let indicator = snap.indicator;
+    if indicator == Indicator::None {
+        let any = |f| snap.components.iter().any(|c| c.freshness == f);
+        if any(Freshness::Stale) {
+            return BannerView {
+                class: "unknown",
+                icon: "?",
+                text: "Monitoring Data Is Stale",
+            };
+        }
+        if any(Freshness::NoData) {
+            return BannerView {
+                class: "unknown",
+                icon: "?",
+                text: "Waiting for the First Check Results",
+            };
+        }
+    }
     let icon = match indicator {
         Indicator::None => "✓",
         Indicator::Maintenance => "⚒",

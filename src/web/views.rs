@@ -327,8 +327,8 @@ mod tests {
         c.description = Some("REST and GraphQL endpoints at api.acme.test".into());
         c.period_uptime = "99.87%".into();
         let to = now();
-        let chart = |label, span: Duration, step: Duration| ChartView {
-            label,
+        let chart = |label: &str, span: Duration, step: Duration| ChartView {
+            label: label.to_owned(),
             chart: charts::build(&samples(to - span, to, step), to - span, to),
         };
         ComponentPage {
@@ -373,7 +373,7 @@ mod tests {
                 chart("Last 24 hours", Duration::hours(24), Duration::minutes(10)),
                 chart("Last 7 days", Duration::days(7), Duration::hours(1)),
                 ChartView {
-                    label: "Last 30 days",
+                    label: "Last 30 days".to_owned(),
                     chart: charts::build(&[], to - Duration::days(30), to),
                 },
             ],

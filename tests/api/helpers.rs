@@ -28,14 +28,14 @@ impl TestApp {
         format!("http://{}{path}", self.addr)
     }
 
-    /// The database URL of this app.
-    pub fn database_url(&self) -> String {
-        database_url(&self.dir)
-    }
-
     /// GET a path; returns status and body text.
     pub async fn get(&self, path: &str) -> (u16, String) {
-        let response = self.client.get(self.url(path)).send().await.expect("request failed");
+        let response = self
+            .client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request failed");
         let status = response.status().as_u16();
         (status, response.text().await.expect("body"))
     }
@@ -64,9 +64,19 @@ pub async fn spawn_app_in(dir: TempDir, config: &str, probe: bool) -> TestApp {
     let config = Arc::new(Config::load(&path).expect("test config is valid"));
     let store = Store::open(&database_url(&dir)).await.expect("store opens");
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let running = app::start(listener, config, store, probe).await.expect("app starts");
-    let client = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().expect("client");
-    TestApp { addr: running.addr, dir, client, running: Some(running) }
+    let running = app::start(listener, config, store, probe)
+        .await
+        .expect("app starts");
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("client");
+    TestApp {
+        addr: running.addr,
+        dir,
+        client,
+        running: Some(running),
+    }
 }
 
 pub fn write_config(dir: &TempDir, config: &str) -> PathBuf {
@@ -86,7 +96,10 @@ where
         if probe().await {
             return;
         }
-        assert!(tokio::time::Instant::now() < deadline, "timed out after {limit:?} waiting for: {what}");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out after {limit:?} waiting for: {what}"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
@@ -147,7 +160,8 @@ impl Drop for Target {
     }
 }
 
-static HUGE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| format!("{}ok", "x".repeat(2 << 20)));
+static HUGE: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| format!("{}ok", "x".repeat(2 << 20)));
 
 async fn answer(mut stream: TcpStream, mode: Mode) {
     let mut request = Vec::new();
@@ -208,7 +222,14 @@ pub fn texts(html: &str, selector: &str) -> Vec<String> {
     let doc = scraper::Html::parse_document(html);
     let sel = scraper::Selector::parse(selector).expect("selector");
     doc.select(&sel)
-        .map(|e| e.text().collect::<Vec<_>>().join(" ").split_whitespace().collect::<Vec<_>>().join(" "))
+        .map(|e| {
+            e.text()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
         .collect()
 }
 

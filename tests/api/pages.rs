@@ -2,12 +2,16 @@
 
 use std::time::Duration;
 
-use crate::helpers::{Mode, Target, one_check_config, page_text, spawn_app, spawn_app_in, texts, wait_until};
+use crate::helpers::{
+    Mode, Target, one_check_config, page_text, spawn_app, spawn_app_in, texts, wait_until,
+};
 
 fn attr_values(html: &str, selector: &str, attr: &str) -> Vec<String> {
     let doc = scraper::Html::parse_document(html);
     let sel = scraper::Selector::parse(selector).unwrap();
-    doc.select(&sel).filter_map(|e| e.value().attr(attr).map(str::to_owned)).collect()
+    doc.select(&sel)
+        .filter_map(|e| e.value().attr(attr).map(str::to_owned))
+        .collect()
 }
 
 #[tokio::test]
@@ -21,7 +25,10 @@ async fn the_uptime_bar_has_one_titled_cell_per_day_and_today_has_a_figure() {
     .await;
     let (_, html) = app.get("/").await;
     let titles = attr_values(&html, "[title]", "title");
-    let cells: Vec<&String> = titles.iter().filter(|t| t.len() > 12 && t.as_bytes()[4] == b'-' && t[10..].starts_with(": ")).collect();
+    let cells: Vec<&String> = titles
+        .iter()
+        .filter(|t| t.len() > 12 && t.as_bytes()[4] == b'-' && t[10..].starts_with(": "))
+        .collect();
     assert_eq!(cells.len(), 30, "{titles:?}");
     let today = chrono::Utc::now().date_naive().to_string();
     assert_eq!(cells.last().unwrap().as_str(), format!("{today}: 100.00%"));
@@ -36,7 +43,10 @@ async fn unknown_pages_get_a_styled_404() {
     for path in ["/components/nope", "/components/API", "/no/such/page"] {
         let (status, html) = app.get(path).await;
         assert_eq!(status, 404, "{path}");
-        assert!(html.contains("/static/style.css"), "{path}: not the styled page: {html}");
+        assert!(
+            html.contains("/static/style.css"),
+            "{path}: not the styled page: {html}"
+        );
         assert!(page_text(&html).contains("Test Status"), "{path}");
     }
     app.stop().await;
@@ -47,16 +57,40 @@ async fn pages_carry_etags_and_answer_304_and_security_headers() {
     let app = spawn_app(&one_check_config("http://127.0.0.1:9/")).await;
     let first = app.client.get(app.url("/")).send().await.unwrap();
     let headers = first.headers().clone();
-    let etag = headers.get("etag").expect("etag").to_str().unwrap().to_owned();
+    let etag = headers
+        .get("etag")
+        .expect("etag")
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert_eq!(headers.get("cache-control").unwrap(), "public, max-age=30");
-    assert!(headers.get("content-security-policy").unwrap().to_str().unwrap().contains("default-src"));
+    assert!(
+        headers
+            .get("content-security-policy")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .contains("default-src")
+    );
     assert_eq!(headers.get("x-content-type-options").unwrap(), "nosniff");
-    let again = app.client.get(app.url("/")).header("if-none-match", &etag).send().await.unwrap();
+    let again = app
+        .client
+        .get(app.url("/"))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
     // Data may have changed in between (a result arrived); then the tag differs.
     if again.headers().get("etag").unwrap().to_str().unwrap() == etag {
         assert_eq!(again.status().as_u16(), 304);
     }
-    let stale = app.client.get(app.url("/")).header("if-none-match", "\"other\"").send().await.unwrap();
+    let stale = app
+        .client
+        .get(app.url("/"))
+        .header("if-none-match", "\"other\"")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(stale.status().as_u16(), 200);
     app.stop().await;
 }
@@ -91,7 +125,10 @@ group = "Second"
         text.find("Alpha").unwrap(),
         text.find("Beta").unwrap(),
     );
-    assert!(zeta < beta && beta < alpha, "groups in file order, members together: {text}");
+    assert!(
+        zeta < beta && beta < alpha,
+        "groups in file order, members together: {text}"
+    );
     let (_, component) = app.get("/components/zeta").await;
     assert!(!component.contains("<script>alert(1)"));
     app.stop().await;
@@ -102,10 +139,20 @@ async fn stale_data_is_called_stale_and_fails_readiness() {
     let target = Target::start(Mode::Ok).await;
     let config = one_check_config(&target.url());
     let app = spawn_app(&config).await;
-    wait_until(Duration::from_secs(8), "ready with fresh results", || async {
-        app.client.get(app.url("/readyz")).send().await.unwrap().status().as_u16() == 200
+    wait_until(Duration::from_secs(8), "fresh results", || async {
+        texts(&app.get("/").await.1, ".component .status-label") == ["Operational"]
     })
     .await;
+    assert_eq!(
+        app.client
+            .get(app.url("/readyz"))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        200
+    );
     let dir = app.stop().await;
 
     // Same database, nobody probing: after 3 intervals the data is stale.
@@ -117,7 +164,7 @@ async fn stale_data_is_called_stale_and_fails_readiness() {
     .await;
     let ready = app.client.get(app.url("/readyz")).send().await.unwrap();
     assert_eq!(ready.status().as_u16(), 503);
-    let body: serde_json::Value = ready.json().await.unwrap();
+    let body: serde_json::Value = serde_json::from_str(&ready.text().await.unwrap()).unwrap();
     assert_eq!(body["stale_checks"][0], "api-health");
     assert_eq!(app.get("/healthz").await.0, 200);
     app.stop().await;
@@ -128,14 +175,29 @@ async fn the_component_page_shows_checks_and_three_charts() {
     let target = Target::start(Mode::Ok).await;
     let app = spawn_app(&one_check_config(&target.url())).await;
     wait_until(Duration::from_secs(8), "a result", || async {
-        page_text(&app.get("/components/api").await.1).contains("Up")
+        texts(&app.get("/components/api").await.1, ".checks .status-label") == ["Up"]
     })
     .await;
     let (status, html) = app.get("/components/api").await;
     assert_eq!(status, 200);
-    assert_eq!(texts(&html, "svg").len() >= 3, true, "three charts: {html}");
+    assert_eq!(
+        texts(&html, "figure.chart").len(),
+        3,
+        "three charts: {html}"
+    );
+    assert!(
+        !texts(&html, "figure.chart svg").is_empty(),
+        "a drawn chart: {html}"
+    );
     let text = page_text(&html);
-    for needle in ["api-health", "every 300ms", "Public API", "24 hours", "7 days", "30 days"] {
+    for needle in [
+        "api-health",
+        "every 300ms",
+        "Public API",
+        "24 hours",
+        "7 days",
+        "30 days",
+    ] {
         assert!(text.contains(needle), "{needle}: {text}");
     }
     assert!(!texts(&html, "time[datetime]").is_empty());

@@ -39,10 +39,17 @@ async fn an_outage_shows_with_its_reason_and_clears_on_recovery() {
 
 #[tokio::test]
 async fn every_failure_has_a_readable_reason() {
-    let closed_port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let closed_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
     let cases = [
         ("status", Mode::Status(503), "status 503, expected 2xx"),
-        ("slow", Mode::Slow(Duration::from_secs(3)), "timeout after 250ms"),
+        (
+            "slow",
+            Mode::Slow(Duration::from_secs(3)),
+            "timeout after 250ms",
+        ),
         ("body", Mode::WrongBody, "body did not contain \"ok\""),
         ("closed", Mode::Close, "connection closed"),
         ("redirects", Mode::RedirectLoop, "too many redirects"),
@@ -67,7 +74,10 @@ async fn every_failure_has_a_readable_reason() {
     );
     let app = spawn_app(&config).await;
 
-    let expected = cases.iter().map(|(id, _, reason)| (*id, *reason)).chain([("refused", "connection refused")]);
+    let expected = cases
+        .iter()
+        .map(|(id, _, reason)| (*id, *reason))
+        .chain([("refused", "connection refused")]);
     for (id, reason) in expected {
         wait_until(SHOWS_WITHIN, &format!("{id} shows {reason:?}"), || async {
             page_text(&app.get(&format!("/components/{id}")).await.1).contains(reason)
@@ -122,7 +132,9 @@ failure_threshold = 2
     let app = spawn_app(&config).await;
     wait_until(SHOWS_WITHIN, "partial outage and degraded", || async {
         let page = page_text(&app.get("/").await.1);
-        page.contains("Partial System Outage") && page.contains("Partial Outage") && page.contains("Degraded Performance")
+        page.contains("Partial System Outage")
+            && page.contains("Partial Outage")
+            && page.contains("Degraded Performance")
     })
     .await;
     let text = page_text(&app.get("/components/search").await.1);
