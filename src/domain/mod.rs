@@ -1,9 +1,16 @@
-//! Plain data of SPEC §2–§3 and parse-don't-validate newtypes. No I/O, no clock.
+//! Plain data of SPEC §2–§6 and parse-don't-validate newtypes. No I/O, no clock.
 
 mod check;
 mod component;
 mod ids;
+mod incident;
+mod maintenance;
 
 pub use check::{CheckKind, CheckResult, CheckSpec, HttpCheck, Outcome, StatusMatcher, TcpCheck};
-pub use component::Component;
+pub use component::{Component, ComponentStatus};
 pub use ids::{CheckId, ComponentId, InvalidSlug};
+pub use incident::{
+    AffectedComponent, Impact, Incident, IncidentEdit, IncidentStatus, IncidentUpdate, NewIncident,
+    NewUpdate,
+};
+pub use maintenance::{Maintenance, MaintenanceEdit, MaintenanceStatus, NewMaintenance};

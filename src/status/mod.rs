@@ -6,6 +6,7 @@
 pub mod check_state;
 pub mod component;
 pub mod freshness;
+pub mod maintenance;
 pub mod overall;
 pub mod uptime;
 

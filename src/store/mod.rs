@@ -4,7 +4,11 @@
 //! a PostgreSQL backend can later live beside the SQLite one inside this
 //! module without touching them.
 
+mod incidents;
+mod maintenances;
+mod overrides;
 mod results;
+mod tokens;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -13,11 +17,17 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+pub use overrides::Override;
 pub use results::{HourlyLatency, LatencySample, Recorded, StoredCheckState};
+pub use tokens::{TokenInfo, generate_token, hash_token};
 
 /// What can go wrong in the store.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    #[error("already exists")]
+    Conflict,
     #[error("cannot open database {url}: {source}")]
     Open { url: String, source: sqlx::Error },
     #[error("cannot apply migrations: {0}")]
@@ -98,4 +108,19 @@ async fn bump_revision(tx: &mut sqlx::SqliteConnection) -> Result<(), sqlx::Erro
         .execute(tx)
         .await?;
     Ok(())
+}
+
+/// A unix-milliseconds column as a time.
+fn ms_to_time(ms: i64) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}
+
+/// A random 12-character base36 id, like Statuspage's.
+fn new_id() -> String {
+    const ALPHABET: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let bytes: [u8; 12] = rand::random();
+    bytes
+        .iter()
+        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
+        .collect()
 }

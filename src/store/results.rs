@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row;
 
-use super::{Store, StoreError, bump_revision};
+use super::{Store, StoreError, bump_revision, ms_to_time};
 use crate::domain::{CheckResult, Outcome};
 use crate::status::{CheckState, Tracker, uptime::DayCounts};
 
@@ -36,10 +36,6 @@ pub struct LatencySample {
 
 /// Mean latency of one UTC hour.
 pub type HourlyLatency = LatencySample;
-
-fn ms_to_time(ms: i64) -> DateTime<Utc> {
-    DateTime::from_timestamp_millis(ms).unwrap_or_default()
-}
 
 fn duration_ms(d: std::time::Duration) -> i64 {
     i64::try_from(d.as_millis()).unwrap_or(i64::MAX)

@@ -8,10 +8,14 @@ use std::time::Duration;
 use chrono::{DateTime, Days, NaiveDate, Utc};
 
 use crate::config::Config;
+use crate::domain::{Impact, Incident, Maintenance, MaintenanceStatus};
 use crate::status::{
     self, CheckState, ComponentStatus, DayUptime, Freshness, Indicator, uptime::DayCounts,
 };
-use crate::store::{Store, StoreError, StoredCheckState};
+use crate::store::{Override, Store, StoreError, StoredCheckState};
+
+/// Resolved incidents stay on `/` this long (SPEC §4: the last 7 days).
+pub const RECENT_INCIDENTS: chrono::Duration = chrono::Duration::days(7);
 
 /// A snapshot is rebuilt at least this often, so time-driven changes (stale
 /// data, a new day) show even when no data changes.
@@ -55,9 +59,38 @@ pub struct Snapshot {
     pub indicator: Indicator,
     /// In config order.
     pub components: Vec<ComponentModel>,
+    /// Open incidents and those resolved in the last 7 days, newest first.
+    pub incidents: Vec<Incident>,
+    /// In-progress and upcoming maintenances (not cancelled), soonest first.
+    pub maintenances: Vec<Maintenance>,
+}
+
+/// Everything a snapshot is built from, as loaded from the store.
+#[derive(Debug, Clone, Default)]
+pub struct Loaded {
+    pub revision: i64,
+    pub states: Vec<StoredCheckState>,
+    pub counts: Vec<(String, DayCounts)>,
+    /// Open incidents and recently resolved ones.
+    pub incidents: Vec<Incident>,
+    /// Maintenances ending now or later, cancelled included.
+    pub maintenances: Vec<Maintenance>,
+    pub overrides: Vec<Override>,
 }
 
 impl Snapshot {
+    /// Open incidents, newest first.
+    pub fn open_incidents(&self) -> impl Iterator<Item = &Incident> {
+        self.incidents.iter().filter(|i| i.is_open())
+    }
+
+    /// Maintenances with this status at the snapshot's time.
+    pub fn maintenances_in(&self, wanted: MaintenanceStatus) -> impl Iterator<Item = &Maintenance> {
+        self.maintenances
+            .iter()
+            .filter(move |m| status::maintenance::status(m, self.built_at) == wanted)
+    }
+
     /// The component with this id, if configured.
     pub fn component(&self, id: &str) -> Option<&ComponentModel> {
         self.components
@@ -100,15 +133,11 @@ pub fn first_day(config: &Config, now: DateTime<Utc>) -> NaiveDate {
 }
 
 /// Composes loaded data with the status rules (pure: `now` is given).
-pub fn build(
-    config: Arc<Config>,
-    revision: i64,
-    states: &[StoredCheckState],
-    counts: &[(String, DayCounts)],
-    now: DateTime<Utc>,
-) -> Snapshot {
+pub fn build(config: Arc<Config>, loaded: Loaded, now: DateTime<Utc>) -> Snapshot {
+    let counts = &loaded.counts;
     let states: HashMap<&str, &StoredCheckState> =
-        states.iter().map(|s| (s.check_id.as_str(), s)).collect();
+        loaded.states.iter().map(|s| (s.check_id.as_str(), s)).collect();
+    let open: Vec<&Incident> = loaded.incidents.iter().filter(|i| i.is_open()).collect();
     let (first, today) = (first_day(&config, now), today(&config, now));
     let components: Vec<ComponentModel> = config
         .components
@@ -150,7 +179,21 @@ pub fn build(
                 spec: index,
                 status: status::component::evaluate(&status::component::ComponentInputs {
                     checks: states,
-                    ..Default::default()
+                    in_maintenance: loaded
+                        .maintenances
+                        .iter()
+                        .any(|m| status::maintenance::covers(m, component.id.as_str(), now)),
+                    incident: open
+                        .iter()
+                        .flat_map(|i| &i.components)
+                        .filter(|(c, _)| c == component.id.as_str())
+                        .map(|(_, s)| *s)
+                        .reduce(ComponentStatus::worst),
+                    pinned: loaded
+                        .overrides
+                        .iter()
+                        .find(|o| o.component == component.id.as_str() && o.in_force(now))
+                        .map(|o| o.status),
                 }),
                 freshness: status::freshness::of_component(&freshness),
                 last_checked: checks.iter().filter_map(|c| c.last_result_at).max(),
@@ -161,12 +204,35 @@ pub fn build(
         })
         .collect();
     let statuses: Vec<ComponentStatus> = components.iter().map(|c| c.status).collect();
+    let maintenance_in_progress = loaded
+        .maintenances
+        .iter()
+        .any(|m| status::maintenance::status(m, now) == MaintenanceStatus::InProgress);
+    let impact = open
+        .iter()
+        .map(|i| i.impact)
+        .max()
+        .map(|impact| match impact {
+            Impact::None => Indicator::None,
+            Impact::Minor => Indicator::Minor,
+            Impact::Major => Indicator::Major,
+            Impact::Critical => Indicator::Critical,
+        });
+    let mut maintenances = loaded.maintenances;
+    maintenances.retain(|m| {
+        matches!(
+            status::maintenance::status(m, now),
+            MaintenanceStatus::Scheduled | MaintenanceStatus::InProgress
+        )
+    });
     Snapshot {
-        indicator: status::overall::indicator(&statuses, false, None),
+        indicator: status::overall::indicator(&statuses, maintenance_in_progress, impact),
         config,
-        revision,
+        revision: loaded.revision,
         built_at: now,
         components,
+        incidents: loaded.incidents,
+        maintenances,
     }
 }
 
@@ -176,10 +242,15 @@ pub async fn load(
     config: Arc<Config>,
     now: DateTime<Utc>,
 ) -> Result<Snapshot, StoreError> {
-    let revision = store.revision().await?;
-    let states = store.check_states().await?;
-    let counts = store.daily_counts(first_day(&config, now)).await?;
-    Ok(build(config, revision, &states, &counts, now))
+    let loaded = Loaded {
+        revision: store.revision().await?,
+        states: store.check_states().await?,
+        counts: store.daily_counts(first_day(&config, now)).await?,
+        incidents: store.recent_incidents(now - RECENT_INCIDENTS).await?,
+        maintenances: store.maintenances_ending_after(now).await?,
+        overrides: store.overrides().await?,
+    };
+    Ok(build(config, loaded, now))
 }
 
 /// The current snapshot, shared by all handlers.

@@ -1,0 +1,219 @@
+//! Maintenance windows and the components they cover.
+
+use chrono::{DateTime, Utc};
+use sqlx::{Row, SqliteConnection};
+
+use super::{Store, StoreError, bump_revision, ms_to_time, new_id};
+use crate::domain::{Maintenance, MaintenanceEdit, NewMaintenance};
+
+/// The columns every query of this table selects.
+macro_rules! maintenance_columns {
+    () => {
+        "maintenance_id, title, body, starts_ms, ends_ms, completed_ms, cancelled_ms, created_ms, updated_ms"
+    };
+}
+
+impl Store {
+    /// Schedules a maintenance. Committed before it returns.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
+    pub async fn create_maintenance(
+        &self,
+        new: &NewMaintenance,
+        now: DateTime<Utc>,
+    ) -> Result<Maintenance, StoreError> {
+        let id = new_id();
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO maintenances (maintenance_id, title, body, starts_ms, ends_ms, created_ms, updated_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+        )
+        .bind(&id)
+        .bind(&new.title)
+        .bind(&new.body)
+        .bind(new.starts_at.timestamp_millis())
+        .bind(new.ends_at.timestamp_millis())
+        .bind(now.timestamp_millis())
+        .execute(&mut *tx)
+        .await?;
+        set_components(&mut tx, &id, &new.components).await?;
+        bump_revision(&mut tx).await?;
+        tx.commit().await?;
+        self.maintenance(&id).await
+    }
+
+    /// Applies an edit (or an early completion). Committed before it returns.
+    #[tracing::instrument(skip(self, edit), err(level = "warn"))]
+    pub async fn edit_maintenance(
+        &self,
+        id: &str,
+        edit: &MaintenanceEdit,
+        now: DateTime<Utc>,
+    ) -> Result<Maintenance, StoreError> {
+        let ms = now.timestamp_millis();
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            "UPDATE maintenances SET title = COALESCE(?2, title), body = COALESCE(?3, body),
+                 starts_ms = COALESCE(?4, starts_ms), ends_ms = COALESCE(?5, ends_ms),
+                 completed_ms = CASE WHEN ?6 THEN COALESCE(completed_ms, ?7) ELSE completed_ms END,
+                 updated_ms = ?7
+             WHERE maintenance_id = ?1",
+        )
+        .bind(id)
+        .bind(&edit.title)
+        .bind(&edit.body)
+        .bind(edit.starts_at.map(|t| t.timestamp_millis()))
+        .bind(edit.ends_at.map(|t| t.timestamp_millis()))
+        .bind(edit.complete)
+        .bind(ms)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        if let Some(components) = &edit.components {
+            sqlx::query("DELETE FROM maintenance_components WHERE maintenance_id = ?")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            set_components(&mut tx, id, components).await?;
+        }
+        bump_revision(&mut tx).await?;
+        tx.commit().await?;
+        self.maintenance(id).await
+    }
+
+    /// Cancels a maintenance; it stays in history as cancelled.
+    #[tracing::instrument(skip(self), err(level = "warn"))]
+    pub async fn cancel_maintenance(
+        &self,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Maintenance, StoreError> {
+        let ms = now.timestamp_millis();
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            "UPDATE maintenances SET cancelled_ms = COALESCE(cancelled_ms, ?2), updated_ms = ?2
+             WHERE maintenance_id = ?1",
+        )
+        .bind(id)
+        .bind(ms)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        bump_revision(&mut tx).await?;
+        tx.commit().await?;
+        self.maintenance(id).await
+    }
+
+    /// One maintenance.
+    #[tracing::instrument(skip(self), err(level = "debug"))]
+    pub async fn maintenance(&self, id: &str) -> Result<Maintenance, StoreError> {
+        let sql = concat!(
+            "SELECT ",
+            maintenance_columns!(),
+            " FROM maintenances WHERE maintenance_id = ?"
+        );
+        let rows = sqlx::query(sql).bind(id).fetch_all(&self.pool).await?;
+        self.hydrate_maintenances(rows)
+            .await?
+            .pop()
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// Maintenances newest first (by start), `limit` from `offset`.
+    #[tracing::instrument(skip(self), err(level = "warn"))]
+    pub async fn maintenances(
+        &self,
+        limit: u32,
+        offset: u32,
+    ) -> Result<Vec<Maintenance>, StoreError> {
+        let sql = concat!(
+            "SELECT ",
+            maintenance_columns!(),
+            " FROM maintenances ORDER BY starts_ms DESC, maintenance_id LIMIT ? OFFSET ?"
+        );
+        let rows = sqlx::query(sql)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(&self.pool)
+            .await?;
+        self.hydrate_maintenances(rows).await
+    }
+
+    /// Maintenances (cancelled ones too) whose window ends at or after `since`, soonest first.
+    #[tracing::instrument(skip(self), err(level = "warn"))]
+    pub async fn maintenances_ending_after(
+        &self,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<Maintenance>, StoreError> {
+        let sql = concat!(
+            "SELECT ",
+            maintenance_columns!(),
+            " FROM maintenances WHERE COALESCE(MIN(completed_ms, ends_ms), ends_ms) >= ?
+             ORDER BY starts_ms, maintenance_id"
+        );
+        let rows = sqlx::query(sql)
+            .bind(since.timestamp_millis())
+            .fetch_all(&self.pool)
+            .await?;
+        self.hydrate_maintenances(rows).await
+    }
+
+    /// Number of maintenances.
+    pub async fn maintenance_count(&self) -> Result<u64, StoreError> {
+        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM maintenances")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n.max(0) as u64)
+    }
+
+    async fn hydrate_maintenances(
+        &self,
+        rows: Vec<sqlx::sqlite::SqliteRow>,
+    ) -> Result<Vec<Maintenance>, StoreError> {
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let id: String = row.try_get("maintenance_id")?;
+            let components: Vec<String> = sqlx::query_scalar(
+                "SELECT component_id FROM maintenance_components WHERE maintenance_id = ? ORDER BY component_id",
+            )
+            .bind(&id)
+            .fetch_all(&self.pool)
+            .await?;
+            out.push(Maintenance {
+                title: row.try_get("title")?,
+                body: row.try_get("body")?,
+                starts_at: ms_to_time(row.try_get("starts_ms")?),
+                ends_at: ms_to_time(row.try_get("ends_ms")?),
+                components,
+                completed_early_at: row
+                    .try_get::<Option<i64>, _>("completed_ms")?
+                    .map(ms_to_time),
+                cancelled_at: row
+                    .try_get::<Option<i64>, _>("cancelled_ms")?
+                    .map(ms_to_time),
+                created_at: ms_to_time(row.try_get("created_ms")?),
+                updated_at: ms_to_time(row.try_get("updated_ms")?),
+                id,
+            });
+        }
+        Ok(out)
+    }
+}
+
+async fn set_components(
+    tx: &mut SqliteConnection,
+    id: &str,
+    components: &[String],
+) -> Result<(), StoreError> {
+    for component in components {
+        sqlx::query("INSERT OR IGNORE INTO maintenance_components (maintenance_id, component_id) VALUES (?, ?)")
+            .bind(id)
+            .bind(component)
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(())
+}

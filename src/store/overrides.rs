@@ -1,0 +1,92 @@
+//! Admin overrides that pin a component's status (SPEC §6).
+
+use chrono::{DateTime, Utc};
+
+use super::{Store, StoreError, bump_revision, ms_to_time};
+use crate::domain::ComponentStatus;
+
+/// A pinned status, optionally until a time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Override {
+    pub component: String,
+    pub status: ComponentStatus,
+    pub until: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Override {
+    /// Whether it is in force at `now`.
+    pub fn in_force(&self, now: DateTime<Utc>) -> bool {
+        self.until.is_none_or(|until| now < until)
+    }
+}
+
+impl Store {
+    /// Pins `component` to `status` (replacing any pin). Committed before it returns.
+    #[tracing::instrument(skip(self), err(level = "warn"))]
+    pub async fn set_override(
+        &self,
+        component: &str,
+        status: ComponentStatus,
+        until: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Result<Override, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO component_overrides (component_id, status, until_ms, created_ms) VALUES (?, ?, ?, ?)
+             ON CONFLICT (component_id) DO UPDATE
+             SET status = excluded.status, until_ms = excluded.until_ms, created_ms = excluded.created_ms",
+        )
+        .bind(component)
+        .bind(status.as_str())
+        .bind(until.map(|t| t.timestamp_millis()))
+        .bind(now.timestamp_millis())
+        .execute(&mut *tx)
+        .await?;
+        bump_revision(&mut tx).await?;
+        tx.commit().await?;
+        Ok(Override {
+            component: component.to_owned(),
+            status,
+            until,
+            created_at: now,
+        })
+    }
+
+    /// Releases a pin; `NotFound` when there was none.
+    #[tracing::instrument(skip(self), err(level = "warn"))]
+    pub async fn clear_override(&self, component: &str) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query("DELETE FROM component_overrides WHERE component_id = ?")
+            .bind(component)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        bump_revision(&mut tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Every pin, expired ones included (callers check [`Override::in_force`]).
+    #[tracing::instrument(skip(self), err(level = "warn"))]
+    pub async fn overrides(&self) -> Result<Vec<Override>, StoreError> {
+        let rows: Vec<(String, String, Option<i64>, i64)> = sqlx::query_as(
+            "SELECT component_id, status, until_ms, created_ms FROM component_overrides ORDER BY component_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(component, status, until, created)| {
+                Some(Override {
+                    component,
+                    status: ComponentStatus::parse(&status)?,
+                    until: until.map(ms_to_time),
+                    created_at: ms_to_time(created),
+                })
+            })
+            .collect())
+    }
+}
