@@ -3,6 +3,7 @@
 //! one writer task that records them in batches, off the web request path.
 
 pub mod http;
+mod incidents;
 pub mod schedule;
 mod tcp;
 mod writer;

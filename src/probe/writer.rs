@@ -8,9 +8,10 @@ use chrono::Utc;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
+use super::incidents;
 use crate::config::Config;
-use crate::domain::CheckResult;
-use crate::status::Tracker;
+use crate::domain::{CheckResult, Component, Maintenance, Outcome};
+use crate::status::{Tracker, maintenance};
 use crate::store::{Recorded, Store, StoredCheckState};
 
 /// A batch is written when this old or this large.
@@ -28,24 +29,64 @@ pub async fn run(
     states: Vec<StoredCheckState>,
     mut inbox: mpsc::Receiver<CheckResult>,
 ) {
+    let mut reasons: HashMap<String, String> = states
+        .iter()
+        .filter_map(|s| Some((s.check_id.clone(), s.last_failure.clone()?.1)))
+        .collect();
     let mut trackers: HashMap<String, Tracker> = states
         .into_iter()
         .map(|s| (s.check_id, s.tracker))
         .collect();
     let mut last_prune: Option<Instant> = None;
     while let Some(first) = inbox.recv().await {
-        let mut batch = vec![record(&config, &mut trackers, first)];
+        let mut results = vec![first];
         let deadline = Instant::now() + FLUSH_AFTER;
-        while batch.len() < MAX_BATCH {
+        while results.len() < MAX_BATCH {
             tokio::select! {
                 next = inbox.recv() => match next {
-                    Some(result) => batch.push(record(&config, &mut trackers, result)),
+                    Some(result) => results.push(result),
                     None => break,
                 },
                 _ = tokio::time::sleep_until(deadline) => break,
             }
         }
+        let oldest = results.iter().map(|r| r.at).min().unwrap_or_else(Utc::now);
+        let maintenances = store
+            .maintenances_ending_after(oldest)
+            .await
+            .unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "cannot load maintenances; counting every result");
+                Vec::new()
+            });
+        let mut touched: Vec<&Component> = Vec::new();
+        let batch: Vec<Recorded> = results
+            .into_iter()
+            .map(|result| {
+                if let Some(reason) = result
+                    .reason
+                    .clone()
+                    .filter(|_| result.outcome == Outcome::Failed)
+                {
+                    reasons.insert(result.check.as_str().to_owned(), reason);
+                }
+                if let Some(component) = component_of(&config, &result)
+                    && !touched.iter().any(|c| c.id == component.id)
+                {
+                    touched.push(component);
+                }
+                record(&config, &mut trackers, &maintenances, result)
+            })
+            .collect();
         write(&store, &batch).await;
+        let known = incidents::Known {
+            trackers: &trackers,
+            reasons: &reasons,
+        };
+        if let Err(e) =
+            incidents::apply(&store, &config, &known, &maintenances, &touched, Utc::now()).await
+        {
+            tracing::warn!(error = %e, "automatic incidents could not be updated");
+        }
         if last_prune.is_none_or(|at| at.elapsed() >= PRUNE_EVERY) {
             last_prune = Some(Instant::now());
             prune(&store, &config).await;
@@ -53,17 +94,27 @@ pub async fn run(
     }
 }
 
-/// Moves the check's tracker on and dates the result in the site timezone.
+fn component_of<'a>(config: &'a Config, result: &CheckResult) -> Option<&'a Component> {
+    let check = config.checks.iter().find(|c| c.id == result.check)?;
+    config.components.iter().find(|c| c.id == check.component)
+}
+
+/// Moves the check's tracker on, dates the result in the site timezone, and
+/// leaves it out of uptime when a maintenance covering its component was in
+/// progress when it was taken (SPEC §3).
 fn record(
     config: &Config,
     trackers: &mut HashMap<String, Tracker>,
+    maintenances: &[Maintenance],
     result: CheckResult,
 ) -> Recorded {
-    let (failure, recovery) = config
-        .checks
-        .iter()
-        .find(|c| c.id == result.check)
-        .map_or((1, 1), |c| (c.failure_threshold, c.recovery_threshold));
+    let spec = config.checks.iter().find(|c| c.id == result.check);
+    let (failure, recovery) = spec.map_or((1, 1), |c| (c.failure_threshold, c.recovery_threshold));
+    let in_maintenance = spec.is_some_and(|c| {
+        maintenances
+            .iter()
+            .any(|m| maintenance::covers(m, c.component.as_str(), result.at))
+    });
     let tracker = trackers
         .entry(result.check.as_str().to_owned())
         .or_insert(Tracker::NEW);
@@ -72,6 +123,7 @@ fn record(
     Recorded {
         tracker: *tracker,
         day,
+        counted: !in_maintenance,
         result,
     }
 }

@@ -3,6 +3,7 @@
 //! Nothing here reads the clock or does I/O: callers pass `now` and the data
 //! they loaded, so every rule is tested with tables of scenarios.
 
+pub mod auto_incident;
 pub mod check_state;
 pub mod component;
 pub mod freshness;

@@ -351,3 +351,15 @@ async fn set_component(
     .await?;
     Ok(())
 }
+
+impl Store {
+    /// Components for which Beacon has an unresolved automatic incident.
+    pub async fn open_auto_components(&self) -> Result<Vec<String>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT DISTINCT auto_component FROM incidents
+             WHERE resolved_ms IS NULL AND auto_component IS NOT NULL",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}

@@ -15,6 +15,8 @@ pub struct Recorded {
     pub tracker: Tracker,
     /// The result's day in the site timezone.
     pub day: NaiveDate,
+    /// Counted in uptime: false when taken during maintenance covering its component.
+    pub counted: bool,
 }
 
 /// A check's persisted state and latest facts.
@@ -67,15 +69,17 @@ impl Store {
             .bind(&res.reason)
             .execute(&mut *tx)
             .await?;
-            sqlx::query(
-                "INSERT INTO daily_rollups (check_id, day, good, total) VALUES (?, ?, ?, 1)
-                 ON CONFLICT (check_id, day) DO UPDATE SET good = good + excluded.good, total = total + 1",
-            )
-            .bind(res.check.as_str())
-            .bind(r.day.to_string())
-            .bind(good)
-            .execute(&mut *tx)
-            .await?;
+            if r.counted {
+                sqlx::query(
+                    "INSERT INTO daily_rollups (check_id, day, good, total) VALUES (?, ?, ?, 1)
+                     ON CONFLICT (check_id, day) DO UPDATE SET good = good + excluded.good, total = total + 1",
+                )
+                .bind(res.check.as_str())
+                .bind(r.day.to_string())
+                .bind(good)
+                .execute(&mut *tx)
+                .await?;
+            }
             if let Some(ms) = latency {
                 sqlx::query(
                     "INSERT INTO hourly_rollups (check_id, hour_ms, latency_sum_ms, latency_count) VALUES (?, ?, ?, 1)

@@ -3,5 +3,6 @@
 
 mod cli;
 mod helpers;
+mod lifecycle;
 mod pages;
 mod probe;

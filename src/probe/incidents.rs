@@ -1,0 +1,138 @@
+//! Applies automatic-incident decisions (SPEC §3) after each written batch.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+
+use crate::config::Config;
+use crate::domain::{
+    Component, ComponentStatus, Impact, IncidentStatus, Maintenance, NewIncident, NewUpdate,
+};
+use crate::status::auto_incident::{self, Action, OpenAuto};
+use crate::status::{self, CheckState, Tracker};
+use crate::store::{Store, StoreError};
+
+/// What the writer knows about each check: its tracker and last failure reason.
+pub struct Known<'a> {
+    pub trackers: &'a HashMap<String, Tracker>,
+    pub reasons: &'a HashMap<String, String>,
+}
+
+/// Decides and applies automatic incidents for `components` at `now`.
+pub async fn apply(
+    store: &Store,
+    config: &Config,
+    known: &Known<'_>,
+    maintenances: &[Maintenance],
+    components: &[&Component],
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let already_open = store.open_auto_components().await?;
+    for component in components {
+        let checks: Vec<_> = config
+            .checks
+            .iter()
+            .filter(|c| c.component == component.id)
+            .collect();
+        let states: Vec<Option<CheckState>> = checks
+            .iter()
+            .map(|c| known.trackers.get(c.id.as_str()).and_then(|t| t.state))
+            .collect();
+        let derived = status::component::from_checks(&states);
+        let id = component.id.as_str();
+        if auto_incident::impact_of(derived).is_none() && !already_open.iter().any(|c| c == id) {
+            continue;
+        }
+        let open = store.open_auto_incident(id).await?;
+        let in_maintenance = maintenances
+            .iter()
+            .any(|m| status::maintenance::covers(m, id, now));
+        let open_auto = open.as_ref().map(|i| OpenAuto {
+            impact: i.impact,
+            age: (now - i.created_at).to_std().unwrap_or_default(),
+        });
+        let Some(action) =
+            auto_incident::decide(derived, in_maintenance, component.auto_incidents, open_auto)
+        else {
+            continue;
+        };
+        let reasons: Vec<String> = checks
+            .iter()
+            .filter(|c| {
+                known.trackers.get(c.id.as_str()).and_then(|t| t.state) == Some(CheckState::Down)
+            })
+            .map(|c| match known.reasons.get(c.id.as_str()) {
+                Some(reason) => format!("- {}: {reason}", c.id),
+                None => format!("- {}", c.id),
+            })
+            .collect();
+        match (action, open) {
+            (Action::Open { impact, status }, _) => {
+                let new = NewIncident {
+                    title: format!("{}: {}", component.name, words(status)),
+                    status: IncidentStatus::Investigating,
+                    impact,
+                    body: format!(
+                        "Beacon detected a {} of {}. Failing checks:\n\n{}",
+                        words(status),
+                        component.name,
+                        reasons.join("\n")
+                    ),
+                    components: vec![(id.to_owned(), status)],
+                    auto_component: Some(id.to_owned()),
+                };
+                let incident = store.create_incident(&new, now).await?;
+                tracing::warn!(
+                    component = id,
+                    incident = incident.id,
+                    "opened an automatic incident"
+                );
+            }
+            (Action::Update { impact, status }, Some(incident)) => {
+                let update = NewUpdate {
+                    status: incident.status,
+                    body: format!(
+                        "The outage is now a {}. Failing checks:\n\n{}",
+                        words(status),
+                        reasons.join("\n")
+                    ),
+                    components: vec![(id.to_owned(), status)],
+                    impact: Some(impact),
+                };
+                store
+                    .add_incident_update(&incident.id, &update, now)
+                    .await?;
+            }
+            (Action::Resolve { outage }, Some(incident)) => {
+                let outage = std::time::Duration::from_secs(outage.as_secs());
+                let update = NewUpdate {
+                    status: IncidentStatus::Resolved,
+                    body: format!(
+                        "{} has recovered. The outage lasted {}.",
+                        component.name,
+                        humantime::format_duration(outage)
+                    ),
+                    components: vec![(id.to_owned(), ComponentStatus::Operational)],
+                    impact: None::<Impact>,
+                };
+                store
+                    .add_incident_update(&incident.id, &update, now)
+                    .await?;
+                tracing::info!(
+                    component = id,
+                    incident = incident.id,
+                    "resolved an automatic incident"
+                );
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn words(status: ComponentStatus) -> &'static str {
+    match status {
+        ComponentStatus::MajorOutage => "major outage",
+        _ => "partial outage",
+    }
+}

@@ -1,0 +1,160 @@
+//! Automatic incidents and the maintenance lifecycle, end to end: a real
+//! target fails, the worker opens and resolves incidents, maintenance
+//! suppresses them and keeps its results out of uptime.
+
+use std::time::Duration;
+
+use beacon::domain::{ComponentStatus, Impact, IncidentStatus, MaintenanceEdit, NewMaintenance};
+use beacon::store::Store;
+use chrono::Utc;
+
+use crate::helpers::{Mode, Target, database_url, one_check_config, spawn_app, texts, wait_until};
+
+const WITHIN: Duration = Duration::from_secs(10);
+
+async fn second_store(app: &crate::helpers::TestApp) -> Store {
+    Store::open(&database_url(&app.dir))
+        .await
+        .expect("second store")
+}
+
+#[tokio::test]
+async fn an_outage_opens_an_incident_and_recovery_resolves_it_with_the_duration() {
+    let target = Target::start(Mode::Ok).await;
+    let app = spawn_app(&one_check_config(&target.url())).await;
+    let store = second_store(&app).await;
+    wait_until(WITHIN, "green", || async {
+        texts(&app.get("/").await.1, ".component .status-label") == ["Operational"]
+    })
+    .await;
+    assert!(store.recent_incidents(Utc::now()).await.unwrap().is_empty());
+
+    target.set(Mode::Status(503));
+    wait_until(WITHIN, "an automatic incident", || async {
+        !store.recent_incidents(Utc::now()).await.unwrap().is_empty()
+    })
+    .await;
+    let incidents = store.recent_incidents(Utc::now()).await.unwrap();
+    assert_eq!(
+        incidents.len(),
+        1,
+        "one incident per outage, not per result"
+    );
+    let incident = &incidents[0];
+    assert_eq!(incident.auto_component.as_deref(), Some("api"));
+    assert_eq!(
+        (incident.status, incident.impact),
+        (IncidentStatus::Investigating, Impact::Major)
+    );
+    assert_eq!(
+        incident.components,
+        vec![("api".to_owned(), ComponentStatus::MajorOutage)]
+    );
+    assert!(incident.title.contains("Public API"), "{}", incident.title);
+    let first = incident.latest_update().unwrap();
+    assert!(
+        first.body.contains("api-health: status 503, expected 2xx"),
+        "{}",
+        first.body
+    );
+
+    target.set(Mode::Ok);
+    wait_until(WITHIN, "resolved", || async {
+        !store.incident(&incident.id).await.unwrap().is_open()
+    })
+    .await;
+    let resolved = store.incident(&incident.id).await.unwrap();
+    assert_eq!(resolved.status, IncidentStatus::Resolved);
+    let last = resolved.latest_update().unwrap();
+    assert!(last.body.contains("The outage lasted"), "{}", last.body);
+    assert_eq!(resolved.updates.len(), 2);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn auto_incidents_false_opens_nothing() {
+    let target = Target::start(Mode::Status(500)).await;
+    let config = one_check_config(&target.url()).replace(
+        "name = \"Public API\"",
+        "name = \"Public API\"\nauto_incidents = false",
+    );
+    let app = spawn_app(&config).await;
+    let store = second_store(&app).await;
+    wait_until(WITHIN, "outage shown", || async {
+        texts(&app.get("/").await.1, ".component .status-label") == ["Major Outage"]
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert!(store.recent_incidents(Utc::now()).await.unwrap().is_empty());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn maintenance_suppresses_incidents_and_uptime_until_it_ends() {
+    let target = Target::start(Mode::Status(503)).await;
+    let config = one_check_config(&target.url());
+    // The window is in place before the first probe result.
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&database_url(&dir)).await.unwrap();
+    let now = Utc::now();
+    let window = store
+        .create_maintenance(
+            &NewMaintenance {
+                title: "Database upgrade".into(),
+                body: "Planned.".into(),
+                starts_at: now - chrono::Duration::seconds(1),
+                ends_at: now + chrono::Duration::hours(1),
+                components: vec!["api".into()],
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    let app = crate::helpers::spawn_app_in(dir, &config, true).await;
+
+    wait_until(WITHIN, "under maintenance", || async {
+        let html = app.get("/").await.1;
+        texts(&html, ".component .status-label") == ["Under Maintenance"]
+            && texts(&html, ".banner-text") == ["Service Under Maintenance"]
+    })
+    .await;
+    // Several failing results arrive during the window: no incident, no uptime counted.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(store.recent_incidents(Utc::now()).await.unwrap().is_empty());
+    let today = beacon::web::snapshot::today(
+        &beacon::config::Config::parse(&config, "t.toml".as_ref()).unwrap(),
+        Utc::now(),
+    );
+    let counts = store.daily_counts(today).await.unwrap();
+    assert!(
+        counts.is_empty(),
+        "results during maintenance are left out of uptime: {counts:?}"
+    );
+
+    // The same outage after the window opens an incident.
+    store
+        .edit_maintenance(
+            &window.id,
+            &MaintenanceEdit {
+                complete: true,
+                ..Default::default()
+            },
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+    wait_until(WITHIN, "incident after the window", || async {
+        store
+            .recent_incidents(Utc::now())
+            .await
+            .unwrap()
+            .iter()
+            .any(|i| i.is_open())
+    })
+    .await;
+    wait_until(WITHIN, "counted again", || async {
+        !store.daily_counts(today).await.unwrap().is_empty()
+    })
+    .await;
+    app.stop().await;
+}
