@@ -6,3 +6,4 @@ mod helpers;
 mod lifecycle;
 mod pages;
 mod probe;
+mod store;

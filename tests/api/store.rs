@@ -1,0 +1,360 @@
+//! The store against a real SQLite file: every function, its errors, and the
+//! revision that tells other processes data changed.
+
+use std::time::Duration;
+
+use beacon::domain::{
+    CheckId, CheckResult, ComponentStatus, Impact, IncidentEdit, IncidentStatus, MaintenanceEdit,
+    NewIncident, NewMaintenance, NewUpdate, Outcome,
+};
+use beacon::status::Tracker;
+use beacon::store::{Recorded, Store, StoreError, generate_token, hash_token};
+use chrono::{DateTime, TimeZone, Utc};
+
+async fn store() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&crate::helpers::database_url(&dir))
+        .await
+        .unwrap();
+    (dir, store)
+}
+
+fn at(h: u32, m: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 24, h, m, 0).unwrap()
+}
+
+fn result(check: &str, when: DateTime<Utc>, outcome: Outcome, latency_ms: u64) -> Recorded {
+    let reason = (outcome != Outcome::Ok).then(|| format!("{outcome:?} reason"));
+    Recorded {
+        result: CheckResult {
+            check: CheckId::parse(check).unwrap(),
+            at: when,
+            outcome,
+            latency: Some(Duration::from_millis(latency_ms)),
+            reason,
+        },
+        tracker: Tracker::NEW.next(outcome, 1, 1),
+        day: when.date_naive(),
+        counted: true,
+    }
+}
+
+#[tokio::test]
+async fn results_feed_states_rollups_and_the_revision() {
+    let (_dir, store) = store().await;
+    let r0 = store.revision().await.unwrap();
+    let mut excluded = result("a", at(10, 2), Outcome::Failed, 0);
+    excluded.counted = false;
+    store
+        .record(&[
+            result("a", at(10, 0), Outcome::Ok, 100),
+            result("a", at(10, 1), Outcome::Failed, 300),
+            excluded,
+            result("b", at(11, 0), Outcome::Slow, 900),
+        ])
+        .await
+        .unwrap();
+    assert!(store.revision().await.unwrap() > r0);
+
+    let mut states = store.check_states().await.unwrap();
+    states.sort_by(|x, y| x.check_id.cmp(&y.check_id));
+    assert_eq!(states.len(), 2);
+    assert_eq!(states[0].last_result_at, at(10, 2));
+    assert_eq!(
+        states[0].last_failure.as_ref().map(|f| f.0),
+        Some(at(10, 2))
+    );
+    assert_eq!(states[1].last_latency_ms, Some(900));
+    assert_eq!(states[1].last_failure, None, "slow is not a failure");
+
+    let counts = store.daily_counts(at(0, 0).date_naive()).await.unwrap();
+    let a = counts.iter().find(|(c, _)| c == "a").unwrap().1;
+    assert_eq!(
+        (a.good, a.total),
+        (1, 2),
+        "the excluded result is not counted"
+    );
+
+    let hourly = store.hourly_latency("a", at(9, 0)).await.unwrap();
+    assert_eq!(hourly.len(), 1);
+    assert!((hourly[0].ms - 400.0 / 3.0).abs() < 1e-9, "{hourly:?}");
+    assert_eq!(
+        store.latency_samples("a", at(10, 1)).await.unwrap().len(),
+        2
+    );
+
+    assert_eq!(store.prune_results(at(10, 30)).await.unwrap(), 3);
+    assert!(
+        store
+            .latency_samples("a", at(0, 0))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        store
+            .daily_counts(at(0, 0).date_naive())
+            .await
+            .unwrap()
+            .len(),
+        2,
+        "rollups survive pruning"
+    );
+}
+
+#[tokio::test]
+async fn incidents_keep_their_timeline_and_component_changes() {
+    let (_dir, store) = store().await;
+    let new = NewIncident {
+        title: "Slow API".into(),
+        status: IncidentStatus::Investigating,
+        impact: Impact::Minor,
+        body: "Looking".into(),
+        components: vec![("api".into(), ComponentStatus::DegradedPerformance)],
+        auto_component: None,
+    };
+    let created = store.create_incident(&new, at(10, 0)).await.unwrap();
+    assert_eq!(created.id.len(), 12);
+    assert!(created.is_open());
+    let update = NewUpdate {
+        status: IncidentStatus::Monitoring,
+        body: "Fixed, watching".into(),
+        components: vec![("api".into(), ComponentStatus::PartialOutage)],
+        impact: Some(Impact::Major),
+    };
+    let updated = store
+        .add_incident_update(&created.id, &update, at(10, 5))
+        .await
+        .unwrap();
+    assert_eq!(updated.impact, Impact::Major);
+    assert_eq!(updated.monitoring_at, Some(at(10, 5)));
+    assert_eq!(updated.updates.len(), 2);
+    assert_eq!(updated.updates[0].body, "Fixed, watching", "newest first");
+    let change = &updated.updates[0].affected[0];
+    assert_eq!(
+        (change.old_status, change.new_status),
+        (
+            ComponentStatus::DegradedPerformance,
+            ComponentStatus::PartialOutage
+        )
+    );
+
+    let resolve = NewUpdate {
+        status: IncidentStatus::Resolved,
+        body: "Done".into(),
+        components: vec![],
+        impact: None,
+    };
+    let resolved = store
+        .add_incident_update(&created.id, &resolve, at(11, 0))
+        .await
+        .unwrap();
+    assert_eq!(resolved.resolved_at, Some(at(11, 0)));
+    assert!(store.recent_incidents(at(11, 1)).await.unwrap().is_empty());
+    assert_eq!(store.recent_incidents(at(10, 59)).await.unwrap().len(), 1);
+
+    let edit = IncidentEdit {
+        title: Some("Slower API".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        store
+            .edit_incident(&created.id, &edit, at(12, 0))
+            .await
+            .unwrap()
+            .title,
+        "Slower API"
+    );
+    assert_eq!(store.incidents(10, 0).await.unwrap().len(), 1);
+    assert_eq!(store.incident_count().await.unwrap(), 1);
+    store.delete_incident(&created.id).await.unwrap();
+    assert!(matches!(
+        store.incident(&created.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store.delete_incident(&created.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store.add_incident_update("nope", &resolve, at(1, 0)).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+#[tokio::test]
+async fn auto_incidents_are_found_by_component() {
+    let (_dir, store) = store().await;
+    let new = NewIncident {
+        title: "API down".into(),
+        status: IncidentStatus::Investigating,
+        impact: Impact::Major,
+        body: "x".into(),
+        components: vec![],
+        auto_component: Some("api".into()),
+    };
+    let created = store.create_incident(&new, at(10, 0)).await.unwrap();
+    assert_eq!(
+        store.open_auto_components().await.unwrap(),
+        vec!["api".to_owned()]
+    );
+    assert_eq!(
+        store.open_auto_incident("api").await.unwrap().map(|i| i.id),
+        Some(created.id.clone())
+    );
+    assert_eq!(store.open_auto_incident("web").await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn maintenances_are_edited_completed_and_cancelled_but_kept() {
+    let (_dir, store) = store().await;
+    let new = NewMaintenance {
+        title: "Upgrade".into(),
+        body: "Planned".into(),
+        starts_at: at(12, 0),
+        ends_at: at(13, 0),
+        components: vec!["db".into(), "api".into()],
+    };
+    let m = store.create_maintenance(&new, at(10, 0)).await.unwrap();
+    assert_eq!(m.components, vec!["api".to_owned(), "db".to_owned()]);
+    let edit = MaintenanceEdit {
+        ends_at: Some(at(14, 0)),
+        components: Some(vec!["db".into()]),
+        ..Default::default()
+    };
+    let m2 = store
+        .edit_maintenance(&m.id, &edit, at(10, 1))
+        .await
+        .unwrap();
+    assert_eq!(
+        (m2.ends_at, m2.components.clone()),
+        (at(14, 0), vec!["db".to_owned()])
+    );
+    let done = MaintenanceEdit {
+        complete: true,
+        ..Default::default()
+    };
+    assert_eq!(
+        store
+            .edit_maintenance(&m.id, &done, at(12, 30))
+            .await
+            .unwrap()
+            .completed_early_at,
+        Some(at(12, 30))
+    );
+    assert_eq!(
+        store
+            .maintenances_ending_after(at(12, 31))
+            .await
+            .unwrap()
+            .len(),
+        0
+    );
+    assert_eq!(
+        store
+            .maintenances_ending_after(at(12, 29))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+
+    let other = store.create_maintenance(&new, at(10, 0)).await.unwrap();
+    let cancelled = store
+        .cancel_maintenance(&other.id, at(11, 0))
+        .await
+        .unwrap();
+    assert_eq!(cancelled.cancelled_at, Some(at(11, 0)));
+    assert_eq!(
+        store.maintenances(10, 0).await.unwrap().len(),
+        2,
+        "cancelled ones are kept"
+    );
+    assert_eq!(store.maintenance_count().await.unwrap(), 2);
+    assert!(matches!(
+        store.cancel_maintenance("nope", at(1, 0)).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store.edit_maintenance("nope", &done, at(1, 0)).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+#[tokio::test]
+async fn overrides_pin_and_release() {
+    let (_dir, store) = store().await;
+    let pin = store
+        .set_override(
+            "api",
+            ComponentStatus::MajorOutage,
+            Some(at(12, 0)),
+            at(10, 0),
+        )
+        .await
+        .unwrap();
+    assert!(pin.in_force(at(11, 59)) && !pin.in_force(at(12, 0)));
+    store
+        .set_override("api", ComponentStatus::Operational, None, at(10, 1))
+        .await
+        .unwrap();
+    let pins = store.overrides().await.unwrap();
+    assert_eq!(pins.len(), 1);
+    assert_eq!(
+        (pins[0].status, pins[0].until),
+        (ComponentStatus::Operational, None)
+    );
+    store.clear_override("api").await.unwrap();
+    assert!(matches!(
+        store.clear_override("api").await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+#[tokio::test]
+async fn tokens_store_only_hashes_and_authenticate() {
+    let (dir, store) = store().await;
+    let token = generate_token();
+    assert!(token.starts_with("bcn_") && token.len() == 47);
+    assert_ne!(token, generate_token());
+    store.create_token("ci", &token, at(10, 0)).await.unwrap();
+    assert!(matches!(
+        store.create_token("ci", &generate_token(), at(10, 0)).await,
+        Err(StoreError::Conflict)
+    ));
+    assert_eq!(
+        store
+            .authenticate(&token, at(10, 5))
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("ci")
+    );
+    assert_eq!(
+        store.authenticate("bcn_wrong", at(10, 5)).await.unwrap(),
+        None
+    );
+    let listed = store.tokens().await.unwrap();
+    assert_eq!(
+        (listed[0].name.as_str(), listed[0].last_used_at),
+        ("ci", Some(at(10, 5)))
+    );
+
+    store.close().await;
+    let raw = std::fs::read(dir.path().join("beacon.db")).unwrap();
+    let needle = token.as_bytes();
+    assert!(
+        !raw.windows(needle.len()).any(|w| w == needle),
+        "the token itself is never stored"
+    );
+    assert!(raw.windows(64).any(|w| w == hash_token(&token).as_bytes()));
+    let store = Store::open(&crate::helpers::database_url(&dir))
+        .await
+        .unwrap();
+    store.revoke_token("ci").await.unwrap();
+    assert_eq!(store.authenticate(&token, at(11, 0)).await.unwrap(), None);
+    assert!(matches!(
+        store.revoke_token("ci").await,
+        Err(StoreError::NotFound)
+    ));
+}
