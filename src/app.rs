@@ -64,6 +64,11 @@ pub async fn start(
         store: store.clone(),
         snapshot: Arc::clone(&cell),
         pages: Arc::new(PageCache::new(config.server.cache_max_age)),
+        base_url: config
+            .site
+            .url
+            .clone()
+            .unwrap_or_else(|| format!("http://{addr}")),
         started_at: Utc::now(),
     };
     let refresher = {

@@ -363,3 +363,17 @@ impl Store {
         .await?)
     }
 }
+
+impl Store {
+    /// The `limit` incidents with the most recent activity (update or status change).
+    #[tracing::instrument(skip(self), err(level = "warn"))]
+    pub async fn incidents_by_activity(&self, limit: u32) -> Result<Vec<Incident>, StoreError> {
+        let sql = concat!(
+            "SELECT ",
+            incident_columns!(),
+            " FROM incidents ORDER BY updated_ms DESC, incident_id LIMIT ?"
+        );
+        let rows = sqlx::query(sql).bind(limit).fetch_all(&self.pool).await?;
+        self.hydrate(rows).await
+    }
+}

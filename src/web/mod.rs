@@ -3,6 +3,7 @@
 pub mod caching;
 pub mod charts;
 pub mod error;
+mod feeds;
 pub mod markdown;
 mod ops;
 mod pages;
@@ -49,6 +50,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages::router())
         .merge(ops::router())
+        .merge(feeds::router())
         .nest_service("/static", static_files)
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn_with_state(

@@ -3,6 +3,7 @@
 
 mod browser;
 mod cli;
+mod feeds;
 mod helpers;
 mod lifecycle;
 mod pages;

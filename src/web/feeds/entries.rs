@@ -1,0 +1,178 @@
+//! Feed entries from incidents and maintenances (pure): one entry each,
+//! dated by its latest activity, its timeline in the content (SPEC §5).
+
+use askama::Template;
+use chrono::{DateTime, Utc};
+
+use crate::config::Config;
+use crate::domain::{Incident, Maintenance};
+use crate::status::maintenance::effective_end;
+use crate::web::markdown::{self, SafeHtml};
+
+/// At most this many entries per feed (SPEC §5).
+pub const MAX_ENTRIES: usize = 50;
+
+/// One feed entry, format-neutral.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// Absolute URL of its page; also its stable id/guid.
+    pub url: String,
+    pub title: String,
+    /// Its latest update or status change.
+    pub updated: DateTime<Utc>,
+    pub published: DateTime<Utc>,
+    /// Its timeline as HTML.
+    pub html: String,
+    /// Component ids it concerns.
+    pub components: Vec<String>,
+}
+
+struct Event {
+    label: String,
+    when: String,
+    body: SafeHtml,
+    at: DateTime<Utc>,
+}
+
+#[derive(Template)]
+#[template(path = "feed_entry.html")]
+struct Content<'a> {
+    window: Option<String>,
+    components: Vec<&'a str>,
+    events: Vec<Event>,
+}
+
+fn when(config: &Config, at: DateTime<Utc>) -> String {
+    at.with_timezone(&config.site.timezone)
+        .format("%Y-%m-%d %H:%M %Z")
+        .to_string()
+}
+
+fn names<'a>(config: &'a Config, ids: &'a [String]) -> Vec<&'a str> {
+    ids.iter()
+        .map(|id| {
+            config
+                .components
+                .iter()
+                .find(|c| c.id.as_str() == id)
+                .map_or(id.as_str(), |c| c.name.as_str())
+        })
+        .collect()
+}
+
+fn render(content: &Content<'_>) -> String {
+    content.render().unwrap_or_else(|e| {
+        tracing::error!(error = %e, "feed entry failed to render");
+        String::new()
+    })
+}
+
+/// The entry of one incident: each update is an event.
+pub fn incident(base: &str, config: &Config, incident: &Incident) -> Entry {
+    let components: Vec<String> = incident
+        .components
+        .iter()
+        .map(|(id, _)| id.clone())
+        .collect();
+    let events: Vec<Event> = incident
+        .updates
+        .iter()
+        .map(|u| Event {
+            label: u.status.label().to_owned(),
+            when: when(config, u.created_at),
+            body: markdown::render(&u.body),
+            at: u.created_at,
+        })
+        .collect();
+    let updated = events
+        .iter()
+        .map(|e| e.at)
+        .max()
+        .unwrap_or(incident.updated_at)
+        .max(incident.updated_at);
+    let html = render(&Content {
+        window: None,
+        components: names(config, &components),
+        events,
+    });
+    Entry {
+        url: format!("{base}/incidents/{}", incident.id),
+        title: incident.title.clone(),
+        updated,
+        published: incident.created_at,
+        html,
+        components,
+    }
+}
+
+/// The entry of one maintenance: scheduled, started, completed or
+/// cancelled, as far as `now` has reached; the body goes with "Scheduled".
+pub fn maintenance(base: &str, config: &Config, m: &Maintenance, now: DateTime<Utc>) -> Entry {
+    let event = |label: &str, at: DateTime<Utc>, body: SafeHtml| Event {
+        label: label.to_owned(),
+        when: when(config, at),
+        body,
+        at,
+    };
+    let mut events = vec![event("Scheduled", m.created_at, markdown::render(&m.body))];
+    let stop = m.cancelled_at.unwrap_or(DateTime::<Utc>::MAX_UTC);
+    if m.starts_at <= now && m.starts_at < stop {
+        events.push(event(
+            "In progress",
+            m.starts_at.max(m.created_at),
+            SafeHtml::default(),
+        ));
+    }
+    let end = effective_end(m);
+    if end <= now && end < stop {
+        events.push(event("Completed", end, SafeHtml::default()));
+    }
+    if let Some(cancelled) = m.cancelled_at {
+        events.push(event("Cancelled", cancelled, SafeHtml::default()));
+    }
+    events.sort_by(|a, b| b.at.cmp(&a.at));
+    let updated = events.first().map_or(m.updated_at, |e| e.at);
+    let window = format!(
+        "{} – {}",
+        when(config, m.starts_at),
+        when(config, m.ends_at)
+    );
+    let html = render(&Content {
+        window: Some(window),
+        components: names(config, &m.components),
+        events,
+    });
+    Entry {
+        url: format!("{base}/maintenances/{}", m.id),
+        title: format!("Maintenance: {}", m.title),
+        updated,
+        published: m.created_at,
+        html,
+        components: m.components.clone(),
+    }
+}
+
+/// All entries, newest activity first, at most [`MAX_ENTRIES`], optionally
+/// only those concerning `component`.
+pub fn collect(
+    base: &str,
+    config: &Config,
+    incidents: &[Incident],
+    maintenances: &[Maintenance],
+    now: DateTime<Utc>,
+    component: Option<&str>,
+) -> Vec<Entry> {
+    let mut entries: Vec<Entry> = incidents
+        .iter()
+        .map(|i| incident(base, config, i))
+        .chain(
+            maintenances
+                .iter()
+                .map(|m| maintenance(base, config, m, now)),
+        )
+        .filter(|e| component.is_none_or(|c| e.components.iter().any(|x| x == c)))
+        .collect();
+    entries.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.url.cmp(&b.url)));
+    entries.truncate(MAX_ENTRIES);
+    entries
+}
