@@ -1,8 +1,10 @@
 //! Integration tests: the real router or the real binary, a real SQLite file
 //! in a temporary directory, and real target servers on 127.0.0.1.
 
+mod badges;
 mod cli;
 mod helpers;
 mod lifecycle;
 mod pages;
 mod probe;
+mod statuspage;
