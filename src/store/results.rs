@@ -181,6 +181,20 @@ impl Store {
         Ok(out)
     }
 
+    /// The first day each check has a daily rollup for, as `(check_id, day)`.
+    /// Rollups are kept forever, so this is when the check started reporting.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
+    pub async fn first_result_days(&self) -> Result<Vec<(String, NaiveDate)>, StoreError> {
+        let rows: Vec<(String, String)> =
+            sqlx::query_as("SELECT check_id, MIN(day) FROM daily_rollups GROUP BY check_id")
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(check, day)| Some((check, day.parse().ok()?)))
+            .collect())
+    }
+
     /// Raw latencies of one check since `since`, oldest first.
     #[tracing::instrument(skip(self), err(level = "warn"))]
     pub async fn latency_samples(

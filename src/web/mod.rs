@@ -9,6 +9,7 @@ mod ops;
 mod pages;
 pub mod snapshot;
 pub mod state;
+pub mod statuspage;
 pub mod views;
 
 use std::path::PathBuf;
@@ -51,6 +52,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::router())
         .merge(ops::router())
         .merge(feeds::router())
+        .merge(statuspage::router())
         .nest_service("/static", static_files)
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn_with_state(

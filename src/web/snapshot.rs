@@ -46,6 +46,8 @@ pub struct ComponentModel {
     /// `history_days` days, oldest first.
     pub days: Vec<DayUptime>,
     pub period_uptime: Option<f64>,
+    /// Uptime of the last 30 days (today included), for the uptime badge.
+    pub uptime_30d: Option<f64>,
     pub checks: Vec<CheckModel>,
 }
 
@@ -132,6 +134,16 @@ pub fn first_day(config: &Config, now: DateTime<Utc>) -> NaiveDate {
         .unwrap_or(NaiveDate::MIN)
 }
 
+/// Days the uptime badge covers (today included).
+pub const BADGE_DAYS: u64 = 30;
+
+/// First day of the badge's 30-day uptime.
+fn badge_first_day(config: &Config, now: DateTime<Utc>) -> NaiveDate {
+    today(config, now)
+        .checked_sub_days(Days::new(BADGE_DAYS - 1))
+        .unwrap_or(NaiveDate::MIN)
+}
+
 /// Composes loaded data with the status rules (pure: `now` is given).
 pub fn build(config: Arc<Config>, loaded: Loaded, now: DateTime<Utc>) -> Snapshot {
     let counts = &loaded.counts;
@@ -202,6 +214,7 @@ pub fn build(config: Arc<Config>, loaded: Loaded, now: DateTime<Utc>) -> Snapsho
                 last_checked: checks.iter().filter_map(|c| c.last_result_at).max(),
                 days: status::uptime::daily(&own, today, config.site.history_days),
                 period_uptime: status::uptime::period(&own, first, today),
+                uptime_30d: status::uptime::period(&own, badge_first_day(&config, now), today),
                 checks,
             }
         })
@@ -248,7 +261,9 @@ pub async fn load(
     let loaded = Loaded {
         revision: store.revision().await?,
         states: store.check_states().await?,
-        counts: store.daily_counts(first_day(&config, now)).await?,
+        counts: store
+            .daily_counts(first_day(&config, now).min(badge_first_day(&config, now)))
+            .await?,
         incidents: store.recent_incidents(now - RECENT_INCIDENTS).await?,
         maintenances: store.maintenances_ending_after(now).await?,
         overrides: store.overrides().await?,

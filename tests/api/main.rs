@@ -1,6 +1,7 @@
 //! Integration tests: the real router or the real binary, a real SQLite file
 //! in a temporary directory, and real target servers on 127.0.0.1.
 
+mod badges;
 mod browser;
 mod cli;
 mod feeds;
@@ -8,4 +9,5 @@ mod helpers;
 mod lifecycle;
 mod pages;
 mod probe;
+mod statuspage;
 mod store;

@@ -130,7 +130,7 @@ pub fn maintenance(base: &str, config: &Config, m: &Maintenance, now: DateTime<U
     if let Some(cancelled) = m.cancelled_at {
         events.push(event("Cancelled", cancelled, SafeHtml::default()));
     }
-    events.sort_by(|a, b| b.at.cmp(&a.at));
+    events.sort_by_key(|e| std::cmp::Reverse(e.at));
     let updated = events.first().map_or(m.updated_at, |e| e.at);
     let window = format!(
         "{} – {}",
