@@ -3,6 +3,7 @@
 pub mod caching;
 pub mod charts;
 pub mod error;
+pub mod markdown;
 mod ops;
 mod pages;
 pub mod snapshot;
