@@ -3,6 +3,8 @@
 pub mod caching;
 pub mod charts;
 pub mod error;
+mod history;
+pub mod incident_views;
 pub mod markdown;
 mod ops;
 mod pages;
@@ -48,6 +50,7 @@ pub fn router(state: AppState) -> Router {
     let static_files = ServeDir::new(static_dir());
     Router::new()
         .merge(pages::router())
+        .merge(history::router())
         .merge(ops::router())
         .nest_service("/static", static_files)
         .fallback(error::not_found)

@@ -3,5 +3,6 @@
 
 mod cli;
 mod helpers;
+mod history;
 mod pages;
 mod probe;
