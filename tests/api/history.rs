@@ -657,7 +657,7 @@ async fn operator_text_never_reaches_a_page_unescaped() {
 
 /// No script, no event handler, no `javascript:` target, no injected element.
 fn assert_inert(path: &str, html: &str) {
-    for raw in ["<script", "<img", "<iframe"] {
+    for raw in ["<script", "<img", "<iframe", "<style"] {
         assert!(!html.contains(raw), "{path}: {raw:?} unescaped");
     }
     let doc = scraper::Html::parse_document(html);
@@ -671,11 +671,152 @@ fn assert_inert(path: &str, html: &str) {
             el.name()
         );
         for (name, value) in el.attrs() {
-            assert!(!name.starts_with("on"), "{path}: {name}={value}");
+            assert!(
+                !name.starts_with("on") && name != "style",
+                "{path}: {name}={value}"
+            );
             assert!(
                 !value.trim().to_ascii_lowercase().starts_with("javascript:"),
                 "{path}: {name}={value}"
             );
         }
     }
+}
+
+/// Serves sample incidents and maintenance for a look in a browser:
+/// `BEACON_HOLD_SECS=300 cargo nextest run --run-ignored only sample_history`
+/// writes the address to `$TMPDIR/beacon-sample-addr` and keeps serving.
+#[tokio::test]
+#[ignore = "serves sample pages for screenshots; run by hand"]
+async fn sample_history() {
+    let target = Target::start(Mode::Ok).await;
+    let app = spawn_app(&config(&target.url())).await;
+    let store = Store::open(&database_url(&app.dir)).await.unwrap();
+    let t = now();
+    let i = store
+        .create_incident(
+            &opening(
+                "Elevated error rates on the Public API",
+                Impact::Major,
+                "We are investigating elevated **5xx** rates on `POST /v1/orders`.",
+                &[("api", ComponentStatus::PartialOutage)],
+            ),
+            t - hours(2),
+        )
+        .await
+        .unwrap();
+    store
+        .add_incident_update(
+            &i.id,
+            &update(
+                IncidentStatus::Identified,
+                "The cause is a failed database failover. We are:\n\n- promoting the replica\n- draining the old primary\n\nDetails in the [runbook](https://example.test/runbook).",
+                &[("api", ComponentStatus::MajorOutage)],
+            ),
+            t - hours(1),
+        )
+        .await
+        .unwrap();
+    let mut w = window(
+        "Website CDN migration",
+        "We are moving the website to a new CDN. Pages may load slowly.",
+        t - hours(1),
+        3,
+    );
+    w.components = vec!["web".into()];
+    store.create_maintenance(&w, t).await.unwrap();
+    store
+        .create_maintenance(
+            &window(
+                "Database engine upgrade",
+                "Upgrade to the next major version. Expect up to **5 minutes** of read-only mode.",
+                t + hours(50),
+                2,
+            ),
+            t,
+        )
+        .await
+        .unwrap();
+    let cancelled = store
+        .create_maintenance(
+            &window(
+                "Rack move",
+                "Moving servers to a new rack.",
+                t + hours(80),
+                4,
+            ),
+            t,
+        )
+        .await
+        .unwrap();
+    store.cancel_maintenance(&cancelled.id, t).await.unwrap();
+    let r = resolved(&store, "Slow dashboard loads", t - hours(30), t - hours(28)).await;
+    let _ = r;
+    let mut auto = opening(
+        "Website is down",
+        Impact::Major,
+        "Beacon detected an outage of **Website**: status 503, expected 2xx.",
+        &[("web", ComponentStatus::MajorOutage)],
+    );
+    auto.auto_component = Some("web".into());
+    let a = store.create_incident(&auto, t - hours(80)).await.unwrap();
+    store
+        .add_incident_update(
+            &a.id,
+            &update(
+                IncidentStatus::Resolved,
+                "Website recovered after 12 minutes.",
+                &[("web", ComponentStatus::Operational)],
+            ),
+            t - hours(80) + chrono::Duration::minutes(12),
+        )
+        .await
+        .unwrap();
+    for n in 0..26i64 {
+        let at = t - chrono::Duration::days(5 + n * 3);
+        if n % 4 == 1 {
+            store
+                .create_maintenance(
+                    &window(&format!("Scheduled network maintenance #{n}"), "", at, 2),
+                    at,
+                )
+                .await
+                .unwrap();
+        } else {
+            let impact =
+                [Impact::Minor, Impact::Major, Impact::Critical, Impact::None][n as usize % 4];
+            let i = store
+                .create_incident(
+                    &opening(
+                        &format!("Intermittent login failures #{n}"),
+                        impact,
+                        "Looking into it.",
+                        &[("api", ComponentStatus::DegradedPerformance)],
+                    ),
+                    at,
+                )
+                .await
+                .unwrap();
+            store
+                .add_incident_update(
+                    &i.id,
+                    &update(
+                        IncidentStatus::Resolved,
+                        "Resolved.",
+                        &[("api", ComponentStatus::Operational)],
+                    ),
+                    at + hours(1),
+                )
+                .await
+                .unwrap();
+        }
+    }
+    let addr = std::env::temp_dir().join("beacon-sample-addr");
+    std::fs::write(&addr, format!("{} {} {}", app.addr, i.id, cancelled.id)).unwrap();
+    let hold = std::env::var("BEACON_HOLD_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    tokio::time::sleep(Duration::from_secs(hold)).await;
+    app.stop().await;
 }
