@@ -4,6 +4,7 @@
 //! a PostgreSQL backend can later live beside the SQLite one inside this
 //! module without touching them.
 
+mod history;
 mod incidents;
 mod maintenances;
 mod overrides;
@@ -17,6 +18,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+pub use history::HistoryEntry;
 pub use overrides::Override;
 pub use results::{HourlyLatency, LatencySample, Recorded, StoredCheckState};
 pub use tokens::{TokenInfo, generate_token, hash_token};

@@ -4,6 +4,8 @@ pub mod caching;
 pub mod charts;
 pub mod error;
 mod feeds;
+mod history;
+pub mod incident_views;
 pub mod markdown;
 mod ops;
 mod pages;
@@ -50,6 +52,7 @@ pub fn router(state: AppState) -> Router {
     let static_files = ServeDir::new(static_dir());
     Router::new()
         .merge(pages::router())
+        .merge(history::router())
         .merge(ops::router())
         .merge(feeds::router())
         .merge(statuspage::router())

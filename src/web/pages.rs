@@ -38,6 +38,7 @@ async fn index(State(state): State<AppState>, headers: HeaderMap) -> Result<Resp
                 banner: banner(&snap),
                 notice: notice(&snap),
                 groups: groups(&snap),
+                events: super::history::index_events(&snap),
             };
             Ok((HTML, askama::Template::render(&page)?))
         })
@@ -100,7 +101,7 @@ const CHART_SPANS: [(&str, Duration, bool); 3] = [
     ("last 30 days", Duration::days(30), true),
 ];
 
-fn layout(config: &Config, page_title: String, path: &str) -> Layout {
+pub(super) fn layout(config: &Config, page_title: String, path: &str) -> Layout {
     Layout {
         site_title: config.site.title.clone(),
         site_description: config.site.description.clone(),
@@ -185,7 +186,7 @@ fn groups(snap: &Snapshot) -> Vec<GroupView> {
     groups
 }
 
-fn component_status_view(status: ComponentStatus, freshness: Freshness) -> StatusView {
+pub(super) fn component_status_view(status: ComponentStatus, freshness: Freshness) -> StatusView {
     match freshness {
         Freshness::NoData => {
             return StatusView {

@@ -92,6 +92,8 @@ pub struct IndexPage {
     /// Shown under the banner when some data is stale or missing.
     pub notice: Option<String>,
     pub groups: Vec<GroupView>,
+    /// Active incidents, maintenance, and incidents of the last 7 days.
+    pub events: super::incident_views::IndexEvents,
 }
 
 /// A check's last failure.
@@ -278,6 +280,7 @@ mod tests {
             notice: Some(
                 "Some checks have not reported recently; their status may be out of date.".into(),
             ),
+            events: Default::default(),
             groups: vec![
                 GroupView {
                     name: None,

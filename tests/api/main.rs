@@ -6,6 +6,7 @@ mod browser;
 mod cli;
 mod feeds;
 mod helpers;
+mod history;
 mod lifecycle;
 mod pages;
 mod probe;
