@@ -135,8 +135,11 @@ pub fn first_day(config: &Config, now: DateTime<Utc>) -> NaiveDate {
 /// Composes loaded data with the status rules (pure: `now` is given).
 pub fn build(config: Arc<Config>, loaded: Loaded, now: DateTime<Utc>) -> Snapshot {
     let counts = &loaded.counts;
-    let states: HashMap<&str, &StoredCheckState> =
-        loaded.states.iter().map(|s| (s.check_id.as_str(), s)).collect();
+    let states: HashMap<&str, &StoredCheckState> = loaded
+        .states
+        .iter()
+        .map(|s| (s.check_id.as_str(), s))
+        .collect();
     let open: Vec<&Incident> = loaded.incidents.iter().filter(|i| i.is_open()).collect();
     let (first, today) = (first_day(&config, now), today(&config, now));
     let components: Vec<ComponentModel> = config
