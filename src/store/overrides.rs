@@ -45,11 +45,13 @@ impl Store {
         .await?;
         bump_revision(&mut tx).await?;
         tx.commit().await?;
+        // What was stored, at the column's millisecond precision, so this
+        // answer equals what `overrides()` reads back later.
         Ok(Override {
             component: component.to_owned(),
             status,
-            until,
-            created_at: now,
+            until: until.map(|t| ms_to_time(t.timestamp_millis())),
+            created_at: ms_to_time(now.timestamp_millis()),
         })
     }
 
@@ -88,5 +90,36 @@ impl Store {
                 })
             })
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_pin_reads_back_as_it_was_returned() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("t.db").display().to_string())
+            .await
+            .unwrap();
+        // Sub-millisecond parts cannot be stored; the answer must not claim them.
+        let now = Utc.timestamp_opt(1_800_000_000, 123_456_789).unwrap();
+        let until = Utc.timestamp_opt(1_800_003_600, 987_654_321).unwrap();
+        let pinned = store
+            .set_override("api", ComponentStatus::MajorOutage, Some(until), now)
+            .await
+            .unwrap();
+        assert_eq!(store.overrides().await.unwrap(), vec![pinned.clone()]);
+        assert_eq!(pinned.created_at.timestamp_subsec_nanos(), 123_000_000);
+
+        store.clear_override("api").await.unwrap();
+        assert!(matches!(
+            store.clear_override("api").await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(store.overrides().await.unwrap().is_empty());
     }
 }

@@ -35,7 +35,8 @@ pub fn generate_token() -> String {
 
 impl Store {
     /// Stores the hash of `token` under `name`; `Conflict` when the name is taken.
-    #[tracing::instrument(skip(self, token), err(level = "warn"))]
+    /// (A taken name is the caller's to report, so it is logged at debug only.)
+    #[tracing::instrument(skip(self, token), err(level = "debug"))]
     pub async fn create_token(
         &self,
         name: &str,
@@ -74,7 +75,7 @@ impl Store {
     }
 
     /// Deletes a token; `NotFound` when no token has that name.
-    #[tracing::instrument(skip(self), err(level = "warn"))]
+    #[tracing::instrument(skip(self), err(level = "debug"))]
     pub async fn revoke_token(&self, name: &str) -> Result<(), StoreError> {
         let done = sqlx::query("DELETE FROM admin_tokens WHERE name = ?")
             .bind(name)

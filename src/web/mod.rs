@@ -1,5 +1,8 @@
 //! The web layer: extract → load → decide → render. No SQL, no status rules.
 
+pub mod admin;
+pub mod api_error;
+pub mod auth;
 pub mod caching;
 pub mod charts;
 pub mod error;
@@ -56,6 +59,7 @@ pub fn router(state: AppState) -> Router {
         .merge(ops::router())
         .merge(feeds::router())
         .merge(statuspage::router())
+        .merge(admin::router())
         .nest_service("/static", static_files)
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn_with_state(

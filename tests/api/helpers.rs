@@ -237,3 +237,131 @@ pub fn texts(html: &str, selector: &str) -> Vec<String> {
 pub fn page_text(html: &str) -> String {
     texts(html, "body").join(" ")
 }
+
+/// Two components, `api` and `web`, with checks that never run (admin tests
+/// spawn without the probe worker).
+pub const ADMIN_CONFIG: &str = r#"
+[site]
+title = "Admin Test"
+
+[[components]]
+id = "api"
+name = "Public API"
+
+[[components]]
+id = "web"
+name = "Website"
+
+[[checks]]
+id = "api-tcp"
+component = "api"
+kind = "tcp"
+address = "127.0.0.1:9"
+interval = "60s"
+timeout = "1s"
+
+[[checks]]
+id = "web-tcp"
+component = "web"
+kind = "tcp"
+address = "127.0.0.1:9"
+interval = "60s"
+timeout = "1s"
+"#;
+
+/// An admin API response: status, headers and the body as JSON (`Null` when empty or not JSON).
+#[derive(Debug)]
+pub struct ApiResponse {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: serde_json::Value,
+    pub text: String,
+}
+
+impl ApiResponse {
+    /// The `error.message` of an error body.
+    pub fn message(&self) -> &str {
+        self.body["error"]["message"].as_str().unwrap_or_default()
+    }
+
+    /// The `error.code` of an error body.
+    pub fn code(&self) -> &str {
+        self.body["error"]["code"].as_str().unwrap_or_default()
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+impl TestApp {
+    /// Mints an admin token straight into the store (as `beacon token create` does).
+    pub async fn create_token(&self) -> String {
+        let store = Store::open(&database_url(&self.dir)).await.expect("store");
+        let token = beacon::store::generate_token();
+        let name = format!("test-{}", &token[4..12]);
+        store
+            .create_token(&name, &token, chrono::Utc::now())
+            .await
+            .expect("token created");
+        store.close().await;
+        token
+    }
+
+    /// Sends raw bytes with a content type and an optional token.
+    pub async fn admin_raw(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        content_type: Option<&str>,
+        body: Vec<u8>,
+    ) -> ApiResponse {
+        let mut request = self.client.request(method, self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(content_type) = content_type {
+            request = request.header("content-type", content_type);
+        }
+        let response = request.body(body).send().await.expect("request failed");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let text = response.text().await.expect("body");
+        let body = serde_json::from_str(&text).unwrap_or(serde_json::Value::Null);
+        ApiResponse {
+            status,
+            headers,
+            body,
+            text,
+        }
+    }
+
+    /// Sends `body` as JSON (or nothing) with `token`.
+    pub async fn admin(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+        body: Option<serde_json::Value>,
+    ) -> ApiResponse {
+        match body {
+            Some(body) => {
+                let bytes = serde_json::to_vec(&body).expect("json");
+                self.admin_raw(method, path, Some(token), Some("application/json"), bytes)
+                    .await
+            }
+            None => {
+                self.admin_raw(method, path, Some(token), None, Vec::new())
+                    .await
+            }
+        }
+    }
+}
+
+/// Serves [`ADMIN_CONFIG`] without the probe worker, and mints a token.
+pub async fn spawn_admin_app() -> (TestApp, String) {
+    let app = spawn_app_in(tempfile::tempdir().expect("tempdir"), ADMIN_CONFIG, false).await;
+    let token = app.create_token().await;
+    (app, token)
+}

@@ -1,6 +1,9 @@
 //! Integration tests: the real router or the real binary, a real SQLite file
 //! in a temporary directory, and real target servers on 127.0.0.1.
 
+mod admin;
+mod admin_cli;
+mod admin_fuzz;
 mod badges;
 mod browser;
 mod cli;

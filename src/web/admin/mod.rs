@@ -1,0 +1,178 @@
+//! The admin API of SPEC §6 under `/api/admin`: JSON in, JSON out, bearer
+//! token required (except `openapi.json`).
+//!
+//! Each handler: [`AdminToken`](super::auth::AdminToken) → `ApiJson` of a
+//! permissive request struct (every field optional, unknown fields refused)
+//! → [`validate`] into a domain value, naming every bad field → store (which
+//! commits before returning) → JSON. Errors are [`ApiError`]s.
+
+mod incidents;
+mod maintenances;
+mod overrides;
+pub mod validate;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::response::IntoResponse;
+use axum::routing::{get, post, put};
+use serde::{Deserialize, Serialize};
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
+
+use super::api_error::{ApiError, BODY_LIMIT, ErrorBody, ErrorDetail};
+use super::state::AppState;
+
+/// Routes of the admin API, mounted at `/api/admin`.
+pub fn router() -> Router<AppState> {
+    let api = Router::new()
+        .route(
+            "/maintenances",
+            get(maintenances::list).post(maintenances::create),
+        )
+        .route(
+            "/maintenances/{id}",
+            get(maintenances::read)
+                .patch(maintenances::edit)
+                .delete(maintenances::cancel),
+        )
+        .route("/incidents", get(incidents::list).post(incidents::create))
+        .route(
+            "/incidents/{id}",
+            get(incidents::read)
+                .patch(incidents::edit)
+                .delete(incidents::delete),
+        )
+        .route("/incidents/{id}/updates", post(incidents::add_update))
+        .route(
+            "/components/{id}/override",
+            put(overrides::pin).delete(overrides::release),
+        )
+        .route("/openapi.json", get(openapi))
+        .fallback(unknown_path)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT));
+    Router::new().nest("/api/admin", api)
+}
+
+async fn unknown_path() -> ApiError {
+    ApiError::NotFound("no such admin API route; see /api/admin/openapi.json".to_owned())
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed
+}
+
+/// `?limit=&offset=` of the list routes.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// At most this many (1–1000, default 100).
+    limit: Option<u32>,
+    /// Skip this many (default 0).
+    offset: Option<u32>,
+}
+
+impl ListParams {
+    fn parse(&self) -> Result<(u32, u32), ApiError> {
+        let limit = self.limit.unwrap_or(100);
+        if !(1..=1000).contains(&limit) {
+            return Err(ApiError::invalid("limit", "must be between 1 and 1000"));
+        }
+        Ok((limit, self.offset.unwrap_or(0)))
+    }
+}
+
+/// Incident `status` values (documentation only; requests parse strings).
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[schema(as = IncidentStatus)]
+pub enum IncidentStatusDoc {
+    Investigating,
+    Identified,
+    Monitoring,
+    Resolved,
+}
+
+/// Incident `impact` values (Statuspage's).
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[schema(as = Impact)]
+pub enum ImpactDoc {
+    None,
+    Minor,
+    Major,
+    Critical,
+}
+
+/// Component status values (Statuspage's).
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[schema(as = ComponentStatus)]
+pub enum ComponentStatusDoc {
+    Operational,
+    UnderMaintenance,
+    DegradedPerformance,
+    PartialOutage,
+    MajorOutage,
+}
+
+/// Maintenance `status`, derived from the window and the clock.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[schema(as = MaintenanceStatus)]
+pub enum MaintenanceStatusDoc {
+    Scheduled,
+    InProgress,
+    Completed,
+    Cancelled,
+}
+
+/// The OpenAPI 3 description, generated from the handlers and types above.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Beacon admin API",
+        description = "Schedule maintenance, run incidents and pin component statuses. \
+                       Send `Authorization: Bearer <token>` (create one with `beacon token create NAME`). \
+                       Errors are `{\"error\": {\"code\", \"message\"}}`; a 422's message names the field. \
+                       Unknown JSON fields are refused with 422."
+    ),
+    paths(
+        maintenances::create,
+        maintenances::list,
+        maintenances::read,
+        maintenances::edit,
+        maintenances::cancel,
+        incidents::create,
+        incidents::list,
+        incidents::read,
+        incidents::add_update,
+        incidents::edit,
+        incidents::delete,
+        overrides::pin,
+        overrides::release,
+        openapi,
+    ),
+    components(schemas(ErrorBody, ErrorDetail)),
+    modifiers(&BearerAuth),
+)]
+pub struct AdminApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+    }
+}
+
+/// This document (no token needed).
+#[utoipa::path(get, path = "/api/admin/openapi.json", tag = "meta",
+    responses((status = 200, description = "OpenAPI 3 document", content_type = "application/json")))]
+pub async fn openapi() -> impl IntoResponse {
+    axum::Json(AdminApiDoc::openapi())
+}

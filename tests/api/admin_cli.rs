@@ -1,0 +1,228 @@
+//! The real binary: `beacon token create|list|revoke` and their one-line
+//! errors, and durability of acknowledged admin writes across SIGKILL.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::helpers::{ADMIN_CONFIG, write_config};
+
+fn beacon(cwd: &Path, db: &str) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_beacon"));
+    cmd.current_dir(cwd)
+        .env_remove("BEACON_CONFIG")
+        .env_remove("BEACON_LISTEN")
+        .env("BEACON_DATABASE_URL", db)
+        .env("RUST_LOG", "warn");
+    cmd
+}
+
+fn run(cmd: &mut Command) -> Output {
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn beacon");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while child.try_wait().expect("wait").is_none() {
+        assert!(Instant::now() < deadline, "beacon did not exit");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("output")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[track_caller]
+fn assert_one_line_error(out: &Output, needle: &str) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(lines.len(), 1, "one line expected: {lines:?}");
+    assert!(
+        lines[0].starts_with("error: ") && lines[0].contains(needle),
+        "{lines:?} lacks {needle:?}"
+    );
+}
+
+fn db_url(dir: &Path) -> String {
+    format!("sqlite://{}", dir.join("beacon.db").display())
+}
+
+#[test]
+fn token_create_prints_it_once_and_stores_only_its_hash() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_url(dir.path());
+    let out = run(beacon(dir.path(), &db).args(["token", "create", "ci-deploy_1"]));
+    assert!(out.status.success(), "{out:?}");
+    let token = stdout(&out).trim().to_owned();
+    assert!(token.starts_with("bcn_") && token.len() > 40, "{token}");
+    assert_eq!(stdout(&out).lines().count(), 1, "only the token on stdout");
+
+    let out = run(beacon(dir.path(), &db).args(["token", "list"]));
+    assert!(out.status.success());
+    let listed = stdout(&out);
+    assert!(listed.contains("ci-deploy_1"), "{listed}");
+    assert!(listed.contains("never"), "not used yet: {listed}");
+    assert!(!listed.contains(&token), "list never shows the token");
+    let raw = std::fs::read(dir.path().join("beacon.db")).unwrap();
+    let wal = std::fs::read(dir.path().join("beacon.db-wal")).unwrap_or_default();
+    let needle = token.as_bytes();
+    for bytes in [raw, wal] {
+        assert!(
+            !bytes.windows(needle.len()).any(|w| w == needle),
+            "the token itself is not stored"
+        );
+    }
+
+    let out = run(beacon(dir.path(), &db).args(["token", "revoke", "ci-deploy_1"]));
+    assert!(out.status.success(), "{out:?}");
+    let out = run(beacon(dir.path(), &db).args(["token", "list"]));
+    assert!(!stdout(&out).contains("ci-deploy_1"));
+}
+
+#[test]
+fn token_user_errors_are_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_url(dir.path());
+    let out = run(beacon(dir.path(), &db).args(["token", "create", ""]));
+    assert_one_line_error(&out, "token name is empty");
+    for bad in [
+        "has space",
+        "dots.not.ok",
+        "ünï",
+        &"x".repeat(65),
+        "semi;colon",
+    ] {
+        let out = run(beacon(dir.path(), &db).args(["token", "create", bad]));
+        assert_one_line_error(&out, "invalid token name");
+    }
+    let out = run(beacon(dir.path(), &db).args(["token", "create", &"x".repeat(64)]));
+    assert!(out.status.success(), "64 characters is fine: {out:?}");
+    let out = run(beacon(dir.path(), &db).args(["token", "create", "ops"]));
+    assert!(out.status.success());
+    let out = run(beacon(dir.path(), &db).args(["token", "create", "ops"]));
+    assert_one_line_error(&out, "a token named \"ops\" already exists");
+    let out = run(beacon(dir.path(), &db).args(["token", "revoke", "nobody"]));
+    assert_one_line_error(&out, "no token named \"nobody\"");
+}
+
+/// A `beacon serve` child, SIGKILLed on drop if still running.
+struct Server(Child);
+
+impl Server {
+    fn start(dir: &Path, db: &str, config: &Path) -> (Server, String) {
+        let mut child = beacon(dir, db)
+            .args(["serve", "--no-probe", "--listen", "127.0.0.1:0", "--config"])
+            .arg(config)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn beacon serve");
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(at) = line.find("http://") {
+                    let url = line[at..].split_whitespace().next().unwrap_or_default();
+                    let _ = tx.send(url.trim_end_matches('/').to_owned());
+                }
+            }
+        });
+        let url = rx
+            .recv_timeout(Duration::from_secs(20))
+            .expect("beacon printed its URL");
+        (Server(child), url)
+    }
+
+    fn kill_9(&mut self) {
+        let status = Command::new("kill")
+            .args(["-KILL", &self.0.id().to_string()])
+            .status()
+            .expect("kill");
+        assert!(status.success());
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+async fn post(client: &reqwest::Client, url: String, token: &str, body: Value) -> String {
+    let r = client
+        .post(url)
+        .bearer_auth(token)
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status(), 201);
+    let body: Value = serde_json::from_str(&r.text().await.unwrap()).unwrap();
+    body["id"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn acknowledged_writes_survive_sigkill() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_url(dir.path());
+    let config = write_config(&dir, ADMIN_CONFIG);
+    let (mut server, url) = Server::start(dir.path(), &db, &config);
+    let out = run(beacon(dir.path(), &db).args(["token", "create", "durability"]));
+    assert!(out.status.success(), "{out:?}");
+    let token = stdout(&out).trim().to_owned();
+    let client = reqwest::Client::new();
+
+    // A burst of 50 creates, 10 in flight at a time.
+    const BURST: usize = 50;
+    let mut acknowledged = Vec::new();
+    for wave in 0..BURST / 10 {
+        let mut tasks = Vec::new();
+        for n in 0..10 {
+            let (client, token) = (client.clone(), token.clone());
+            let k = wave * 10 + n;
+            let (path, body) = if k % 2 == 0 {
+                (
+                    "maintenances",
+                    json!({"title": format!("m{k}"), "starts_at": "2030-01-01T00:00:00Z",
+                           "ends_at": "2030-01-01T02:00:00Z", "components": ["api"]}),
+                )
+            } else {
+                (
+                    "incidents",
+                    json!({"title": format!("i{k}"), "status": "investigating", "impact": "major",
+                           "body": "b", "components": {"web": "major_outage"}}),
+                )
+            };
+            let url = format!("{url}/api/admin/{path}");
+            tasks.push(tokio::spawn(async move {
+                (path, post(&client, url, &token, body).await)
+            }));
+        }
+        for task in tasks {
+            acknowledged.push(task.await.unwrap());
+        }
+    }
+    server.kill_9();
+    assert_eq!(acknowledged.len(), BURST);
+
+    let (_server, url) = Server::start(dir.path(), &db, &config);
+    for (path, id) in &acknowledged {
+        let r = client
+            .get(format!("{url}/api/admin/{path}/{id}"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{path}/{id} lost after SIGKILL");
+    }
+}
