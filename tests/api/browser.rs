@@ -99,11 +99,59 @@ timeout = "250ms"
         },
     )
     .await;
-    let report = audit(
-        &app.url(""),
-        &["/", "/components/api", "/components/web", "/no-such-page"],
+    let store = beacon::store::Store::open(&crate::helpers::database_url(&app.dir))
+        .await
+        .unwrap();
+    let now = chrono::Utc::now();
+    let incident = store
+        .create_incident(
+            &beacon::domain::NewIncident {
+                title: "Elevated error rates".into(),
+                status: beacon::domain::IncidentStatus::Identified,
+                impact: beacon::domain::Impact::Major,
+                body: "We found the cause: **a bad deploy**. Rolling back.".into(),
+                components: vec![("web".into(), beacon::domain::ComponentStatus::PartialOutage)],
+                auto_component: None,
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    let maintenance = store
+        .create_maintenance(
+            &beacon::domain::NewMaintenance {
+                title: "Database upgrade".into(),
+                body: "Expect brief read-only periods.".into(),
+                starts_at: now + chrono::Duration::hours(2),
+                ends_at: now + chrono::Duration::hours(3),
+                components: vec!["api".into()],
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    wait_until(
+        Duration::from_secs(5),
+        "incident and maintenance on /",
+        || async {
+            let html = app.get("/").await.1;
+            html.contains("Elevated error rates") && html.contains("Database upgrade")
+        },
     )
     .await;
-    assert_eq!(report.as_array().map(Vec::len), Some(12));
+    let incident_page = format!("/incidents/{}", incident.id);
+    let maintenance_page = format!("/maintenances/{}", maintenance.id);
+    let paths = [
+        "/",
+        "/components/api",
+        "/components/web",
+        "/incidents",
+        &incident_page,
+        &maintenance_page,
+        "/no-such-page",
+    ];
+    let report = audit(&app.url(""), &paths).await;
+    assert_eq!(report.as_array().map(Vec::len), Some(paths.len() * 3));
+
     app.stop().await;
 }

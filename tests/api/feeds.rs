@@ -260,3 +260,35 @@ async fn component_feeds_only_carry_their_component() {
     assert_eq!(app.get("/components/nope/feed.rss").await.0, 404);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn every_page_advertises_the_feeds_and_links_to_them() {
+    let app = spawn_app(&config()).await;
+    for path in ["/", "/components/api", "/incidents", "/no-such-page"] {
+        let html = app.get(path).await.1;
+        let doc = scraper::Html::parse_document(&html);
+        let alternate = scraper::Selector::parse("link[rel=alternate]").unwrap();
+        let hrefs: Vec<&str> = doc
+            .select(&alternate)
+            .filter_map(|e| e.value().attr("href"))
+            .collect();
+        for feed in ["/history.atom", "/history.rss", "/feed.json"] {
+            assert!(hrefs.contains(&feed), "{path}: {hrefs:?}");
+        }
+        let links = scraper::Selector::parse("footer a").unwrap();
+        let visible: Vec<&str> = doc
+            .select(&links)
+            .filter_map(|e| e.value().attr("href"))
+            .collect();
+        assert!(
+            visible.contains(&"/feed.rss") && visible.contains(&"/feed.atom"),
+            "{path}: {visible:?}"
+        );
+    }
+    let html = app.get("/components/api").await.1;
+    assert!(
+        html.contains("href=\"/components/api/feed.atom\""),
+        "component feed advertised"
+    );
+    app.stop().await;
+}
