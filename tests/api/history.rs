@@ -656,7 +656,7 @@ async fn operator_text_never_reaches_a_page_unescaped() {
 }
 
 /// No script, no event handler, no `javascript:` target, no injected element.
-fn assert_inert(path: &str, html: &str) {
+pub fn assert_inert(path: &str, html: &str) {
     for raw in ["<script", "<img", "<iframe", "<style"] {
         assert!(!html.contains(raw), "{path}: {raw:?} unescaped");
     }

@@ -7,6 +7,7 @@ mod admin_fuzz;
 mod badges;
 mod browser;
 mod cli;
+mod escaping;
 mod feeds;
 mod helpers;
 mod history;
