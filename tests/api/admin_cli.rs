@@ -226,3 +226,73 @@ async fn acknowledged_writes_survive_sigkill() {
         assert_eq!(r.status(), 200, "{path}/{id} lost after SIGKILL");
     }
 }
+
+#[tokio::test]
+async fn tokens_never_reach_the_logs_even_at_trace_level() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_url(dir.path());
+    let config = write_config(&dir, ADMIN_CONFIG);
+    let out = run(beacon(dir.path(), &db).args(["token", "create", "logs"]));
+    let token = stdout(&out).trim().to_owned();
+    let log = dir.path().join("stderr.log");
+    let mut child = beacon(dir.path(), &db)
+        .env("RUST_LOG", "trace")
+        .args([
+            "serve",
+            "--no-probe",
+            "--listen",
+            "127.0.0.1:0",
+            "--log-format",
+            "json",
+            "--config",
+        ])
+        .arg(&config)
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .expect("spawn beacon serve");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line[line.find("http://").unwrap()..]
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .trim_end_matches('/')
+        .to_owned();
+    let server = Server(child);
+    let client = reqwest::Client::new();
+    let wrong = "bcn_not-a-real-token-but-still-a-secret";
+    for t in [token.as_str(), wrong] {
+        let r = client
+            .get(format!("{url}/api/admin/incidents"))
+            .bearer_auth(t)
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status() == 200 || r.status() == 401);
+    }
+    post(
+        &client,
+        format!("{url}/api/admin/incidents"),
+        &token,
+        json!({"title": "t", "status": "investigating", "impact": "minor", "body": "b"}),
+    )
+    .await;
+    drop(server);
+    let logs = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        logs.len() > 1000,
+        "trace logging was on: {} bytes",
+        logs.len()
+    );
+    assert!(
+        !logs.contains(&token) && !logs.contains(&token[4..]),
+        "the token leaked into the logs"
+    );
+    assert!(
+        !logs.contains(wrong),
+        "a presented token leaked into the logs"
+    );
+}

@@ -158,3 +158,86 @@ async fn maintenance_suppresses_incidents_and_uptime_until_it_ends() {
     .await;
     app.stop().await;
 }
+
+/// The operator's story of issue #3, through the admin API: a maintenance is
+/// announced as upcoming, starts and ends on its own, an outage inside the
+/// window opens no incident and the same outage after it does.
+#[tokio::test]
+async fn a_maintenance_announced_by_api_starts_and_ends_on_its_own() {
+    let target = Target::start(Mode::Ok).await;
+    let config = one_check_config(&target.url());
+    let app = spawn_app(&config).await;
+    let token = app.create_token().await;
+    let store = second_store(&app).await;
+    let now = Utc::now();
+    let starts = now + chrono::Duration::seconds(3);
+    let ends = starts + chrono::Duration::seconds(8);
+    let created
+ = app
+        .admin(
+            reqwest::Method::POST,
+            "/api/admin/maintenances",
+            &token,
+            Some(serde_json::json!({"title": "Planned failover", "body": "Brief **blips** expected.",
+                "components": ["api"], "starts_at": starts.to_rfc3339(), "ends_at": ends.to_rfc3339()})),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    assert_eq!(created.body["status"], "scheduled");
+    wait_until(WITHIN, "announced as upcoming", || async {
+        let html = app.get("/").await.1;
+        html.contains("Planned failover")
+            && texts(&html, ".component .status-label") == ["Operational"]
+    })
+    .await;
+
+    wait_until(
+        Duration::from_secs(15),
+        "in progress on its own",
+        || async {
+            texts(&app.get("/").await.1, ".component .status-label") == ["Under Maintenance"]
+        },
+    )
+    .await;
+    target.set(Mode::Status(503));
+    let id = created.body["id"].as_str().unwrap().to_owned();
+    let during = app
+        .admin(
+            reqwest::Method::GET,
+            &format!("/api/admin/maintenances/{id}"),
+            &token,
+            None,
+        )
+        .await;
+    assert_eq!(during.body["status"], "in_progress");
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(
+        store.recent_incidents(Utc::now()).await.unwrap().is_empty(),
+        "no incident inside the window"
+    );
+
+    wait_until(
+        Duration::from_secs(20),
+        "the window ends and the outage opens an incident",
+        || async {
+            store
+                .recent_incidents(Utc::now())
+                .await
+                .unwrap()
+                .iter()
+                .any(|i| i.is_open())
+                && texts(&app.get("/").await.1, ".component .status-label") == ["Major Outage"]
+        },
+    )
+    .await;
+    let after = app
+        .admin(
+            reqwest::Method::GET,
+            &format!("/api/admin/maintenances/{id}"),
+            &token,
+            None,
+        )
+        .await;
+    assert_eq!(after.body["status"], "completed");
+    app.stop().await;
+}
