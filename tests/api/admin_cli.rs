@@ -3,51 +3,21 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output, Stdio};
 
+use crate::binary::{self, Process, assert_one_line_error, run};
 use serde_json::{Value, json};
 
 use crate::helpers::{ADMIN_CONFIG, write_config};
 
 fn beacon(cwd: &Path, db: &str) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_beacon"));
-    cmd.current_dir(cwd)
-        .env_remove("BEACON_CONFIG")
-        .env_remove("BEACON_LISTEN")
-        .env("BEACON_DATABASE_URL", db)
-        .env("RUST_LOG", "warn");
+    let mut cmd = binary::beacon(cwd);
+    cmd.env("BEACON_DATABASE_URL", db);
     cmd
-}
-
-fn run(cmd: &mut Command) -> Output {
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn beacon");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while child.try_wait().expect("wait").is_none() {
-        assert!(Instant::now() < deadline, "beacon did not exit");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child.wait_with_output().expect("output")
 }
 
 fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-#[track_caller]
-fn assert_one_line_error(out: &Output, needle: &str) {
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let lines: Vec<&str> = stderr.lines().collect();
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert_eq!(lines.len(), 1, "one line expected: {lines:?}");
-    assert!(
-        lines[0].starts_with("error: ") && lines[0].contains(needle),
-        "{lines:?} lacks {needle:?}"
-    );
 }
 
 fn db_url(dir: &Path) -> String {
@@ -112,49 +82,15 @@ fn token_user_errors_are_one_line() {
     assert_one_line_error(&out, "no token named \"nobody\"");
 }
 
-/// A `beacon serve` child, SIGKILLed on drop if still running.
-struct Server(Child);
-
-impl Server {
-    fn start(dir: &Path, db: &str, config: &Path) -> (Server, String) {
-        let mut child = beacon(dir, db)
+/// `beacon serve --no-probe` on a free port; its base URL without the trailing slash.
+fn start_server(dir: &Path, db: &str, config: &Path) -> (Process, String) {
+    let mut server = Process::spawn(
+        beacon(dir, db)
             .args(["serve", "--no-probe", "--listen", "127.0.0.1:0", "--config"])
-            .arg(config)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("spawn beacon serve");
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if let Some(at) = line.find("http://") {
-                    let url = line[at..].split_whitespace().next().unwrap_or_default();
-                    let _ = tx.send(url.trim_end_matches('/').to_owned());
-                }
-            }
-        });
-        let url = rx
-            .recv_timeout(Duration::from_secs(20))
-            .expect("beacon printed its URL");
-        (Server(child), url)
-    }
-
-    fn kill_9(&mut self) {
-        let status = Command::new("kill")
-            .args(["-KILL", &self.0.id().to_string()])
-            .status()
-            .expect("kill");
-        assert!(status.success());
-        let _ = self.0.wait();
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
+            .arg(config),
+    );
+    let url = server.url().trim_end_matches('/').to_owned();
+    (server, url)
 }
 
 async fn post(client: &reqwest::Client, url: String, token: &str, body: Value) -> String {
@@ -176,7 +112,7 @@ async fn acknowledged_writes_survive_sigkill() {
     let dir = tempfile::tempdir().unwrap();
     let db = db_url(dir.path());
     let config = write_config(&dir, ADMIN_CONFIG);
-    let (mut server, url) = Server::start(dir.path(), &db, &config);
+    let (mut server, url) = start_server(dir.path(), &db, &config);
     let out = run(beacon(dir.path(), &db).args(["token", "create", "durability"]));
     assert!(out.status.success(), "{out:?}");
     let token = stdout(&out).trim().to_owned();
@@ -215,7 +151,7 @@ async fn acknowledged_writes_survive_sigkill() {
     server.kill_9();
     assert_eq!(acknowledged.len(), BURST);
 
-    let (_server, url) = Server::start(dir.path(), &db, &config);
+    let (_server, url) = start_server(dir.path(), &db, &config);
     for (path, id) in &acknowledged {
         let r = client
             .get(format!("{url}/api/admin/{path}/{id}"))
@@ -261,7 +197,7 @@ async fn tokens_never_reach_the_logs_even_at_trace_level() {
         .unwrap()
         .trim_end_matches('/')
         .to_owned();
-    let server = Server(child);
+    let server = Process(child);
     let client = reqwest::Client::new();
     let wrong = "bcn_not-a-real-token-but-still-a-secret";
     for t in [token.as_str(), wrong] {

@@ -5,6 +5,7 @@ mod admin;
 mod admin_cli;
 mod admin_fuzz;
 mod badges;
+mod binary;
 mod browser;
 mod cli;
 mod escaping;
