@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::{Row, SqliteConnection};
 
-use super::{Store, StoreError, bump_revision, ms_to_time, new_id};
+use super::{Store, StoreError, bump_revision, found, ms_to_time, new_id};
 use crate::domain::{
     AffectedComponent, ComponentStatus, Impact, Incident, IncidentEdit, IncidentStatus,
     IncidentUpdate, NewIncident, NewUpdate,
@@ -76,9 +76,7 @@ impl Store {
         .bind(update.impact.map(Impact::as_str))
         .execute(&mut *tx)
         .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
+        found(&done)?;
         insert_update(&mut tx, id, update, ms).await?;
         bump_revision(&mut tx).await?;
         tx.commit().await?;
@@ -104,9 +102,7 @@ impl Store {
         .bind(now.timestamp_millis())
         .execute(&mut *tx)
         .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
+        found(&done)?;
         if let Some(components) = &edit.components {
             sqlx::query("DELETE FROM incident_components WHERE incident_id = ?")
                 .bind(id)
@@ -129,9 +125,7 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
+        found(&done)?;
         bump_revision(&mut tx).await?;
         tx.commit().await?;
         Ok(())

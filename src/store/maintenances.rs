@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::{Row, SqliteConnection};
 
-use super::{Store, StoreError, bump_revision, ms_to_time, new_id};
+use super::{Store, StoreError, bump_revision, found, ms_to_time, new_id};
 use crate::domain::{Maintenance, MaintenanceEdit, NewMaintenance};
 
 /// The columns every query of this table selects.
@@ -67,9 +67,7 @@ impl Store {
         .bind(ms)
         .execute(&mut *tx)
         .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
+        found(&done)?;
         if let Some(components) = &edit.components {
             sqlx::query("DELETE FROM maintenance_components WHERE maintenance_id = ?")
                 .bind(id)
@@ -99,9 +97,7 @@ impl Store {
         .bind(ms)
         .execute(&mut *tx)
         .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
+        found(&done)?;
         bump_revision(&mut tx).await?;
         tx.commit().await?;
         self.maintenance(id).await

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Store, StoreError, bump_revision, ms_to_time};
+use super::{Store, StoreError, bump_revision, found, ms_to_time};
 use crate::domain::ComponentStatus;
 
 /// A pinned status, optionally until a time.
@@ -63,9 +63,7 @@ impl Store {
             .bind(component)
             .execute(&mut *tx)
             .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
+        found(&done)?;
         bump_revision(&mut tx).await?;
         tx.commit().await?;
         Ok(())
