@@ -4,6 +4,9 @@ mod check;
 mod component;
 mod ids;
 
-pub use check::{CheckKind, CheckResult, CheckSpec, HttpCheck, Outcome, StatusMatcher, TcpCheck};
+pub use check::{
+    CheckKind, CheckResult, CheckSpec, DnsCheck, DnsRecord, HttpCheck, Outcome, PushCheck,
+    StatusMatcher, TcpCheck, TlsCheck,
+};
 pub use component::Component;
 pub use ids::{CheckId, ComponentId, InvalidSlug};

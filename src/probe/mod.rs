@@ -60,6 +60,7 @@ pub async fn probe_once(spec: &CheckSpec, client: &reqwest::Client) -> CheckResu
         match &spec.kind {
             CheckKind::Http(check) => http::run(client, check).await,
             CheckKind::Tcp(check) => tcp::run(check).await,
+            other => Attempt::failed(format!("{} checks are not probed yet", other.name()), None),
         }
     })
     .await
