@@ -2,6 +2,7 @@
 //! check at its interval, each attempt bounded by its timeout; results go to
 //! one writer task that records them in batches, off the web request path.
 
+mod dns;
 pub mod http;
 pub mod schedule;
 mod tcp;
@@ -60,6 +61,7 @@ pub async fn probe_once(spec: &CheckSpec, client: &reqwest::Client) -> CheckResu
         match &spec.kind {
             CheckKind::Http(check) => http::run(client, check).await,
             CheckKind::Tcp(check) => tcp::run(check).await,
+            CheckKind::Dns(check) => dns::run(check).await,
             other => Attempt::failed(format!("{} checks are not probed yet", other.name()), None),
         }
     })

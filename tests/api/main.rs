@@ -3,5 +3,6 @@
 
 mod cli;
 mod helpers;
+mod kinds;
 mod pages;
 mod probe;
