@@ -6,6 +6,7 @@ mod dns;
 pub mod http;
 pub mod schedule;
 mod tcp;
+mod tls;
 mod writer;
 
 use std::sync::Arc;
@@ -62,6 +63,7 @@ pub async fn probe_once(spec: &CheckSpec, client: &reqwest::Client) -> CheckResu
             CheckKind::Http(check) => http::run(client, check).await,
             CheckKind::Tcp(check) => tcp::run(check).await,
             CheckKind::Dns(check) => dns::run(check).await,
+            CheckKind::Tls(check) => tls::run(check).await,
             other => Attempt::failed(format!("{} checks are not probed yet", other.name()), None),
         }
     })

@@ -6,7 +6,7 @@ mod servers;
 use std::time::Duration;
 
 use crate::helpers::{TestApp, page_text, spawn_app, texts, wait_until};
-use servers::{DNS_NAME, DnsServer};
+use servers::{DNS_NAME, DnsServer, SelfSignedTls};
 
 /// A few intervals and thresholds, with room for a slow machine.
 const SHOWS_WITHIN: Duration = Duration::from_secs(8);
@@ -83,5 +83,27 @@ async fn dns_checks_ask_the_configured_server_and_name_what_is_missing() {
         })
         .await;
     }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_tls_check_against_a_self_signed_certificate_shows_not_trusted() {
+    let server = SelfSignedTls::start().await;
+    let keys = format!(
+        "address = \"{}\"\nserver_name = \"localhost\"\n",
+        server.addr
+    );
+    let app = spawn_app(&one_check("web", "tls", &keys)).await;
+
+    wait_until(SHOWS_WITHIN, "tls check down, not trusted", || async {
+        check_state(&app, "web").await.contains("Down")
+    })
+    .await;
+    let text = page_text(&app.get("/components/web").await.1);
+    assert!(
+        text.contains("certificate not trusted: unknown issuer"),
+        "{text}"
+    );
+    assert!(text.contains(&format!("tls {}", server.addr)), "{text}");
     app.stop().await;
 }

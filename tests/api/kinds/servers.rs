@@ -2,12 +2,17 @@
 //! responder over UDP and a TLS listener with a self-signed certificate.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use hickory_proto::op::{Message, MessageType, ResponseCode};
 use hickory_proto::rr::rdata::{A, MX, TXT};
 use hickory_proto::rr::{Name, RData, Record, RecordType};
-use tokio::net::UdpSocket;
+use tokio::io::AsyncWriteExt;
+use tokio::net::{TcpListener, UdpSocket};
 use tokio::task::JoinHandle;
+use tokio_rustls::TlsAcceptor;
+use tokio_rustls::rustls::ServerConfig;
+use tokio_rustls::rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
 
 /// The one name [`DnsServer`] knows; every other name is NXDOMAIN.
 pub const DNS_NAME: &str = "app.beacon.test";
@@ -77,4 +82,44 @@ fn answer(request: &[u8]) -> Option<Vec<u8>> {
     }
     response.add_query(query);
     response.to_vec().ok()
+}
+/// A TLS listener whose certificate for `localhost` signs itself (untrusted).
+pub struct SelfSignedTls {
+    pub addr: SocketAddr,
+    task: JoinHandle<()>,
+}
+
+impl SelfSignedTls {
+    pub async fn start() -> SelfSignedTls {
+        let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()])
+            .expect("self-signed certificate");
+        let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(cert.signing_key.serialize_der()));
+        let provider = Arc::new(tokio_rustls::rustls::crypto::aws_lc_rs::default_provider());
+        let config = ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .expect("protocol versions")
+            .with_no_client_auth()
+            .with_single_cert(vec![cert.cert.der().clone()], key)
+            .expect("server config");
+        let acceptor = TlsAcceptor::from(Arc::new(config));
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind tls");
+        let addr = listener.local_addr().expect("addr");
+        let task = tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let acceptor = acceptor.clone();
+                tokio::spawn(async move {
+                    if let Ok(mut tls) = acceptor.accept(stream).await {
+                        let _ = tls.shutdown().await;
+                    }
+                });
+            }
+        });
+        SelfSignedTls { addr, task }
+    }
+}
+
+impl Drop for SelfSignedTls {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
 }
