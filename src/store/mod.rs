@@ -4,6 +4,7 @@
 //! a PostgreSQL backend can later live beside the SQLite one inside this
 //! module without touching them.
 
+mod push;
 mod results;
 
 use std::str::FromStr;

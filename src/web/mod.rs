@@ -5,6 +5,7 @@ pub mod charts;
 pub mod error;
 mod ops;
 mod pages;
+mod push;
 pub mod snapshot;
 pub mod state;
 pub mod views;
@@ -48,6 +49,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages::router())
         .merge(ops::router())
+        .merge(push::router())
         .nest_service("/static", static_files)
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn_with_state(

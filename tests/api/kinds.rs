@@ -107,3 +107,86 @@ async fn a_tls_check_against_a_self_signed_certificate_shows_not_trusted() {
     assert!(text.contains(&format!("tls {}", server.addr)), "{text}");
     app.stop().await;
 }
+
+const TOKEN: &str = "nightly-backup_0123456789";
+
+/// A push check `backup` (interval 500ms, grace 250ms) in component `jobs`.
+fn push_config() -> String {
+    format!(
+        "[[components]]\nid = \"jobs\"\nname = \"Jobs\"\n\
+         [[checks]]\nid = \"backup\"\ncomponent = \"jobs\"\nkind = \"push\"\ntoken = \"{TOKEN}\"\n\
+         interval = \"500ms\"\ngrace = \"250ms\"\nfailure_threshold = 1\nrecovery_threshold = 1\n"
+    )
+}
+
+#[tokio::test]
+async fn a_push_check_has_no_data_until_pinged_is_up_after_a_ping_and_down_when_pings_stop() {
+    let app = spawn_app(&push_config()).await;
+
+    // Three intervals without a ping: still no data, and the monitor is
+    // ready (it is the job that has not called yet, not the worker).
+    tokio::time::sleep(Duration::from_millis(1_600)).await;
+    assert!(check_state(&app, "jobs").await.contains("No Data"));
+    assert_eq!(app.get("/readyz").await.0, 200);
+
+    let ping = app.client.post(app.url(&format!("/api/push/{TOKEN}")));
+    let response = ping.send().await.expect("ping");
+    assert_eq!(response.status(), 204);
+    assert_eq!(response.text().await.expect("body"), "");
+    wait_until(SHOWS_WITHIN, "push check up after a ping", || async {
+        check_state(&app, "jobs").await.contains("Up")
+    })
+    .await;
+
+    wait_until(SHOWS_WITHIN, "push check down once pings stop", || async {
+        check_state(&app, "jobs").await.contains("Down")
+    })
+    .await;
+    let text = page_text(&app.get("/components/jobs").await.1);
+    assert!(text.contains("no ping within 750ms"), "{text}");
+    assert!(!text.contains(TOKEN), "the token stays secret: {text}");
+
+    let (status, _) = app.get(&format!("/api/push/{TOKEN}")).await;
+    assert_eq!(status, 204, "GET pings too");
+    wait_until(SHOWS_WITHIN, "push check up again", || async {
+        check_state(&app, "jobs").await.contains("Up")
+    })
+    .await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_unknown_push_token_is_a_json_404() {
+    let app = spawn_app(&push_config()).await;
+    for path in ["/api/push/not-a-configured-token", "/api/push/x"] {
+        let response = app.client.post(app.url(path)).send().await.expect("post");
+        assert_eq!(response.status(), 404, "{path}");
+        let body: serde_json::Value =
+            serde_json::from_str(&response.text().await.expect("body")).expect("JSON body");
+        assert_eq!(body["error"]["code"], "not_found", "{body}");
+        assert!(body["error"]["message"].is_string(), "{body}");
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn push_pings_beyond_ten_in_ten_seconds_are_answered_429_with_retry_after() {
+    let app = spawn_app(&push_config()).await;
+    let url = app.url(&format!("/api/push/{TOKEN}"));
+    for n in 1..=10 {
+        let status = app.client.get(&url).send().await.expect("ping").status();
+        assert_eq!(status, 204, "ping {n}");
+    }
+    let response = app.client.post(&url).send().await.expect("ping 11");
+    assert_eq!(response.status(), 429);
+    let retry_after = response.headers()["retry-after"]
+        .to_str()
+        .expect("ascii")
+        .parse::<u64>()
+        .expect("seconds");
+    assert!((1..=10).contains(&retry_after), "{retry_after}");
+    let body: serde_json::Value =
+        serde_json::from_str(&response.text().await.expect("body")).expect("JSON body");
+    assert_eq!(body["error"]["code"], "rate_limited", "{body}");
+    app.stop().await;
+}
