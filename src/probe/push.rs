@@ -45,15 +45,36 @@ fn judge(
     let since = last_ping?.max(started);
     let waited = (now - since).to_std().unwrap_or(Duration::ZERO);
     if waited > window {
-        let window = humantime::format_duration(window)
-            .to_string()
-            .replace(' ', "");
-        Some(Attempt::failed(format!("no ping within {window}"), None))
+        Some(Attempt::failed(
+            format!("no ping within {}", compact(window)),
+            None,
+        ))
     } else {
         Some(Attempt {
             failure: None,
             latency: None,
         })
+    }
+}
+
+/// A duration as `25h`, `1m30s` or `750ms`: hours never roll into days.
+fn compact(d: Duration) -> String {
+    let ms = d.as_millis();
+    let parts = [
+        (ms / 3_600_000, "h"),
+        (ms / 60_000 % 60, "m"),
+        (ms / 1_000 % 60, "s"),
+        (ms % 1_000, "ms"),
+    ];
+    let text: String = parts
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, unit)| format!("{n}{unit}"))
+        .collect();
+    if text.is_empty() {
+        "0s".to_owned()
+    } else {
+        text
     }
 }
 
@@ -85,6 +106,10 @@ mod tests {
             let want = want.map(|w| w.map(str::to_owned));
             assert_eq!(got, want, "{name}");
         }
+        let hours = Duration::from_secs(25 * 3600);
+        assert_eq!(compact(hours), "25h");
+        assert_eq!(compact(Duration::from_millis(61_500)), "1m1s500ms");
+        assert_eq!(compact(Duration::ZERO), "0s");
         let ms = judge(Duration::from_millis(750), Some(s(0)), start, s(1));
         assert_eq!(
             ms.and_then(|a| a.failure).as_deref(),
