@@ -37,9 +37,13 @@ static PLATFORM_ROOTS: LazyLock<Result<Arc<RootCertStore>, String>> = LazyLock::
 
 /// One attempt against the platform's roots. The caller bounds it with the check's timeout.
 pub async fn run(check: &TlsCheck) -> Attempt {
-    match &*PLATFORM_ROOTS {
-        Ok(roots) => run_with_roots(check, Arc::clone(roots)).await,
-        Err(why) => Attempt::failed(why.clone(), None),
+    // Loading reads files: off the async threads, and carried on to the end
+    // even when this attempt times out, so that the next one finds it done.
+    let roots = tokio::task::spawn_blocking(|| LazyLock::force(&PLATFORM_ROOTS).clone()).await;
+    match roots {
+        Ok(Ok(roots)) => run_with_roots(check, roots).await,
+        Ok(Err(why)) => Attempt::failed(why, None),
+        Err(e) => Attempt::failed(format!("loading trusted roots failed: {e}"), None),
     }
 }
 
