@@ -12,11 +12,11 @@ pub mod cli;
 pub mod config;
 /// Plain data and validated newtypes shared by every layer.
 pub mod domain;
-/// The probe worker: scheduler, HTTP/TCP checks, batched result writer.
+/// The probe worker: scheduler, http/tcp/dns/tls probes, push pings, batched result writer.
 pub mod probe;
 /// Pure status rules of SPEC §3: (data, now) → answer.
 pub mod status;
-/// All SQL: results, rollups, check states (SQLite via sqlx).
+/// All SQL: results, rollups, check states, push pings (SQLite via sqlx).
 pub mod store;
 /// Logging setup (text or JSON).
 pub mod telemetry;

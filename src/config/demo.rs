@@ -167,6 +167,7 @@ mod tests {
                     format!("url = {:?}\nmethod = {:?}", h.url, h.method),
                 ),
                 CheckKind::Tcp(t) => ("tcp", format!("address = {:?}", t.address)),
+                other => panic!("the demo has no {} checks", other.name()),
             };
             let (interval, timeout) = (
                 humantime::format_duration(c.interval),

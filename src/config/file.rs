@@ -91,6 +91,14 @@ pub(super) struct RawCheck {
     pub expect_status: Opt<Vec<Spanned<StatusEntry>>>,
     pub expect_body: Opt<String>,
     pub address: Opt<String>,
+    pub name: Opt<String>,
+    pub record: Opt<String>,
+    pub expect: Opt<String>,
+    pub resolver: Opt<String>,
+    pub server_name: Opt<String>,
+    pub min_days_left: Opt<i64>,
+    pub token: Opt<String>,
+    pub grace: Opt<String>,
 }
 
 /// One `expect_status` entry as written: a code or a class string.
@@ -106,6 +114,7 @@ pub(super) enum StatusEntry {
 const CHECK_KEYS: &[&str] = &[
     "id", "component", "kind", "interval", "timeout", "degraded_over", "failure_threshold",
     "recovery_threshold", "url", "method", "headers", "expect_status", "expect_body", "address",
+    "name", "record", "expect", "resolver", "server_name", "min_days_left", "token", "grace",
 ];
 
 const DURATION: &str = "a duration string such as \"30s\"";
@@ -214,6 +223,14 @@ fn read_check(span: Range<usize>, t: &DeTable, n: usize, p: &mut Problems) -> Ra
         expect_status,
         expect_body: s.string("expect_body", p),
         address: s.string("address", p),
+        name: s.string("name", p),
+        record: s.string("record", p),
+        expect: s.string("expect", p),
+        resolver: s.string("resolver", p),
+        server_name: s.string("server_name", p),
+        min_days_left: s.integer("min_days_left", p),
+        token: s.string("token", p),
+        grace: s.duration("grace", p),
         place: s.place,
         span,
     }

@@ -9,6 +9,7 @@
 
 mod demo;
 mod file;
+mod kinds;
 mod validate;
 
 use std::fmt;

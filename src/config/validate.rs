@@ -13,29 +13,27 @@ use chrono_tz::Tz;
 use humantime::format_duration as show;
 
 use super::file::{Field, RawCheck, RawComponent, RawConfig, StatusEntry};
-use super::{Config, Database, Problems, Server, Site};
+use super::{Config, Database, Problems, Server, Site, kinds};
 use crate::domain::{
     CheckId, CheckKind, CheckSpec, Component, ComponentId, HttpCheck, StatusMatcher, TcpCheck,
 };
 
 const METHODS: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 const MIN_INTERVAL: Duration = Duration::from_millis(100);
-/// Kinds SPEC §2 names that this version cannot probe yet.
-const LATER_KINDS: [&str; 3] = ["dns", "tls", "push"];
 
 /// Problems of one section or entry, each message prefixed with its name.
-struct Scope<'s, 'a> {
-    place: &'s str,
-    p: &'s mut Problems<'a>,
+pub(super) struct Scope<'s, 'a> {
+    pub place: &'s str,
+    pub p: &'s mut Problems<'a>,
 }
 
 impl Scope<'_, '_> {
-    fn err(&mut self, at: &Range<usize>, message: impl Display) {
+    pub fn err(&mut self, at: &Range<usize>, message: impl Display) {
         self.p.push(at, format!("{}: {message}", self.place));
     }
 
     /// The field, or a problem at the entry's header (`table`) when it is missing.
-    fn required<'f, T>(
+    pub fn required<'f, T>(
         &mut self,
         f: &'f Option<Field<T>>,
         key: &str,
@@ -48,14 +46,14 @@ impl Scope<'_, '_> {
     }
 
     /// A humantime duration such as `30s`.
-    fn duration(&mut self, f: &Field<String>) -> Option<Duration> {
+    pub fn duration(&mut self, f: &Field<String>) -> Option<Duration> {
         let d = humantime::parse_duration(&f.value);
         d.map_err(|e| self.err(&f.span, format_args!("invalid duration {:?}: {e}", f.value)))
             .ok()
     }
 
     /// A whole number within `min..=max`, or `default` when absent.
-    fn count(&mut self, f: Option<&Field<i64>>, default: u32, (min, max): (u32, u32)) -> u32 {
+    pub fn count(&mut self, f: Option<&Field<i64>>, default: u32, (min, max): (u32, u32)) -> u32 {
         let Some(f) = f else { return default };
         match u32::try_from(f.value) {
             Ok(n) if (min..=max).contains(&n) => n,
@@ -91,7 +89,7 @@ impl Scope<'_, '_> {
     }
 
     /// `host:port` with a non-empty host and a numeric port 1–65535.
-    fn host_port(&mut self, f: &Field<String>) -> bool {
+    pub fn host_port(&mut self, f: &Field<String>) -> bool {
         let ok = f.value.rsplit_once(':').is_some_and(|(host, port)| {
             let bracketed = host.starts_with('[') && host.ends_with(']');
             let host_ok = !host.is_empty() && (!host.contains(':') || bracketed);
@@ -104,7 +102,7 @@ impl Scope<'_, '_> {
         ok
     }
 
-    fn not_empty(&mut self, f: &Field<String>) -> bool {
+    pub fn not_empty(&mut self, f: &Field<String>) -> bool {
         let empty = f.value.trim().is_empty();
         if empty {
             let key = self.p.key_name(&f.key);
@@ -157,6 +155,7 @@ pub(super) fn validate(raw: RawConfig, p: &mut Problems) -> Config {
     let component_ids = raw.components.iter().filter_map(|c| c.id.as_ref());
     duplicates(component_ids.clone(), "component", p);
     duplicates(raw.checks.iter().filter_map(|c| c.id.as_ref()), "check", p);
+    kinds::duplicate_tokens(&raw.checks, p);
     let known: HashSet<&str> = component_ids.map(|f| f.value.as_str()).collect();
     let checks = raw
         .checks
@@ -229,10 +228,6 @@ fn check(raw: &RawCheck, components: &HashSet<&str>, p: &mut Problems) -> Option
             }
             ComponentId::parse(&f.value).ok()
         });
-    let kind = s
-        .required(&raw.kind, "kind", &raw.span)
-        .and_then(|f| kind(raw, f, &mut s));
-
     let interval = match &raw.interval {
         None => Some(Duration::from_secs(60)),
         Some(f) => s.duration(f).inspect(|&d| {
@@ -244,7 +239,13 @@ fn check(raw: &RawCheck, components: &HashSet<&str>, p: &mut Problems) -> Option
             }
         }),
     };
-    let timeout = match &raw.timeout {
+    let kind = s
+        .required(&raw.kind, "kind", &raw.span)
+        .and_then(|f| kind(raw, f, interval, &mut s));
+    // Push checks probe nothing: `kinds::push` rejects these two keys, and
+    // the default timeout only bounds the worker's read of the last ping.
+    let push = raw.kind.as_ref().is_some_and(|f| f.value == "push");
+    let timeout = match raw.timeout.as_ref().filter(|_| !push) {
         None => interval.map(|i| (i / 2).min(Duration::from_secs(10))),
         Some(f) => s.duration(f).inspect(|&t| {
             if t.is_zero() {
@@ -258,7 +259,7 @@ fn check(raw: &RawCheck, components: &HashSet<&str>, p: &mut Problems) -> Option
             }
         }),
     };
-    let degraded_over = match &raw.degraded_over {
+    let degraded_over = match raw.degraded_over.as_ref().filter(|_| !push) {
         None => Some(None),
         Some(f) => s.duration(f).map(|d| {
             if let Some(t) = timeout.filter(|&t| d >= t) {
@@ -284,49 +285,33 @@ fn check(raw: &RawCheck, components: &HashSet<&str>, p: &mut Problems) -> Option
 }
 
 /// The kind-specific part of a check; keys of another kind are problems.
-fn kind(raw: &RawCheck, kind: &Field<String>, s: &mut Scope) -> Option<CheckKind> {
-    let key = |f: Option<&Field<String>>| f.map(|f| f.key.clone());
-    let http_keys = [
-        ("url", key(raw.url.as_ref())),
-        ("method", key(raw.method.as_ref())),
-        ("headers", raw.headers.as_ref().map(|f| f.key.clone())),
-        (
-            "expect_status",
-            raw.expect_status.as_ref().map(|f| f.key.clone()),
-        ),
-        ("expect_body", key(raw.expect_body.as_ref())),
-    ];
-    let tcp_keys = [("address", key(raw.address.as_ref()))];
-    let foreign = |s: &mut Scope, keys: &[(&str, Option<Range<usize>>)], owner: &str| {
-        for (name, span) in keys {
-            if let Some(span) = span {
-                let message = format!("`{name}` belongs to {owner} checks, not {}", kind.value);
-                s.err(span, message);
-            }
-        }
-    };
-    match kind.value.as_str() {
-        "http" => {
-            foreign(s, &tcp_keys, "tcp");
-            http(raw, s).map(CheckKind::Http)
-        }
+fn kind(
+    raw: &RawCheck,
+    kind: &Field<String>,
+    interval: Option<Duration>,
+    s: &mut Scope,
+) -> Option<CheckKind> {
+    let name = kind.value.as_str();
+    if kinds::KINDS.contains(&name) {
+        kinds::foreign_keys(raw, name, s);
+    }
+    match name {
+        "http" => http(raw, s).map(CheckKind::Http),
         "tcp" => {
-            foreign(s, &http_keys, "http");
             let address = s.required(&raw.address, "address", &raw.span)?;
             let tcp = TcpCheck {
                 address: address.value.clone(),
             };
             s.host_port(address).then_some(CheckKind::Tcp(tcp))
         }
-        k if LATER_KINDS.contains(&k) => {
-            let message = format!("check kind {k:?} is not supported yet (only http and tcp)");
-            s.err(&kind.span, message);
-            None
-        }
+        "dns" => kinds::dns(raw, s).map(CheckKind::Dns),
+        "tls" => kinds::tls(raw, s).map(CheckKind::Tls),
+        "push" => kinds::push(raw, interval, s).map(CheckKind::Push),
         k => {
+            let expected = kinds::KINDS.join(", ");
             s.err(
                 &kind.span,
-                format_args!("unknown check kind {k:?} (expected http or tcp)"),
+                format_args!("unknown check kind {k:?} (expected one of {expected})"),
             );
             None
         }
@@ -476,7 +461,7 @@ mod tests {
             ("class", http("expect_status = [\"6xx\"]\n"), 9, 18, "\"6xx\" is not a status class"),
             ("no statuses", http("expect_status = []\n"), 9, 17, "`expect_status` must not be empty"),
             ("header", http("headers = { \"Bad Header\" = \"x\" }\n"), 9, 13, "invalid header name \"Bad Header\""),
-            ("address on http", http("address = \"h:1\"\n"), 9, 1, "`address` belongs to tcp checks, not http"),
+            ("address on http", http("address = \"h:1\"\n"), 9, 1, "`address` belongs to tcp or tls checks, not http"),
             ("url on tcp", format!("{}url = \"http://x/\"\n", tcp("h:1")), 9, 1, "`url` belongs to http checks, not tcp"),
             ("bad url", check("kind = \"http\"\nurl = \"ftp://example.com/\"\n"), 8, 7, "must start with http:// or https://"),
             ("relative url", check("kind = \"http\"\nurl = \"/health\"\n"), 8, 7, "is not an absolute URL"),
@@ -486,8 +471,7 @@ mod tests {
             ("no url", check("kind = \"http\"\n"), 4, 1, "check \"c\": missing required key `url`"),
             ("no address", check("kind = \"tcp\"\n"), 4, 1, "missing required key `address`"),
             ("no kind", check(""), 4, 1, "missing required key `kind`"),
-            ("unknown kind", check("kind = \"smtp\"\n"), 7, 8, "unknown check kind \"smtp\" (expected http or tcp)"),
-            ("later kind", check("kind = \"dns\"\n"), 7, 8, "check kind \"dns\" is not supported yet"),
+            ("unknown kind", check("kind = \"smtp\"\n"), 7, 8, "unknown check kind \"smtp\" (expected one of http, tcp, dns, tls, push)"),
             ("slug", tcp("h:1").replace("id = \"c\"", "id = \"C!\""), 5, 6, "\"C!\" is not a valid id"),
             ("dup", two, 10, 6, "duplicate check id \"c\" (first defined on line 5)"),
             ("orphan", orphan, 6, 13, "check \"c\": component \"nope\" is not defined in [[components]]"),

@@ -1,5 +1,6 @@
 //! Checks and their results (SPEC §2 `[[checks]]`, §3 results).
 
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -23,11 +24,14 @@ pub struct CheckSpec {
     pub recovery_threshold: u32,
 }
 
-/// What a check probes. New kinds (`dns`, `tls`, `push`) slot in as variants.
+/// What a check probes (SPEC §2 `kind`).
 #[derive(Debug, Clone, PartialEq)]
 pub enum CheckKind {
     Http(HttpCheck),
     Tcp(TcpCheck),
+    Dns(DnsCheck),
+    Tls(TlsCheck),
+    Push(PushCheck),
 }
 
 impl CheckKind {
@@ -36,14 +40,21 @@ impl CheckKind {
         match self {
             CheckKind::Http(_) => "http",
             CheckKind::Tcp(_) => "tcp",
+            CheckKind::Dns(_) => "dns",
+            CheckKind::Tls(_) => "tls",
+            CheckKind::Push(_) => "push",
         }
     }
 
-    /// Where the check points, for display (URL or host:port).
+    /// Where the check points, for display (URL, host:port or name).
+    /// Never a push token: that is a secret, and this is shown publicly.
     pub fn target(&self) -> &str {
         match self {
             CheckKind::Http(h) => &h.url,
             CheckKind::Tcp(t) => &t.address,
+            CheckKind::Dns(d) => &d.name,
+            CheckKind::Tls(t) => &t.address,
+            CheckKind::Push(_) => "incoming pings",
         }
     }
 }
@@ -66,6 +77,89 @@ pub struct HttpCheck {
 pub struct TcpCheck {
     /// `host:port`.
     pub address: String,
+}
+
+/// `kind = "dns"` (SPEC §2): `name` must have `record` answers, one of them `expect`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DnsCheck {
+    /// The name queried, as written.
+    pub name: String,
+    pub record: DnsRecord,
+    /// A value that must be among the answers (an address, a name or TXT text).
+    pub expect: Option<String>,
+    /// The server asked; `None` = the system's resolver configuration.
+    pub resolver: Option<SocketAddr>,
+}
+
+/// The record types a `dns` check can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DnsRecord {
+    A,
+    Aaaa,
+    Cname,
+    Mx,
+    Txt,
+}
+
+impl DnsRecord {
+    /// Every type, in the order the config documents them.
+    pub const ALL: [DnsRecord; 5] = [
+        DnsRecord::A,
+        DnsRecord::Aaaa,
+        DnsRecord::Cname,
+        DnsRecord::Mx,
+        DnsRecord::Txt,
+    ];
+
+    /// The type as written in the config file and in reasons (`AAAA`).
+    pub fn name(self) -> &'static str {
+        match self {
+            DnsRecord::A => "A",
+            DnsRecord::Aaaa => "AAAA",
+            DnsRecord::Cname => "CNAME",
+            DnsRecord::Mx => "MX",
+            DnsRecord::Txt => "TXT",
+        }
+    }
+
+    /// Parses a type name, ignoring case.
+    pub fn parse(s: &str) -> Option<DnsRecord> {
+        Self::ALL
+            .into_iter()
+            .find(|r| r.name().eq_ignore_ascii_case(s))
+    }
+}
+
+/// `kind = "tls"` (SPEC §2): a trusted, valid certificate with days to spare.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TlsCheck {
+    /// `host:port`.
+    pub address: String,
+    /// The name the certificate must be valid for (default: the host of `address`).
+    pub server_name: String,
+    /// Fail when the certificate expires within this many days (default 14).
+    pub min_days_left: u32,
+}
+
+/// `kind = "push"` (SPEC §2): the monitored job pings `/api/push/{token}`.
+///
+/// `timeout` does not apply to push checks and is rejected by the config:
+/// nothing is probed, the worker only reads the time of the last ping.
+#[derive(Clone, PartialEq)]
+pub struct PushCheck {
+    /// 16–128 characters of `[A-Za-z0-9_-]`, unique across checks; a secret.
+    pub token: String,
+    /// Extra time after `interval` before a missing ping counts as failed.
+    pub grace: Duration,
+}
+
+impl std::fmt::Debug for PushCheck {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PushCheck")
+            .field("token", &"<redacted>")
+            .field("grace", &self.grace)
+            .finish()
+    }
 }
 
 /// One entry of `expect_status`: an exact code or a class such as `2xx`.

@@ -6,7 +6,10 @@ mod ids;
 mod incident;
 mod maintenance;
 
-pub use check::{CheckKind, CheckResult, CheckSpec, HttpCheck, Outcome, StatusMatcher, TcpCheck};
+pub use check::{
+    CheckKind, CheckResult, CheckSpec, DnsCheck, DnsRecord, HttpCheck, Outcome, PushCheck,
+    StatusMatcher, TcpCheck, TlsCheck,
+};
 pub use component::{Component, ComponentStatus};
 pub use ids::{CheckId, ComponentId, InvalidSlug};
 pub use incident::{

@@ -2,10 +2,13 @@
 //! check at its interval, each attempt bounded by its timeout; results go to
 //! one writer task that records them in batches, off the web request path.
 
+mod dns;
 pub mod http;
 mod incidents;
+mod push;
 pub mod schedule;
 mod tcp;
+mod tls;
 mod writer;
 
 use std::sync::Arc;
@@ -61,11 +64,33 @@ pub async fn probe_once(spec: &CheckSpec, client: &reqwest::Client) -> CheckResu
         match &spec.kind {
             CheckKind::Http(check) => http::run(client, check).await,
             CheckKind::Tcp(check) => tcp::run(check).await,
+            CheckKind::Dns(check) => dns::run(check).await,
+            CheckKind::Tls(check) => tls::run(check).await,
+            // Judged from pings by `run_check`; there is nothing to probe.
+            CheckKind::Push(_) => Attempt::failed("push checks are not probed".to_owned(), None),
         }
     })
     .await
     .unwrap_or_else(|_| Attempt::failed(http::timeout_reason(spec.timeout), None));
     judge(spec, at, attempt)
+}
+
+/// Runs one check once: probes network kinds, reads the last ping of push
+/// checks. `None` = nothing to record (a push check that was never pinged).
+async fn run_check(
+    spec: &CheckSpec,
+    client: &reqwest::Client,
+    store: &Store,
+    started: chrono::DateTime<Utc>,
+) -> Option<CheckResult> {
+    match &spec.kind {
+        CheckKind::Push(check) => {
+            let at = Utc::now();
+            let attempt = push::run(store, spec, check, started, at).await?;
+            Some(judge(spec, at, attempt))
+        }
+        _ => Some(probe_once(spec, client).await),
+    }
 }
 
 /// Applies `degraded_over` to an attempt: failed, slow or ok.
@@ -105,7 +130,9 @@ pub async fn run_until_stopped(
         .await
         .context("cannot load check states")?;
     let (results, inbox) = mpsc::channel(1024);
+    let reader = store.clone();
     let writer = tokio::spawn(writer::run(store, Arc::clone(&config), states, inbox));
+    let started_at = Utc::now();
 
     let mut schedule = Schedule::new(config.checks.iter().map(|c| (c.id.as_str(), c.interval)));
     let start = Instant::now();
@@ -121,9 +148,11 @@ pub async fn run_until_stopped(
         }
         for index in schedule.take_due(start.elapsed()) {
             let spec = config.checks[index].clone();
-            let (client, results) = (client.clone(), results.clone());
+            let (client, results, store) = (client.clone(), results.clone(), reader.clone());
             in_flight.spawn(async move {
-                let result = probe_once(&spec, &client).await;
+                let Some(result) = run_check(&spec, &client, &store, started_at).await else {
+                    return;
+                };
                 // The writer only goes away at shutdown; then the result is moot.
                 let _ = results.send(result).await;
             });

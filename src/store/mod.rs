@@ -8,6 +8,7 @@ mod history;
 mod incidents;
 mod maintenances;
 mod overrides;
+mod push;
 mod results;
 mod tokens;
 

@@ -12,6 +12,7 @@ pub mod incident_views;
 pub mod markdown;
 mod ops;
 mod pages;
+mod push;
 pub mod snapshot;
 pub mod state;
 pub mod statuspage;
@@ -60,6 +61,7 @@ pub fn router(state: AppState) -> Router {
         .merge(feeds::router())
         .merge(statuspage::router())
         .merge(admin::router())
+        .merge(push::router())
         .nest_service("/static", static_files)
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn_with_state(

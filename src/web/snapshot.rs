@@ -101,7 +101,8 @@ impl Snapshot {
     }
 
     /// Checks whose data is stale, or missing although the worker that should
-    /// have written it started more than 3 intervals ago.
+    /// have written it started more than 3 intervals ago. A push check that
+    /// was never pinged is not overdue: it is waiting for its job, not for us.
     pub fn overdue_checks(&self, worker_started: DateTime<Utc>) -> Vec<&str> {
         self.components
             .iter()
@@ -112,7 +113,12 @@ impl Snapshot {
                     Freshness::Fresh => false,
                     Freshness::Stale => true,
                     Freshness::NoData => {
-                        status::freshness::overdue(worker_started, spec.interval, self.built_at)
+                        !matches!(spec.kind, crate::domain::CheckKind::Push(_))
+                            && status::freshness::overdue(
+                                worker_started,
+                                spec.interval,
+                                self.built_at,
+                            )
                     }
                 }
             })

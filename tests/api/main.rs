@@ -12,6 +12,7 @@ mod escaping;
 mod feeds;
 mod helpers;
 mod history;
+mod kinds;
 mod lifecycle;
 mod pages;
 mod probe;
