@@ -41,6 +41,12 @@ pub enum ApiError {
     /// 422: values that are JSON but not acceptable; each problem names its field.
     #[error("{}", .0.join("; "))]
     Invalid(Vec<String>),
+    /// 429: too many requests; try again after this many seconds.
+    #[error("too many requests: {message}")]
+    RateLimited {
+        message: String,
+        retry_after_secs: u64,
+    },
     /// 500: logged, not shown.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -69,6 +75,7 @@ impl ApiError {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
             }
             ApiError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_value"),
+            ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             ApiError::Store(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error"),
         }
     }
@@ -103,7 +110,7 @@ impl IntoResponse for ApiError {
         let (status, code) = self.status_and_code();
         let message = match &self {
             ApiError::Store(e) => {
-                tracing::error!(error = %e, "admin API request failed");
+                tracing::error!(error = %e, "API request failed");
                 "internal error; see the server log".to_owned()
             }
             other => other.to_string(),
@@ -119,6 +126,14 @@ impl IntoResponse for ApiError {
             response
                 .headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if let ApiError::RateLimited {
+            retry_after_secs, ..
+        } = self
+        {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
         }
         response
     }

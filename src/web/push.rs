@@ -10,11 +10,11 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Extension, Json, Router};
+use axum::{Extension, Router};
 use chrono::Utc;
-use serde_json::json;
 use subtle::ConstantTimeEq;
 
+use super::api_error::ApiError;
 use super::state::AppState;
 use crate::config::Config;
 use crate::domain::{CheckKind, CheckSpec};
@@ -37,30 +37,28 @@ async fn ping(
     Extension(limiter): Extension<Arc<RateLimiter>>,
     Path(token): Path<String>,
 ) -> Response {
+    no_store(match record(&state, &limiter, &token).await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => e.into_response(),
+    })
+}
+
+async fn record(state: &AppState, limiter: &RateLimiter, token: &str) -> Result<(), ApiError> {
     let config = Arc::clone(&state.snapshot.get().config);
-    let Some(check) = push_check(&config, &token) else {
-        let message = "no push check has this token";
-        return api_error(StatusCode::NOT_FOUND, "not_found", message);
-    };
+    let check = push_check(&config, token)
+        .ok_or_else(|| ApiError::NotFound("no push check has this token".to_owned()))?;
     tracing::Span::current().record("check", check.id.as_str());
     if let Err(wait) = limiter.admit(check.id.as_str(), Instant::now()) {
-        let message = format!("at most {LIMIT} pings per {}s", WINDOW.as_secs());
-        let mut response = api_error(StatusCode::TOO_MANY_REQUESTS, "rate_limited", &message);
         let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
-        return response;
+        return Err(ApiError::RateLimited {
+            message: format!("at most {LIMIT} pings per {}s", WINDOW.as_secs()),
+            retry_after_secs: seconds.max(1),
+        });
     }
-    match state.store.record_ping(check.id.as_str(), Utc::now()).await {
-        Ok(()) => no_store(StatusCode::NO_CONTENT.into_response()),
-        Err(e) => {
-            // Logged here; the text is not shown to the caller.
-            tracing::error!(error = %e, "recording a ping failed");
-            let message = "the ping could not be recorded; try again";
-            api_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", message)
-        }
-    }
+    Ok(state
+        .store
+        .record_ping(check.id.as_str(), Utc::now())
+        .await?)
 }
 
 /// The push check whose token this is; tokens compare in constant time.
@@ -69,12 +67,6 @@ fn push_check<'c>(config: &'c Config, token: &str) -> Option<&'c CheckSpec> {
         CheckKind::Push(push) => bool::from(push.token.as_bytes().ct_eq(token.as_bytes())),
         _ => false,
     })
-}
-
-/// SPEC §5's error shape: `{"error":{"code":..,"message":..}}`.
-fn api_error(status: StatusCode, code: &str, message: &str) -> Response {
-    let body = json!({ "error": { "code": code, "message": message } });
-    no_store((status, Json(body)).into_response())
 }
 
 /// Answers to pings are about this moment only; no cache may keep them.
