@@ -64,6 +64,8 @@ pub async fn start(
         store: store.clone(),
         snapshot: Arc::clone(&cell),
         pages: Arc::new(PageCache::new(config.server.cache_max_age)),
+        http_counts: Arc::default(),
+
         base_url: config
             .site
             .url

@@ -253,3 +253,20 @@ impl Store {
         Ok(done.rows_affected())
     }
 }
+
+impl Store {
+    /// Per check, all results ever counted toward uptime: `(check_id, good, total)`.
+    /// Monotonic (rollups are never pruned), so fit for Prometheus counters.
+    #[tracing::instrument(skip(self), err(level = "warn"))]
+    pub async fn result_totals(&self) -> Result<Vec<(String, u64, u64)>, StoreError> {
+        let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+            "SELECT check_id, SUM(good), SUM(total) FROM daily_rollups GROUP BY check_id ORDER BY check_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(check, good, total)| (check, good.max(0) as u64, total.max(0) as u64))
+            .collect())
+    }
+}

@@ -10,6 +10,7 @@ mod feeds;
 mod history;
 pub mod incident_views;
 pub mod markdown;
+pub mod metrics;
 mod ops;
 mod pages;
 mod push;
@@ -62,8 +63,13 @@ pub fn router(state: AppState) -> Router {
         .merge(statuspage::router())
         .merge(admin::router())
         .merge(push::router())
+        .merge(metrics::router())
         .nest_service("/static", static_files)
         .fallback(error::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::count_requests,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             error::render_error_pages,

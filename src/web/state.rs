@@ -15,6 +15,9 @@ pub struct AppState {
     /// The status model; its `config` is the running configuration.
     pub snapshot: Arc<SnapshotCell>,
     pub pages: Arc<PageCache>,
+    /// Responses served, for `/metrics`.
+    pub http_counts: Arc<super::metrics::HttpCounts>,
+
     /// Absolute base of links in feeds and APIs: `site.url`, else `http://{bound address}`.
     pub base_url: String,
     /// When this process started; a worker-less check is overdue 3 intervals after.

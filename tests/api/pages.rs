@@ -203,3 +203,45 @@ async fn the_component_page_shows_checks_and_three_charts() {
     assert!(!texts(&html, "time[datetime]").is_empty());
     app.stop().await;
 }
+
+#[tokio::test]
+async fn metrics_expose_checks_components_and_requests_in_prometheus_format() {
+    let target = Target::start(Mode::Ok).await;
+    let app = spawn_app(&one_check_config(&target.url())).await;
+    wait_until(Duration::from_secs(8), "a result", || async {
+        texts(&app.get("/").await.1, ".component .status-label") == ["Operational"]
+    })
+    .await;
+    app.get("/no-such-page").await;
+    let response = app.client.get(app.url("/metrics")).send().await.unwrap();
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain; version=0.0.4")
+    );
+    let text = response.text().await.unwrap();
+    for needle in [
+        "# TYPE beacon_check_results_total counter",
+        "beacon_check_results_total{check=\"api-health\",result=\"failed\"} 0",
+        "beacon_check_latency_seconds{check=\"api-health\"} ",
+        "beacon_check_up{check=\"api-health\"} 1",
+        "beacon_component_status{component=\"api\",status=\"operational\"} 1",
+        "beacon_component_status{component=\"api\",status=\"major_outage\"} 0",
+        "beacon_http_requests_total{route=\"/\",status=\"200\"} ",
+        "beacon_http_requests_total{route=\"unmatched\",status=\"404\"} 1",
+    ] {
+        assert!(text.contains(needle), "{needle} missing from:\n{text}");
+    }
+    let ok_line = text
+        .lines()
+        .find(|l| l.starts_with("beacon_check_results_total{check=\"api-health\",result=\"ok\"}"))
+        .unwrap();
+    let ok: u64 = ok_line.rsplit(' ').next().unwrap().parse().unwrap();
+    assert!(ok >= 1, "{ok_line}");
+    for line in text.lines().filter(|l| !l.starts_with('#')) {
+        let value = line.rsplit(' ').next().unwrap();
+        assert!(value.parse::<f64>().is_ok(), "not a sample line: {line}");
+    }
+    app.stop().await;
+}

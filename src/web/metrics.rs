@@ -1,0 +1,159 @@
+//! `GET /metrics` in the Prometheus text format (SPEC §7), names prefixed
+//! `beacon_`. The format is a few lines of text, so it is written here
+//! directly rather than through a metrics registry crate: check figures come
+//! from the snapshot and the store (so a separate `beacon probe` process is
+//! covered too), request counts from a middleware in this process.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::sync::Mutex;
+
+use axum::Router;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use chrono::Utc;
+
+use super::api_error::ApiError;
+use super::state::AppState;
+use crate::domain::ComponentStatus;
+
+/// Requests served by this process, by route pattern and status.
+#[derive(Debug, Default)]
+pub struct HttpCounts(Mutex<BTreeMap<(String, u16), u64>>);
+
+impl HttpCounts {
+    fn add(&self, route: &str, status: u16) {
+        let mut counts = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        *counts.entry((route.to_owned(), status)).or_default() += 1;
+    }
+
+    fn snapshot(&self) -> BTreeMap<(String, u16), u64> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+/// Middleware: counts every response by its route pattern (not the raw
+/// path, so unknown paths cannot grow the map) and status.
+pub async fn count_requests(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("unmatched", MatchedPath::as_str)
+        .to_owned();
+    let response = next.run(request).await;
+    state.http_counts.add(&route, response.status().as_u16());
+    response
+}
+
+/// Routes of this module.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/metrics", get(metrics))
+}
+
+/// A label value with Prometheus escaping.
+fn label(value: &str) -> String {
+    value
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
+async fn metrics(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let snap = state.snapshot.get();
+    let config = &snap.config;
+    let totals = state.store.result_totals().await?;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# HELP beacon_check_results_total Check results counted toward uptime, by outcome."
+    );
+    let _ = writeln!(out, "# TYPE beacon_check_results_total counter");
+    for (check, good, total) in &totals {
+        let check = label(check);
+        let _ = writeln!(
+            out,
+            "beacon_check_results_total{{check=\"{check}\",result=\"ok\"}} {good}"
+        );
+        let failed = total.saturating_sub(*good);
+        let _ = writeln!(
+            out,
+            "beacon_check_results_total{{check=\"{check}\",result=\"failed\"}} {failed}"
+        );
+    }
+    let _ = writeln!(
+        out,
+        "# HELP beacon_check_latency_seconds Latency of each check's latest answer."
+    );
+    let _ = writeln!(out, "# TYPE beacon_check_latency_seconds gauge");
+    let checks = snap.components.iter().flat_map(|c| &c.checks);
+    for check in checks.clone() {
+        if let Some(ms) = check.last_latency_ms {
+            let id = label(config.checks[check.spec].id.as_str());
+            let _ = writeln!(
+                out,
+                "beacon_check_latency_seconds{{check=\"{id}\"}} {}",
+                ms as f64 / 1000.0
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "# HELP beacon_check_up Whether each check is up (1), degraded (0.5) or down (0)."
+    );
+    let _ = writeln!(out, "# TYPE beacon_check_up gauge");
+    for check in checks {
+        if let Some(state) = check.state {
+            let value = match state {
+                crate::status::CheckState::Up => "1",
+                crate::status::CheckState::Degraded => "0.5",
+                crate::status::CheckState::Down => "0",
+            };
+            let id = label(config.checks[check.spec].id.as_str());
+            let _ = writeln!(out, "beacon_check_up{{check=\"{id}\"}} {value}");
+        }
+    }
+    let _ = writeln!(
+        out,
+        "# HELP beacon_component_status 1 for each component's current status."
+    );
+    let _ = writeln!(out, "# TYPE beacon_component_status gauge");
+    for component in &snap.components {
+        let id = label(config.components[component.spec].id.as_str());
+        for status in ComponentStatus::ALL {
+            let value = u8::from(component.status == status);
+            let _ = writeln!(
+                out,
+                "beacon_component_status{{component=\"{id}\",status=\"{}\"}} {value}",
+                status.as_str()
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "# HELP beacon_snapshot_age_seconds Age of the status model the pages are served from."
+    );
+    let _ = writeln!(out, "# TYPE beacon_snapshot_age_seconds gauge");
+    let age = (Utc::now() - snap.built_at).num_milliseconds().max(0) as f64 / 1000.0;
+    let _ = writeln!(out, "beacon_snapshot_age_seconds {age}");
+    let _ = writeln!(
+        out,
+        "# HELP beacon_http_requests_total HTTP responses of this process, by route and status."
+    );
+    let _ = writeln!(out, "# TYPE beacon_http_requests_total counter");
+    for ((route, status), n) in state.http_counts.snapshot() {
+        let _ = writeln!(
+            out,
+            "beacon_http_requests_total{{route=\"{}\",status=\"{status}\"}} {n}",
+            label(&route)
+        );
+    }
+    let content_type = HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8");
+    Ok(([(header::CONTENT_TYPE, content_type)], out).into_response())
+}
