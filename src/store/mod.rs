@@ -4,6 +4,7 @@
 //! a PostgreSQL backend can later live beside the SQLite one inside this
 //! module without touching them.
 
+mod backup;
 mod history;
 mod incidents;
 mod maintenances;
@@ -31,6 +32,9 @@ pub enum StoreError {
     NotFound,
     #[error("already exists")]
     Conflict,
+    #[error("backup failed: {0}")]
+    Backup(String),
+
     #[error("cannot open database {url}: {source}")]
     Open { url: String, source: sqlx::Error },
     #[error("cannot apply migrations: {0}")]

@@ -358,3 +358,45 @@ async fn tokens_store_only_hashes_and_authenticate() {
         Err(StoreError::NotFound)
     ));
 }
+
+#[tokio::test]
+async fn backups_are_consistent_while_writes_go_on_and_never_overwrite() {
+    let (dir, store) = store().await;
+    store
+        .record(&[result("a", at(10, 0), Outcome::Ok, 10)])
+        .await
+        .unwrap();
+    let writer = {
+        let store = store.clone();
+        tokio::spawn(async move {
+            for minute in 1..200 {
+                let when = at(10, 0) + chrono::Duration::seconds(minute);
+                store
+                    .record(&[result("a", when, Outcome::Failed, 5)])
+                    .await
+                    .unwrap();
+            }
+        })
+    };
+    let path = dir.path().join("backup.db");
+    let bytes = store.backup(&path).await.unwrap();
+    assert!(bytes > 0);
+    writer.await.unwrap();
+
+    let copy = Store::open(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
+    let states = copy.check_states().await.unwrap();
+    assert_eq!(states.len(), 1);
+    let counts = copy.daily_counts(at(0, 0).date_naive()).await.unwrap();
+    let samples = copy.latency_samples("a", at(0, 0)).await.unwrap();
+    assert_eq!(
+        counts[0].1.total as usize,
+        samples.len(),
+        "rollups and raw rows from one moment"
+    );
+    assert!(
+        matches!(store.backup(&path).await, Err(StoreError::Backup(_))),
+        "an existing file is kept"
+    );
+}
