@@ -5,6 +5,7 @@
 //! module without touching them.
 
 mod history;
+mod incident_rows;
 mod incidents;
 mod maintenances;
 mod overrides;
