@@ -7,6 +7,7 @@
 //! column, and [`ConfigError::Invalid`](crate::config::ConfigError::Invalid)
 //! lists them all in file order.
 
+mod checks;
 mod demo;
 mod file;
 mod kinds;
