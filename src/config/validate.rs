@@ -3,6 +3,10 @@
 //! Each section and entry is checked on its own and all problems are recorded;
 //! invalid values fall back to defaults so that checking can go on, and the
 //! caller discards the result whenever any problem was found.
+//!
+//! This file has the problem-collecting [`Scope`], the `[site]`, `[server]`
+//! and `[database]` sections, duplicate ids and components; `[[checks]]`
+//! entries are in [`super::checks`] and [`super::kinds`].
 
 use std::collections::{HashMap, HashSet};
 use std::fmt::Display;
@@ -10,16 +14,10 @@ use std::ops::Range;
 use std::time::Duration;
 
 use chrono_tz::Tz;
-use humantime::format_duration as show;
 
-use super::file::{Field, RawCheck, RawComponent, RawConfig, StatusEntry};
-use super::{Config, Database, Problems, Server, Site, kinds};
-use crate::domain::{
-    CheckId, CheckKind, CheckSpec, Component, ComponentId, HttpCheck, StatusMatcher, TcpCheck,
-};
-
-const METHODS: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
-const MIN_INTERVAL: Duration = Duration::from_millis(100);
+use super::file::{Field, RawComponent, RawConfig};
+use super::{Config, Database, Problems, Server, Site, checks, kinds};
+use crate::domain::{Component, ComponentId};
 
 /// Problems of one section or entry, each message prefixed with its name.
 pub(super) struct Scope<'s, 'a> {
@@ -73,7 +71,7 @@ impl Scope<'_, '_> {
     }
 
     /// An absolute `http://` or `https://` URL with a host.
-    fn http_url(&mut self, f: &Field<String>) -> bool {
+    pub fn http_url(&mut self, f: &Field<String>) -> bool {
         let problem = match url::Url::parse(&f.value) {
             Err(e) => Some(format!("is not an absolute URL ({e})")),
             Ok(u) if !matches!(u.scheme(), "http" | "https") => {
@@ -160,7 +158,7 @@ pub(super) fn validate(raw: RawConfig, p: &mut Problems) -> Config {
     let checks = raw
         .checks
         .iter()
-        .filter_map(|c| check(c, &known, p))
+        .filter_map(|c| checks::check(c, &known, p))
         .collect();
     let components = raw
         .components
@@ -212,299 +210,6 @@ fn component(raw: &RawComponent, p: &mut Problems) -> Option<Component> {
     })
 }
 
-fn check(raw: &RawCheck, components: &HashSet<&str>, p: &mut Problems) -> Option<CheckSpec> {
-    let mut s = Scope {
-        place: &raw.place,
-        p,
-    };
-    let id = s.required(&raw.id, "id", &raw.span);
-    let id = id.and_then(|f| CheckId::parse(&f.value).map_err(|e| s.err(&f.span, e)).ok());
-    let component = s
-        .required(&raw.component, "component", &raw.span)
-        .and_then(|f| {
-            if !components.contains(f.value.as_str()) {
-                let what = "is not defined in [[components]]";
-                s.err(&f.span, format_args!("component {:?} {what}", f.value));
-            }
-            ComponentId::parse(&f.value).ok()
-        });
-    let interval = match &raw.interval {
-        None => Some(Duration::from_secs(60)),
-        Some(f) => s.duration(f).inspect(|&d| {
-            if d < MIN_INTERVAL {
-                s.err(
-                    &f.span,
-                    format_args!("`interval` must be at least 100ms, not {}", show(d)),
-                );
-            }
-        }),
-    };
-    let kind = s
-        .required(&raw.kind, "kind", &raw.span)
-        .and_then(|f| kind(raw, f, interval, &mut s));
-    // Push checks probe nothing: `kinds::push` rejects these two keys, and
-    // the default timeout only bounds the worker's read of the last ping.
-    let push = raw.kind.as_ref().is_some_and(|f| f.value == "push");
-    let timeout = match raw.timeout.as_ref().filter(|_| !push) {
-        None => interval.map(|i| (i / 2).min(Duration::from_secs(10))),
-        Some(f) => s.duration(f).inspect(|&t| {
-            if t.is_zero() {
-                s.err(&f.span, "`timeout` must be more than 0");
-            } else if let Some(i) = interval.filter(|&i| t >= i) {
-                let (t, i) = (show(t), show(i));
-                s.err(
-                    &f.span,
-                    format_args!("`timeout` ({t}) must be shorter than `interval` ({i})"),
-                );
-            }
-        }),
-    };
-    let degraded_over = match raw.degraded_over.as_ref().filter(|_| !push) {
-        None => Some(None),
-        Some(f) => s.duration(f).map(|d| {
-            if let Some(t) = timeout.filter(|&t| d >= t) {
-                let (d, t) = (show(d), show(t));
-                s.err(
-                    &f.span,
-                    format_args!("`degraded_over` ({d}) must be shorter than `timeout` ({t})"),
-                );
-            }
-            Some(d)
-        }),
-    };
-    Some(CheckSpec {
-        id: id?,
-        component: component?,
-        kind: kind?,
-        interval: interval?,
-        timeout: timeout?,
-        degraded_over: degraded_over?,
-        failure_threshold: s.count(raw.failure_threshold.as_ref(), 3, (1, u32::MAX)),
-        recovery_threshold: s.count(raw.recovery_threshold.as_ref(), 2, (1, u32::MAX)),
-    })
-}
-
-/// The kind-specific part of a check; keys of another kind are problems.
-fn kind(
-    raw: &RawCheck,
-    kind: &Field<String>,
-    interval: Option<Duration>,
-    s: &mut Scope,
-) -> Option<CheckKind> {
-    let name = kind.value.as_str();
-    if kinds::KINDS.contains(&name) {
-        kinds::foreign_keys(raw, name, s);
-    }
-    match name {
-        "http" => http(raw, s).map(CheckKind::Http),
-        "tcp" => {
-            let address = s.required(&raw.address, "address", &raw.span)?;
-            let tcp = TcpCheck {
-                address: address.value.clone(),
-            };
-            s.host_port(address).then_some(CheckKind::Tcp(tcp))
-        }
-        "dns" => kinds::dns(raw, s).map(CheckKind::Dns),
-        "tls" => kinds::tls(raw, s).map(CheckKind::Tls),
-        "push" => kinds::push(raw, interval, s).map(CheckKind::Push),
-        k => {
-            let expected = kinds::KINDS.join(", ");
-            s.err(
-                &kind.span,
-                format_args!("unknown check kind {k:?} (expected one of {expected})"),
-            );
-            None
-        }
-    }
-}
-
-fn http(raw: &RawCheck, s: &mut Scope) -> Option<HttpCheck> {
-    let url = s
-        .required(&raw.url, "url", &raw.span)
-        .filter(|f| s.http_url(f));
-    let method = raw.method.as_ref().map_or(Some("GET"), |f| {
-        let ok = METHODS.contains(&f.value.as_str());
-        if !ok {
-            let allowed = METHODS.join(", ");
-            s.err(
-                &f.span,
-                format_args!("invalid HTTP method {:?} (use one of {allowed})", f.value),
-            );
-        }
-        ok.then_some(f.value.as_str())
-    });
-    let headers = raw
-        .headers
-        .as_ref()
-        .map(|f| f.value.clone())
-        .unwrap_or_default();
-    let mut headers_ok = true;
-    for (name, value) in &headers {
-        let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
-        let name_ok = !name.get_ref().is_empty() && name.get_ref().bytes().all(token);
-        if !name_ok {
-            s.err(
-                &name.span(),
-                format_args!("invalid header name {:?}", name.get_ref()),
-            );
-        } else if value.chars().any(|c| c.is_control() && c != '\t') {
-            s.err(
-                &name.span(),
-                format_args!("header `{name}` has a control character"),
-            );
-        }
-        headers_ok &= name_ok && !value.chars().any(|c| c.is_control() && c != '\t');
-    }
-    let expect_status = match &raw.expect_status {
-        None => Some(vec![StatusMatcher::Class(2)]),
-        Some(f) if f.value.is_empty() => {
-            s.err(&f.span, "`expect_status` must not be empty");
-            None
-        }
-        Some(f) => f
-            .value
-            .iter()
-            .map(|e| status(e.get_ref(), &e.span(), s))
-            .collect(),
-    };
-    let headers = headers.into_iter().map(|(n, v)| (n.into_inner(), v));
-    Some(HttpCheck {
-        url: url?.value.clone(),
-        method: method?.to_owned(),
-        headers: headers_ok.then(|| headers.collect())?,
-        expect_status: expect_status?,
-        expect_body: raw.expect_body.as_ref().map(|f| f.value.clone()),
-    })
-}
-
-/// One `expect_status` entry: a code 100–599 or a class `1xx`–`5xx`.
-fn status(entry: &StatusEntry, span: &Range<usize>, s: &mut Scope) -> Option<StatusMatcher> {
-    match entry {
-        StatusEntry::WrongType => None,
-        StatusEntry::Code(c @ 100..=599) => u16::try_from(*c).ok().map(StatusMatcher::Code),
-        StatusEntry::Code(c) => {
-            s.err(
-                span,
-                format_args!("`expect_status` code {c} is not between 100 and 599"),
-            );
-            None
-        }
-        StatusEntry::Class(class) => match class.as_bytes() {
-            [d @ b'1'..=b'5', x, y]
-                if x.eq_ignore_ascii_case(&b'x') && y.eq_ignore_ascii_case(&b'x') =>
-            {
-                Some(StatusMatcher::Class(u16::from(d - b'0')))
-            }
-            _ => {
-                let what = "is not a status class \"1xx\" to \"5xx\"";
-                s.err(span, format_args!("`expect_status` entry {class:?} {what}"));
-                None
-            }
-        },
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use crate::config::tests::{COMPONENT, assert_cases, check, http, parse, problems};
-
-    fn tcp(address: &str) -> String {
-        check(&format!("kind = \"tcp\"\naddress = \"{address}\"\n"))
-    }
-
-    #[test]
-    #[rustfmt::skip]
-    fn sections_reject_impossible_values() {
-        assert_cases(&[
-            ("timezone", "[site]\ntimezone = \"Mars/Olympus\"\n".into(), 2, 12, "timezone \"Mars/Olympus\" is not an IANA"),
-            ("history 0", "[site]\nhistory_days = 0\n".into(), 2, 16, "`history_days` must be between 1 and 365, not 0"),
-            ("history 366", "[site]\nhistory_days = 366\n".into(), 2, 16, "between 1 and 365, not 366"),
-            ("site url", "[site]\nurl = \"status.example\"\n".into(), 2, 7, "URL \"status.example\" is not an absolute URL"),
-            ("site ftp", "[site]\nurl = \"ftp://status.example\"\n".into(), 2, 7, "must start with http:// or https://"),
-            ("listen", "[server]\nlisten = \"8080\"\n".into(), 2, 10, "\"8080\" is not host:port"),
-            ("max age", "[server]\ncache_max_age = \"soon\"\n".into(), 2, 17, "invalid duration \"soon\""),
-            ("retention 0", "[database]\nretention_days = 0\n".into(), 2, 18, "`retention_days` must be at least 1, not 0"),
-            ("retention huge", "[database]\nretention_days = 99999999999999999999\n".into(), 2, 18, "at least 1"),
-            ("db url", "[database]\nurl = \"\"\n".into(), 2, 7, "`url` must not be empty"),
-        ]);
-    }
-
-    #[test]
-    #[rustfmt::skip]
-    fn components_need_unique_slugs_and_a_name() {
-        let dup = format!("{COMPONENT}[[components]]\nid = \"api\"\nname = \"Again\"\n");
-        assert_cases(&[
-            ("slug", "[[components]]\nid = \"Core_API\"\nname = \"A\"\n".into(), 2, 6, "\"Core_API\" is not a valid id"),
-            ("no name", "[[components]]\nid = \"api\"\n".into(), 1, 1, "component \"api\": missing required key `name`"),
-            ("no id", "\n[[components]]\nname = \"A\"\n".into(), 2, 1, "[[components]] #1: missing required key `id`"),
-            ("dup", dup, 5, 6, "duplicate component id \"api\" (first defined on line 2)"),
-        ]);
-    }
-
-    #[test]
-    #[rustfmt::skip]
-    fn checks_reject_impossible_values() {
-        let two = format!("{}[[checks]]\nid = \"c\"\ncomponent = \"api\"\nkind = \"tcp\"\naddress = \"h:1\"\n", tcp("h:1"));
-        let orphan = format!("{COMPONENT}[[checks]]\nid = \"c\"\ncomponent = \"nope\"\nkind = \"tcp\"\naddress = \"h:1\"\n");
-        assert_cases(&[
-            ("timeout", http("interval = \"5s\"\ntimeout = \"5s\"\n"), 10, 11, "`timeout` (5s) must be shorter than `interval` (5s)"),
-            ("timeout 0", http("timeout = \"0s\"\n"), 9, 11, "`timeout` must be more than 0"),
-            ("failure 0", http("failure_threshold = 0\n"), 9, 21, "`failure_threshold` must be at least 1, not 0"),
-            ("recovery 0", http("recovery_threshold = 0\n"), 9, 22, "`recovery_threshold` must be at least 1, not 0"),
-            ("threshold <0", http("recovery_threshold = -2\n"), 9, 22, "at least 1, not -2"),
-            ("duration", http("interval = \"5 parsecs\"\n"), 9, 12, "invalid duration \"5 parsecs\""),
-            ("too often", http("interval = \"50ms\"\n"), 9, 12, "`interval` must be at least 100ms, not 50ms"),
-            ("degraded", http("timeout = \"2s\"\ndegraded_over = \"3s\"\n"), 10, 17, "`degraded_over` (3s) must be shorter than `timeout` (2s)"),
-            ("degraded default", http("degraded_over = \"10s\"\n"), 9, 17, "shorter than `timeout` (10s)"),
-            ("method", http("method = \"FETCH\"\n"), 9, 10, "invalid HTTP method \"FETCH\""),
-            ("code", http("expect_status = [200, 600]\n"), 9, 23, "code 600 is not between 100 and 599"),
-            ("class", http("expect_status = [\"6xx\"]\n"), 9, 18, "\"6xx\" is not a status class"),
-            ("no statuses", http("expect_status = []\n"), 9, 17, "`expect_status` must not be empty"),
-            ("header", http("headers = { \"Bad Header\" = \"x\" }\n"), 9, 13, "invalid header name \"Bad Header\""),
-            ("address on http", http("address = \"h:1\"\n"), 9, 1, "`address` belongs to tcp or tls checks, not http"),
-            ("url on tcp", format!("{}url = \"http://x/\"\n", tcp("h:1")), 9, 1, "`url` belongs to http checks, not tcp"),
-            ("bad url", check("kind = \"http\"\nurl = \"ftp://example.com/\"\n"), 8, 7, "must start with http:// or https://"),
-            ("relative url", check("kind = \"http\"\nurl = \"/health\"\n"), 8, 7, "is not an absolute URL"),
-            ("no port", tcp("example.com"), 8, 11, "\"example.com\" is not host:port with a numeric port"),
-            ("named port", tcp("example.com:https"), 8, 11, "is not host:port"),
-            ("no host", tcp(":80"), 8, 11, "is not host:port"),
-            ("no url", check("kind = \"http\"\n"), 4, 1, "check \"c\": missing required key `url`"),
-            ("no address", check("kind = \"tcp\"\n"), 4, 1, "missing required key `address`"),
-            ("no kind", check(""), 4, 1, "missing required key `kind`"),
-            ("unknown kind", check("kind = \"smtp\"\n"), 7, 8, "unknown check kind \"smtp\" (expected one of http, tcp, dns, tls, push)"),
-            ("slug", tcp("h:1").replace("id = \"c\"", "id = \"C!\""), 5, 6, "\"C!\" is not a valid id"),
-            ("dup", two, 10, 6, "duplicate check id \"c\" (first defined on line 5)"),
-            ("orphan", orphan, 6, 13, "check \"c\": component \"nope\" is not defined in [[components]]"),
-        ]);
-    }
-
-    #[test]
-    fn ipv6_addresses_status_classes_and_small_intervals_are_accepted() {
-        let config = parse(&tcp("[::1]:8080")).expect("valid");
-        assert_eq!(config.checks[0].kind.target(), "[::1]:8080");
-        let config = parse(&http(
-            "expect_status = [\"5XX\", 418]\ninterval = \"100ms\"\n",
-        ))
-        .expect("valid");
-        let crate::domain::CheckKind::Http(h) = &config.checks[0].kind else {
-            panic!("http")
-        };
-        assert!(
-            h.expect_status.iter().any(|m| m.matches(503))
-                && h.expect_status.iter().any(|m| m.matches(418))
-        );
-        assert!(!h.expect_status.iter().any(|m| m.matches(200)));
-        assert_eq!(
-            config.checks[0].timeout,
-            std::time::Duration::from_millis(50)
-        );
-    }
-
-    #[test]
-    fn a_check_naming_an_invalid_component_reports_only_the_component() {
-        let text = "[[components]]\nid = \"Bad\"\nname = \"B\"\n[[checks]]\nid = \"c\"\ncomponent = \"Bad\"\nkind = \"tcp\"\naddress = \"h:1\"\n";
-        let found = problems(text);
-        assert_eq!(found.len(), 1, "{found:#?}");
-        assert_eq!((found[0].0, found[0].1), (2, 6));
-    }
-}
+#[path = "validate_tests.rs"]
+mod tests;

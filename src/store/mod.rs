@@ -6,6 +6,7 @@
 
 mod backup;
 mod history;
+mod incident_rows;
 mod incidents;
 mod maintenances;
 mod overrides;

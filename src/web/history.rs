@@ -1,30 +1,25 @@
 //! Incident and maintenance pages of SPEC §4: `/incidents?page=N`,
 //! `/incidents/{id}`, `/maintenances/{id}`, and the incident and maintenance
 //! cards of `/` (built from the snapshot only).
+//!
+//! This file holds the handlers: the page number, the store reads, 404s and
+//! the page cache. Turning incidents and maintenances into view structs is in
+//! [`present`].
+
+mod format;
+mod present;
 
 use axum::Router;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
-use chrono::{DateTime, Utc};
 
 use super::error::PageError;
-use super::incident_views::{
-    AffectedView, ChangeView, HistoryItem, ImpactView, IncidentCard, IncidentPage, IncidentsPage,
-    IndexEvents, MaintenanceCard, MaintenancePage, MonthView, Pager, UpdateView, WindowView,
-};
-use super::markdown;
-use super::pages::{component_status_view, layout};
-use super::snapshot::Snapshot;
 use super::state::AppState;
-use super::views::{StatusView, TimeView};
-use crate::config::Config;
-use crate::domain::{
-    Impact, Incident, IncidentStatus, IncidentUpdate, Maintenance, MaintenanceStatus,
-};
-use crate::status::{self, Freshness};
-use crate::store::{HistoryEntry, StoreError};
+use crate::store::StoreError;
+
+pub use present::index_events;
 
 const HTML: &str = "text/html; charset=utf-8";
 
@@ -59,26 +54,13 @@ async fn incidents(
             }
             let offset = u32::try_from((page - 1) * PER_PAGE).map_err(|_| PageError::NotFound)?;
             let entries = state.store.history(PER_PAGE as u32, offset).await?;
-            let config = &snap.config;
             let path = if page == 1 {
                 "/incidents".to_owned()
             } else {
                 key.clone()
             };
-            let page = IncidentsPage {
-                layout: layout(
-                    config,
-                    format!("Incident history · {}", config.site.title),
-                    &path,
-                ),
-                months: months(config, &entries, snap.built_at),
-                pager: Pager {
-                    page,
-                    pages,
-                    newer: (page > 1).then(|| page_url(page - 1)),
-                    older: (page < pages).then(|| page_url(page + 1)),
-                },
-            };
+            let page =
+                present::incidents_page(&snap.config, &entries, page, pages, &path, snap.built_at);
             Ok((HTML, askama::Template::render(&page)?))
         })
         .await
@@ -96,36 +78,7 @@ async fn incident(
         .pages
         .serve(&key, snap.built_at, &headers, || async {
             let incident = found(state.store.incident(&id).await)?;
-            let config = &snap.config;
-            let page = IncidentPage {
-                layout: layout(
-                    config,
-                    format!("{} · {}", incident.title, config.site.title),
-                    &key,
-                ),
-                title: incident.title.clone(),
-                impact: impact_view(incident.impact),
-                status: incident_status_view(incident.status),
-                components: incident
-                    .components
-                    .iter()
-                    .map(|(c, s)| AffectedView {
-                        name: component_name(config, c),
-                        status: component_status_view(*s, Freshness::Fresh),
-                    })
-                    .collect(),
-                updates: incident
-                    .updates
-                    .iter()
-                    .map(|u| update_view(config, u))
-                    .collect(),
-                automatic: incident.auto_component.is_some(),
-                created: minute_view(config, incident.created_at),
-                resolved: incident.resolved_at.map(|t| minute_view(config, t)),
-                duration: incident
-                    .resolved_at
-                    .map(|t| duration_words(t - incident.created_at)),
-            };
+            let page = present::incident_page(&snap.config, &incident, &key);
             Ok((HTML, askama::Template::render(&page)?))
         })
         .await
@@ -143,45 +96,10 @@ async fn maintenance(
         .pages
         .serve(&key, snap.built_at, &headers, || async {
             let m = found(state.store.maintenance(&id).await)?;
-            let config = &snap.config;
-            let page = MaintenancePage {
-                layout: layout(config, format!("{} · {}", m.title, config.site.title), &key),
-                maintenance: maintenance_card(config, &m, snap.built_at),
-                cancelled: m.cancelled_at.map(|t| minute_view(config, t)),
-                completed_early: m
-                    .completed_early_at
-                    .filter(|t| *t < m.ends_at && m.cancelled_at.is_none())
-                    .map(|t| minute_view(config, t)),
-            };
+            let page = present::maintenance_page(&snap.config, &m, &key, snap.built_at);
             Ok((HTML, askama::Template::render(&page)?))
         })
         .await
-}
-
-/// Incidents and maintenance for `/`, from the snapshot alone.
-pub fn index_events(snap: &Snapshot) -> IndexEvents {
-    let config = &snap.config;
-    let now = snap.built_at;
-    IndexEvents {
-        active: snap
-            .open_incidents()
-            .map(|i| incident_card(config, i))
-            .collect(),
-        in_progress: snap
-            .maintenances_in(MaintenanceStatus::InProgress)
-            .map(|m| maintenance_card(config, m, now))
-            .collect(),
-        upcoming: snap
-            .maintenances_in(MaintenanceStatus::Scheduled)
-            .map(|m| maintenance_card(config, m, now))
-            .collect(),
-        past: snap
-            .incidents
-            .iter()
-            .filter(|i| !i.is_open())
-            .map(|i| incident_card(config, i))
-            .collect(),
-    }
 }
 
 /// `?page=N`: absent means 1; not a whole number, or 0, is a bad request; a
@@ -205,14 +123,6 @@ fn page_number(query: Option<&str>) -> Result<u64, PageError> {
     }
 }
 
-fn page_url(page: u64) -> String {
-    if page == 1 {
-        "/incidents".to_owned()
-    } else {
-        format!("/incidents?page={page}")
-    }
-}
-
 /// A missing row is the visitor's 404, not our 500.
 fn found<T>(result: Result<T, StoreError>) -> Result<T, PageError> {
     result.map_err(|e| match e {
@@ -221,286 +131,6 @@ fn found<T>(result: Result<T, StoreError>) -> Result<T, PageError> {
     })
 }
 
-/// History entries grouped by month (site timezone), keeping their order.
-fn months(config: &Config, entries: &[HistoryEntry], now: DateTime<Utc>) -> Vec<MonthView> {
-    let mut months: Vec<MonthView> = Vec::new();
-    for entry in entries {
-        let (item, at) = match entry {
-            HistoryEntry::Incident(i) => (
-                HistoryItem {
-                    url: format!("/incidents/{}", i.id),
-                    title: i.title.clone(),
-                    impact: impact_view(i.impact),
-                    status: incident_status_view(i.status),
-                    date: minute_view(config, i.created_at),
-                    components: i
-                        .components
-                        .iter()
-                        .map(|(c, _)| component_name(config, c))
-                        .collect(),
-                },
-                i.created_at,
-            ),
-            HistoryEntry::Maintenance(m) => (
-                HistoryItem {
-                    url: format!("/maintenances/{}", m.id),
-                    title: m.title.clone(),
-                    impact: MAINTENANCE,
-                    status: maintenance_status_view(status::maintenance::status(m, now)),
-                    date: minute_view(config, m.starts_at),
-                    components: m
-                        .components
-                        .iter()
-                        .map(|c| component_name(config, c))
-                        .collect(),
-                },
-                m.starts_at,
-            ),
-        };
-        let label = at
-            .with_timezone(&config.site.timezone)
-            .format("%B %Y")
-            .to_string();
-        match months.last_mut() {
-            Some(month) if month.label == label => month.items.push(item),
-            _ => months.push(MonthView {
-                label,
-                items: vec![item],
-            }),
-        }
-    }
-    months
-}
-
-/// The card of an incident on `/`.
-pub fn incident_card(config: &Config, i: &Incident) -> IncidentCard {
-    IncidentCard {
-        url: format!("/incidents/{}", i.id),
-        title: i.title.clone(),
-        impact: impact_view(i.impact),
-        status: incident_status_view(i.status),
-        components: i
-            .components
-            .iter()
-            .map(|(c, _)| component_name(config, c))
-            .collect(),
-        latest: i.latest_update().map(|u| update_view(config, u)),
-        created: minute_view(config, i.created_at),
-        resolved: i.resolved_at.map(|t| minute_view(config, t)),
-    }
-}
-
-/// The card of a maintenance, its status as of `now`.
-pub fn maintenance_card(config: &Config, m: &Maintenance, now: DateTime<Utc>) -> MaintenanceCard {
-    MaintenanceCard {
-        url: format!("/maintenances/{}", m.id),
-        title: m.title.clone(),
-        status: maintenance_status_view(status::maintenance::status(m, now)),
-        window: window_view(config, m.starts_at, m.ends_at),
-        components: m
-            .components
-            .iter()
-            .map(|c| component_name(config, c))
-            .collect(),
-        body: markdown::render(&m.body),
-    }
-}
-
-fn update_view(config: &Config, u: &IncidentUpdate) -> UpdateView {
-    UpdateView {
-        status: incident_status_view(u.status),
-        body: markdown::render(&u.body),
-        at: minute_view(config, u.created_at),
-        changes: u
-            .affected
-            .iter()
-            .map(|a| ChangeView {
-                component: component_name(config, &a.component),
-                from: component_status_view(a.old_status, Freshness::Fresh),
-                to: component_status_view(a.new_status, Freshness::Fresh),
-            })
-            .collect(),
-    }
-}
-
-/// The configured name of a component, or its id if it left the config.
-fn component_name(config: &Config, id: &str) -> String {
-    config
-        .components
-        .iter()
-        .find(|c| c.id.as_str() == id)
-        .map_or_else(|| id.to_owned(), |c| c.name.clone())
-}
-
-const MAINTENANCE: ImpactView = ImpactView {
-    class: "maintenance",
-    label: "Maintenance",
-};
-
-fn impact_view(impact: Impact) -> ImpactView {
-    match impact {
-        Impact::None => ImpactView {
-            class: "none",
-            label: "No impact",
-        },
-        Impact::Minor => ImpactView {
-            class: "minor",
-            label: "Minor impact",
-        },
-        Impact::Major => ImpactView {
-            class: "major",
-            label: "Major impact",
-        },
-        Impact::Critical => ImpactView {
-            class: "critical",
-            label: "Critical impact",
-        },
-    }
-}
-
-fn incident_status_view(s: IncidentStatus) -> StatusView {
-    let (class, icon) = match s {
-        IncidentStatus::Investigating => ("investigating", "?"),
-        IncidentStatus::Identified => ("identified", "!"),
-        IncidentStatus::Monitoring => ("monitoring", "…"),
-        IncidentStatus::Resolved => ("resolved", "✓"),
-    };
-    StatusView {
-        class,
-        label: s.label(),
-        icon,
-    }
-}
-
-fn maintenance_status_view(s: MaintenanceStatus) -> StatusView {
-    let (class, icon) = match s {
-        MaintenanceStatus::Scheduled => ("scheduled", "→"),
-        MaintenanceStatus::InProgress => ("maintenance", "⚒"),
-        MaintenanceStatus::Completed => ("resolved", "✓"),
-        MaintenanceStatus::Cancelled => ("cancelled", "✕"),
-    };
-    StatusView {
-        class,
-        label: s.label(),
-        icon,
-    }
-}
-
-/// A time to the minute in the site timezone, e.g. "2026-11-24 14:05 CET".
-fn minute_view(config: &Config, at: DateTime<Utc>) -> TimeView {
-    TimeView {
-        iso: at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        text: at
-            .with_timezone(&config.site.timezone)
-            .format("%Y-%m-%d %H:%M %Z")
-            .to_string(),
-    }
-}
-
-/// "2026-11-24 14:00 – 16:00 CET", or both dates when it spans days.
-fn window_view(config: &Config, start: DateTime<Utc>, end: DateTime<Utc>) -> WindowView {
-    let tz = &config.site.timezone;
-    let (s, e) = (start.with_timezone(tz), end.with_timezone(tz));
-    let end_format = if s.date_naive() == e.date_naive() {
-        "%H:%M %Z"
-    } else {
-        "%Y-%m-%d %H:%M %Z"
-    };
-    WindowView {
-        start: TimeView {
-            iso: start.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            text: s.format("%Y-%m-%d %H:%M").to_string(),
-        },
-        end: TimeView {
-            iso: end.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            text: e.format(end_format).to_string(),
-        },
-        duration: duration_words(end - start),
-    }
-}
-
-/// "1 day 2 hours", "45 minutes", "less than a minute" (to the nearest minute).
-fn duration_words(d: chrono::Duration) -> String {
-    let minutes = (d.num_seconds().max(0) + 30) / 60;
-    let parts = [
-        (minutes / 1440, "day"),
-        (minutes / 60 % 24, "hour"),
-        (minutes % 60, "minute"),
-    ];
-    let words: Vec<String> = parts
-        .iter()
-        .filter(|(n, _)| *n > 0)
-        .map(|(n, unit)| format!("{n} {unit}{}", if *n == 1 { "" } else { "s" }))
-        .collect();
-    if words.is_empty() {
-        "less than a minute".to_owned()
-    } else {
-        words.join(" ")
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::{Duration, TimeZone};
-
-    #[test]
-    fn page_numbers() {
-        let cases = [
-            (None, Ok(1)),
-            (Some(""), Ok(1)),
-            (Some("page=1"), Ok(1)),
-            (Some("page=3"), Ok(3)),
-            (Some("x=1&page=2&page=9"), Ok(2)),
-            (Some("page=99999999999999999999999"), Err(404)),
-            (Some("page=0"), Err(400)),
-            (Some("page=-1"), Err(400)),
-            (Some("page=abc"), Err(400)),
-            (Some("page="), Err(400)),
-            (Some("page=+1"), Err(400)),
-            (Some("page=1.5"), Err(400)),
-            (Some("page=%31"), Ok(1)),
-        ];
-        for (query, want) in cases {
-            let got = page_number(query).map_err(|e| match e {
-                PageError::NotFound => 404,
-                PageError::BadRequest(_) => 400,
-                _ => 500,
-            });
-            assert_eq!(got, want, "{query:?}");
-        }
-    }
-
-    #[test]
-    fn durations_read_as_words() {
-        let cases = [
-            (Duration::seconds(20), "less than a minute"),
-            (Duration::seconds(40), "1 minute"),
-            (Duration::minutes(45), "45 minutes"),
-            (Duration::minutes(60), "1 hour"),
-            (Duration::minutes(150), "2 hours 30 minutes"),
-            (Duration::days(1) + Duration::minutes(1), "1 day 1 minute"),
-            (Duration::days(3), "3 days"),
-            (Duration::minutes(-5), "less than a minute"),
-        ];
-        for (d, want) in cases {
-            assert_eq!(duration_words(d), want, "{d:?}");
-        }
-    }
-
-    #[test]
-    fn windows_leave_out_the_end_date_on_the_same_day() {
-        let mut config = crate::config::Config::demo("127.0.0.1:0".parse().unwrap());
-        config.site.timezone = chrono_tz::Europe::Berlin;
-        let start = Utc.with_ymd_and_hms(2026, 11, 24, 13, 0, 0).unwrap();
-        let w = window_view(&config, start, start + Duration::hours(2));
-        assert_eq!(
-            (w.start.text.as_str(), w.end.text.as_str()),
-            ("2026-11-24 14:00", "16:00 CET")
-        );
-        assert_eq!(w.start.iso, "2026-11-24T13:00:00Z");
-        assert_eq!(w.duration, "2 hours");
-        let w = window_view(&config, start, start + Duration::hours(12));
-        assert_eq!(w.end.text, "2026-11-25 02:00 CET");
-    }
-}
+#[path = "history_tests.rs"]
+mod tests;

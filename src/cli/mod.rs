@@ -1,19 +1,20 @@
 //! The command line of SPEC §1: `serve`, `probe`, `check-config`, `migrate`,
 //! `token`.
 //! Flags beat `BEACON_*` environment variables beat the config file beat
-//! the defaults.
+//! the defaults. The `token` subcommand lives in [`token`].
+
+mod token;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::{Context as _, anyhow};
-use chrono::{SecondsFormat, Utc};
 use clap::{Parser, Subcommand};
 use tokio::net::TcpListener;
 
 use crate::config::{Config, ConfigError};
-use crate::store::{Store, StoreError, generate_token};
+use crate::store::Store;
 use crate::telemetry::{self, LogFormat};
 use crate::{app, probe};
 
@@ -64,21 +65,8 @@ enum Command {
     /// Manage admin API tokens (only their hashes are stored)
     Token {
         #[command(subcommand)]
-        command: TokenCommand,
+        command: token::TokenCommand,
     },
-}
-
-#[derive(Debug, Subcommand)]
-enum TokenCommand {
-    /// Create a token and print it once
-    Create {
-        /// 1 to 64 of A-Z, a-z, 0-9, _ and -
-        name: String,
-    },
-    /// List tokens: name, created, last used (never the token)
-    List,
-    /// Revoke a token by name
-    Revoke { name: String },
 }
 
 /// Where the configuration comes from.
@@ -161,98 +149,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("migrations applied to {url}");
             Ok(())
         }
-        Command::Token { ref command } => token(&cli, command).await,
+        Command::Token { ref command } => token::run(&cli, command).await,
     }
-}
-
-/// A token name: `[A-Za-z0-9_-]{1,64}` (SPEC §1).
-fn token_name(name: &str) -> anyhow::Result<&str> {
-    if name.is_empty() {
-        return Err(anyhow!(
-            "token name is empty: use 1 to 64 of A-Z, a-z, 0-9, _ and -"
-        ));
-    }
-    let ok = name.len() <= 64
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-    if !ok {
-        let shown: String = name
-            .chars()
-            .take(64)
-            .flat_map(char::escape_default)
-            .collect();
-        return Err(anyhow!(
-            "invalid token name \"{shown}\": use 1 to 64 of A-Z, a-z, 0-9, _ and -"
-        ));
-    }
-    Ok(name)
-}
-
-async fn token(cli: &Cli, command: &TokenCommand) -> anyhow::Result<()> {
-    // Check the name before touching (or creating) the database.
-    if let TokenCommand::Create { name } = command {
-        token_name(name)?;
-    }
-    let store = Store::open(&cli.tool_database()?).await?;
-    let done = match command {
-        TokenCommand::Create { name } => {
-            let token = generate_token();
-            match store.create_token(name, &token, Utc::now()).await {
-                Ok(()) => {
-                    println!("{token}");
-                    eprintln!("created token {name:?}; it is shown only this once");
-                    Ok(())
-                }
-                Err(StoreError::Conflict) => {
-                    Err(anyhow!("a token named \"{name}\" already exists"))
-                }
-                Err(e) => Err(e.into()),
-            }
-        }
-        TokenCommand::List => {
-            let tokens = store.tokens().await?;
-            if tokens.is_empty() {
-                eprintln!("no tokens; create one with `beacon token create NAME`");
-            } else {
-                let width = tokens
-                    .iter()
-                    .map(|t| t.name.len())
-                    .max()
-                    .unwrap_or(4)
-                    .max(4);
-                println!("{:width$}  {:20}  LAST USED", "NAME", "CREATED");
-                for t in tokens {
-                    let used = t.last_used_at.map_or("never".to_owned(), |at| {
-                        at.to_rfc3339_opts(SecondsFormat::Secs, true)
-                    });
-                    println!(
-                        "{:width$}  {:20}  {used}",
-                        t.name,
-                        t.created_at.to_rfc3339_opts(SecondsFormat::Secs, true)
-                    );
-                }
-            }
-            Ok(())
-        }
-        TokenCommand::Revoke { name } => match store.revoke_token(name).await {
-            Ok(()) => {
-                println!("revoked token \"{name}\"");
-                Ok(())
-            }
-            Err(StoreError::NotFound) => {
-                let shown: String = name
-                    .chars()
-                    .take(64)
-                    .flat_map(char::escape_default)
-                    .collect();
-                Err(anyhow!("no token named \"{shown}\""))
-            }
-            Err(e) => Err(e.into()),
-        },
-    };
-    store.close().await;
-    done
 }
 
 fn check_config(cli: &Cli) -> anyhow::Result<()> {
