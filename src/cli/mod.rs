@@ -62,6 +62,11 @@ enum Command {
     CheckConfig,
     /// Apply database migrations and exit
     Migrate,
+    /// Write a consistent snapshot of the database to PATH while Beacon keeps running
+    Backup {
+        /// Where to write the copy (must not exist yet)
+        path: PathBuf,
+    },
     /// Manage admin API tokens (only their hashes are stored)
     Token {
         #[command(subcommand)]
@@ -84,7 +89,7 @@ impl Cli {
         }
     }
 
-    /// The database of a tool command (`migrate`, `token`): flag, env, config file, default.
+    /// The database of a tool command (`migrate`, `token`, `backup`): flag, env, config file, default.
     fn tool_database(&self) -> anyhow::Result<String> {
         let config = match self.source() {
             Source::File(path) => Some(Config::load(&path)?),
@@ -150,6 +155,18 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Token { ref command } => token::run(&cli, command).await,
+        Command::Backup { ref path } => {
+            let url = cli.tool_database()?;
+            let store = Store::open(&url).await?;
+            let bytes = store.backup(path).await;
+            store.close().await;
+            println!(
+                "backup of {url} written to {} ({} bytes)",
+                path.display(),
+                bytes?
+            );
+            Ok(())
+        }
     }
 }
 

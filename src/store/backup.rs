@@ -10,7 +10,9 @@ impl Store {
     /// SQLite's `VACUUM INTO`, which reads one transaction's view and writes
     /// a compact, self-contained file. An existing `path` is never
     /// overwritten.
-    #[tracing::instrument(skip(self), err(level = "warn"))]
+    // Errors are the CLI's to report (one line), so they are logged at debug only.
+    #[tracing::instrument(skip(self), err(level = "debug"))]
+
     pub async fn backup(&self, path: &Path) -> Result<u64, StoreError> {
         if path.exists() {
             return Err(StoreError::Backup(format!(

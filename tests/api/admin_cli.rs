@@ -232,3 +232,30 @@ async fn tokens_never_reach_the_logs_even_at_trace_level() {
         "a presented token leaked into the logs"
     );
 }
+
+#[tokio::test]
+async fn backup_copies_a_live_database_and_refuses_to_overwrite() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_url(dir.path());
+    let config = write_config(&dir, ADMIN_CONFIG);
+    let (server, url) = start_server(dir.path(), &db, &config);
+    let out = run(beacon(dir.path(), &db).args(["token", "create", "backup"]));
+    let token = stdout(&out).trim().to_owned();
+    let client = reqwest::Client::new();
+    let id = post(&client, format!("{url}/api/admin/incidents"), &token, json!({"title": "Kept in the copy", "status": "investigating", "impact": "minor", "body": "b"})).await;
+
+    let out = run(beacon(dir.path(), &db).args(["backup", "copy.db"]));
+    assert!(out.status.success(), "{out:?}");
+    assert!(stdout(&out).contains("copy.db"), "{}", stdout(&out));
+    drop(server);
+
+    let copy = beacon::store::Store::open(&format!(
+        "sqlite://{}",
+        dir.path().join("copy.db").display()
+    ))
+    .await
+    .unwrap();
+    assert_eq!(copy.incident(&id).await.unwrap().title, "Kept in the copy");
+    let out = run(beacon(dir.path(), &db).args(["backup", "copy.db"]));
+    assert_one_line_error(&out, "already exists");
+}
