@@ -1,8 +1,10 @@
 //! Beacon: a self-hosted public status page (see `../shared/SPEC.md`).
 //!
-//! Modules in data-flow order: the config file becomes checks, the probe
-//! worker turns checks into results, the store keeps them, the status rules
-//! judge them, and the web layer shows them; `app` and `cli` tie them up.
+//! The data flows `config` → `probe` → `store` → `status` → `web`: the
+//! config file becomes checks, the probe worker turns checks into results,
+//! the store keeps them (with incidents, maintenance and tokens), the status
+//! rules judge them, and the web layer shows them; `app` and `cli` tie them
+//! up. (rustfmt keeps the declarations below in alphabetical order.)
 
 /// `serve`: store, snapshot refresher, probe worker and web server together.
 pub mod app;
@@ -16,7 +18,8 @@ pub mod domain;
 pub mod probe;
 /// Pure status rules of SPEC §3: (data, now) → answer.
 pub mod status;
-/// All SQL: results, rollups, check states, push pings (SQLite via sqlx).
+/// All SQL (SQLite via sqlx): results and rollups, check states, push pings,
+/// incidents, maintenances, overrides, admin tokens, backups.
 pub mod store;
 /// Logging setup (text or JSON).
 pub mod telemetry;
