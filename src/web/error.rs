@@ -4,11 +4,13 @@
 //! that [`render_error_pages`] turns into the site's error page, because
 //! only the middleware has the state (site title) the page needs.
 
+use axum::Json;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 
+use super::api_error::{ErrorBody, ErrorDetail};
 use super::state::AppState;
 use super::views::{ErrorPage, Layout};
 use crate::store::StoreError;
@@ -71,11 +73,35 @@ pub async fn render_error_pages(
     request: Request,
     next: Next,
 ) -> Response {
+    let api = request.uri().path().starts_with("/api/");
     let response = next.run(request).await;
     let Some(marker) = response.extensions().get::<ErrorMarker>().cloned() else {
         return response;
     };
     let status = response.status();
+    if api {
+        // API clients get the SPEC §6 error shape, not a page.
+        let code = match status {
+            StatusCode::NOT_FOUND => "not_found",
+            StatusCode::BAD_REQUEST => "malformed_request",
+            _ => "internal_error",
+        };
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: code.to_owned(),
+                message: marker.message,
+            },
+        };
+        let mut json = (status, Json(body)).into_response();
+        json.headers_mut().extend(
+            response
+                .headers()
+                .iter()
+                .filter(|(name, _)| name.as_str().starts_with("access-control-"))
+                .map(|(n, v)| (n.clone(), v.clone())),
+        );
+        return json;
+    }
     let config = &state.snapshot.get().config;
     let page = ErrorPage {
         layout: Layout {

@@ -661,3 +661,32 @@ fn the_shape_walker_catches_missing_keys_wrong_types_and_bad_enums() {
     assert_eq!(found.len(), 1, "{found:#?}");
     assert!(shape_problems("", &reference, &reference).is_empty());
 }
+
+#[tokio::test]
+async fn unknown_api_paths_answer_json_errors_not_pages() {
+    let app = spawn_app("[[components]]\nid = \"api\"\nname = \"API\"\n").await;
+    for path in [
+        "/api/v2/nope.json",
+        "/api/v3/summary.json",
+        "/badge/nope.svg",
+    ] {
+        let response = app.client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(response.status().as_u16(), 404, "{path}");
+        let is_api = path.starts_with("/api/");
+        let content_type = response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert_eq!(
+            content_type.starts_with("application/json"),
+            is_api,
+            "{path}: {content_type}"
+        );
+        if is_api {
+            let body: serde_json::Value =
+                serde_json::from_str(&response.text().await.unwrap()).unwrap();
+            assert_eq!(body["error"]["code"], "not_found", "{path}");
+        }
+    }
+    app.stop().await;
+}
