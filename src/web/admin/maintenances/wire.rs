@@ -1,0 +1,182 @@
+//! Request and response bodies of `/api/admin/maintenances`, their OpenAPI
+//! schemas, and the parsing of requests into domain values (every bad field
+//! named, via [`Problems`]).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::domain::{Maintenance, MaintenanceEdit, MaintenanceStatus, NewMaintenance};
+use crate::status;
+use crate::web::admin::MaintenanceStatusDoc;
+use crate::web::admin::validate::Problems;
+use crate::web::api_error::ApiError;
+use crate::web::state::AppState;
+
+/// `POST /api/admin/maintenances`. A window may start (and end) in the past.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateMaintenance {
+    /// 1–200 characters, one line.
+    #[schema(example = "Database upgrade")]
+    pub title: Option<String>,
+    /// Markdown, at most 20,000 characters.
+    pub body: Option<String>,
+    #[schema(format = DateTime, example = "2026-11-24T22:00:00Z")]
+    pub starts_at: Option<String>,
+    /// Must be after `starts_at`.
+    #[schema(format = DateTime, example = "2026-11-24T23:00:00Z")]
+    pub ends_at: Option<String>,
+    /// Ids of configured components, at most 100.
+    #[schema(example = json!(["api"]))]
+    pub components: Option<Vec<String>>,
+}
+
+/// `PATCH /api/admin/maintenances/{id}`: any field; `status: "completed"` ends it now.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EditMaintenance {
+    pub title: Option<String>,
+    pub body: Option<String>,
+    #[schema(format = DateTime)]
+    pub starts_at: Option<String>,
+    #[schema(format = DateTime)]
+    pub ends_at: Option<String>,
+    pub components: Option<Vec<String>>,
+    /// Only `completed` (end it now); cancel with `DELETE`.
+    #[schema(example = "completed")]
+    pub status: Option<String>,
+}
+
+/// A maintenance as the API returns it; `status` is derived from the window and now.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MaintenanceJson {
+    #[schema(example = "k3v9x0a1b2c3")]
+    pub id: String,
+    pub title: String,
+    pub body: String,
+    #[schema(value_type = MaintenanceStatusDoc)]
+    pub status: &'static str,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    /// Component ids.
+    pub components: Vec<String>,
+    /// Set when an operator ended it before `ends_at`.
+    pub completed_early_at: Option<DateTime<Utc>>,
+    pub cancelled_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl MaintenanceJson {
+    pub fn new(m: Maintenance, now: DateTime<Utc>) -> MaintenanceJson {
+        MaintenanceJson {
+            status: status::maintenance::status(&m, now).as_str(),
+            id: m.id,
+            title: m.title,
+            body: m.body,
+            starts_at: m.starts_at,
+            ends_at: m.ends_at,
+            components: m.components,
+            completed_early_at: m.completed_early_at,
+            cancelled_at: m.cancelled_at,
+            created_at: m.created_at,
+            updated_at: m.updated_at,
+        }
+    }
+}
+
+/// `{"maintenances": [...]}`, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MaintenanceList {
+    pub maintenances: Vec<MaintenanceJson>,
+}
+
+pub(super) fn parse_new(
+    req: CreateMaintenance,
+    state: &AppState,
+) -> Result<NewMaintenance, ApiError> {
+    let config = &state.snapshot.get().config;
+    let mut p = Problems::default();
+    let title = p
+        .required("title", req.title)
+        .and_then(|t| p.title("title", t));
+    let body = p.body("body", req.body.unwrap_or_default(), false);
+    let starts_at = p
+        .required("starts_at", req.starts_at)
+        .and_then(|t| p.time("starts_at", &t));
+    let ends_at = p
+        .required("ends_at", req.ends_at)
+        .and_then(|t| p.time("ends_at", &t));
+    let components = p.component_ids("components", req.components.unwrap_or_default(), config);
+    if let (Some(start), Some(end)) = (starts_at, ends_at)
+        && end <= start
+    {
+        p.push("ends_at", "must be after starts_at");
+    }
+    p.finish()?;
+    match (title, body, starts_at, ends_at, components) {
+        (Some(title), Some(body), Some(starts_at), Some(ends_at), Some(components)) => {
+            Ok(NewMaintenance {
+                title,
+                body,
+                starts_at,
+                ends_at,
+                components,
+            })
+        }
+        _ => Err(ApiError::invalid("body", "invalid maintenance")),
+    }
+}
+
+pub(super) fn parse_edit(
+    req: EditMaintenance,
+    current: &Maintenance,
+    state: &AppState,
+) -> Result<MaintenanceEdit, ApiError> {
+    let config = &state.snapshot.get().config;
+    let mut p = Problems::default();
+    let mut edit = MaintenanceEdit {
+        title: req.title.and_then(|t| p.title("title", t)),
+        body: req.body.and_then(|b| p.body("body", b, false)),
+        starts_at: req.starts_at.and_then(|t| p.time("starts_at", &t)),
+        ends_at: req.ends_at.and_then(|t| p.time("ends_at", &t)),
+        components: req
+            .components
+            .and_then(|c| p.component_ids("components", c, config)),
+        complete: false,
+    };
+    if let Some(status) = req.status {
+        if status == MaintenanceStatus::Completed.as_str() {
+            if current.cancelled_at.is_some() {
+                p.push("status", "the maintenance is cancelled");
+            }
+            edit.complete = true;
+        } else {
+            p.push(
+                "status",
+                format!(
+                    "{:?} cannot be set: only \"completed\" (end it now); DELETE cancels",
+                    status.chars().take(40).collect::<String>()
+                ),
+            );
+        }
+    }
+    let start = edit.starts_at.unwrap_or(current.starts_at);
+    let end = edit.ends_at.unwrap_or(current.ends_at);
+    if end <= start {
+        let field = if edit.ends_at.is_some() {
+            "ends_at"
+        } else {
+            "starts_at"
+        };
+        let message = if field == "ends_at" {
+            "must be after starts_at"
+        } else {
+            "must be before ends_at"
+        };
+        p.push(field, message);
+    }
+    p.finish()?;
+    Ok(edit)
+}
