@@ -30,6 +30,7 @@ use self::wire::{
             headers(("Location" = String, description = "/api/admin/incidents/{id}"))),
         (status = "4XX", description = "400, 401, 413, 415 or 422", body = ErrorBody),
     ))]
+#[tracing::instrument(skip_all)]
 pub async fn create(
     _: AdminToken,
     State(state): State<AppState>,
@@ -53,6 +54,7 @@ pub async fn create(
         (status = 200, body = IncidentList),
         (status = "4XX", description = "401 or 422", body = ErrorBody),
     ))]
+#[tracing::instrument(skip_all)]
 pub async fn list(
     _: AdminToken,
     State(state): State<AppState>,
@@ -73,6 +75,7 @@ pub async fn list(
         (status = 200, body = IncidentJson),
         (status = "4XX", description = "401 or 404", body = ErrorBody),
     ))]
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn read(
     _: AdminToken,
     State(state): State<AppState>,
@@ -95,6 +98,7 @@ pub async fn read(
         (status = 200, description = "The incident with its new update", body = IncidentJson),
         (status = "4XX", description = "400, 401, 404, 413, 415 or 422", body = ErrorBody),
     ))]
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn add_update(
     _: AdminToken,
     State(state): State<AppState>,
@@ -119,6 +123,7 @@ pub async fn add_update(
         (status = 200, body = IncidentJson),
         (status = "4XX", description = "400, 401, 404, 413, 415 or 422", body = ErrorBody),
     ))]
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn edit(
     _: AdminToken,
     State(state): State<AppState>,
@@ -142,6 +147,7 @@ pub async fn edit(
         (status = 204, description = "Deleted"),
         (status = "4XX", description = "401 or 404", body = ErrorBody),
     ))]
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn delete(
     _: AdminToken,
     State(state): State<AppState>,

@@ -29,6 +29,7 @@ use self::wire::{
             headers(("Location" = String, description = "/api/admin/maintenances/{id}"))),
         (status = "4XX", description = "400, 401, 413, 415 or 422", body = ErrorBody),
     ))]
+#[tracing::instrument(skip_all)]
 pub async fn create(
     _: AdminToken,
     State(state): State<AppState>,
@@ -53,6 +54,7 @@ pub async fn create(
         (status = 200, body = MaintenanceList),
         (status = "4XX", description = "401 or 422", body = ErrorBody),
     ))]
+#[tracing::instrument(skip_all)]
 pub async fn list(
     _: AdminToken,
     State(state): State<AppState>,
@@ -78,6 +80,7 @@ pub async fn list(
         (status = 200, body = MaintenanceJson),
         (status = "4XX", description = "401 or 404", body = ErrorBody),
     ))]
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn read(
     _: AdminToken,
     State(state): State<AppState>,
@@ -100,6 +103,7 @@ pub async fn read(
         (status = 200, body = MaintenanceJson),
         (status = "4XX", description = "400, 401, 404, 413, 415 or 422", body = ErrorBody),
     ))]
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn edit(
     _: AdminToken,
     State(state): State<AppState>,
@@ -126,6 +130,7 @@ pub async fn edit(
         (status = 204, description = "Cancelled"),
         (status = "4XX", description = "401 or 404", body = ErrorBody),
     ))]
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn cancel(
     _: AdminToken,
     State(state): State<AppState>,

@@ -54,10 +54,12 @@ pub fn router() -> Router<AppState> {
     Router::new().nest("/api/admin", api)
 }
 
+#[tracing::instrument(skip_all)]
 async fn unknown_path() -> ApiError {
     ApiError::NotFound("no such admin API route; see /api/admin/openapi.json".to_owned())
 }
 
+#[tracing::instrument(skip_all)]
 async fn method_not_allowed() -> ApiError {
     ApiError::MethodNotAllowed
 }
@@ -173,6 +175,7 @@ impl Modify for BearerAuth {
 /// This document (no token needed).
 #[utoipa::path(get, path = "/api/admin/openapi.json", tag = "meta",
     responses((status = 200, description = "OpenAPI 3 document", content_type = "application/json")))]
+#[tracing::instrument(skip_all)]
 pub async fn openapi() -> impl IntoResponse {
     axum::Json(AdminApiDoc::openapi())
 }

@@ -63,6 +63,7 @@ fn known_component(state: &AppState, id: &str) -> Result<(), ApiError> {
         (status = 200, body = OverrideJson),
         (status = "4XX", description = "400, 401, 404, 413, 415 or 422", body = ErrorBody),
     ))]
+#[tracing::instrument(skip_all, fields(component = %id))]
 pub async fn pin(
     _: AdminToken,
     State(state): State<AppState>,
@@ -95,6 +96,7 @@ pub async fn pin(
         (status = 204, description = "Released"),
         (status = "4XX", description = "401, or 404 when there was no pin", body = ErrorBody),
     ))]
+#[tracing::instrument(skip_all, fields(component = %id))]
 pub async fn release(
     _: AdminToken,
     State(state): State<AppState>,
