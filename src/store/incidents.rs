@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::SqliteConnection;
 
-use super::{Store, StoreError, bump_revision, found, new_id};
+use super::{Store, StoreError, commit_change, found, new_id};
 use crate::domain::{ComponentStatus, Impact, Incident, IncidentEdit, NewIncident, NewUpdate};
 
 impl Store {
@@ -40,8 +40,7 @@ impl Store {
             impact: None,
         };
         insert_update(&mut tx, &id, &update, ms).await?;
-        bump_revision(&mut tx).await?;
-        tx.commit().await?;
+        commit_change(tx).await?;
         self.incident(&id).await
     }
 
@@ -69,8 +68,7 @@ impl Store {
         .await?;
         found(&done)?;
         insert_update(&mut tx, id, update, ms).await?;
-        bump_revision(&mut tx).await?;
-        tx.commit().await?;
+        commit_change(tx).await?;
         self.incident(id).await
     }
 
@@ -103,8 +101,7 @@ impl Store {
                 set_component(&mut tx, id, component, *status).await?;
             }
         }
-        bump_revision(&mut tx).await?;
-        tx.commit().await?;
+        commit_change(tx).await?;
         self.incident(id).await
     }
 
@@ -117,8 +114,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         found(&done)?;
-        bump_revision(&mut tx).await?;
-        tx.commit().await?;
+        commit_change(tx).await?;
         Ok(())
     }
 }

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::{Row, SqliteConnection};
 
-use super::{Store, StoreError, bump_revision, found, ms_to_time, new_id};
+use super::{Store, StoreError, commit_change, found, ms_to_time, new_id};
 use crate::domain::{Maintenance, MaintenanceEdit, NewMaintenance};
 
 /// The columns every query of this table selects.
@@ -36,8 +36,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         set_components(&mut tx, &id, &new.components).await?;
-        bump_revision(&mut tx).await?;
-        tx.commit().await?;
+        commit_change(tx).await?;
         self.maintenance(&id).await
     }
 
@@ -75,8 +74,7 @@ impl Store {
                 .await?;
             set_components(&mut tx, id, components).await?;
         }
-        bump_revision(&mut tx).await?;
-        tx.commit().await?;
+        commit_change(tx).await?;
         self.maintenance(id).await
     }
 
@@ -98,8 +96,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         found(&done)?;
-        bump_revision(&mut tx).await?;
-        tx.commit().await?;
+        commit_change(tx).await?;
         self.maintenance(id).await
     }
 

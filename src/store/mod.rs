@@ -110,12 +110,14 @@ impl Store {
     }
 }
 
-/// Increments the revision inside a write transaction.
-async fn bump_revision(tx: &mut sqlx::SqliteConnection) -> Result<(), sqlx::Error> {
+/// Commits a write transaction that changed what pages show, bumping the
+/// revision in the same transaction so every reader (this process or
+/// another) sees the change at its next poll. Every such write ends here.
+async fn commit_change(mut tx: sqlx::Transaction<'_, sqlx::Sqlite>) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE revision SET n = n + 1")
-        .execute(tx)
+        .execute(&mut *tx)
         .await?;
-    Ok(())
+    tx.commit().await
 }
 
 /// A unix-milliseconds column as a time.

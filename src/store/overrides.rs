@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Store, StoreError, bump_revision, found, ms_to_time};
+use super::{Store, StoreError, commit_change, found, ms_to_time};
 use crate::domain::ComponentStatus;
 
 /// A pinned status, optionally until a time.
@@ -43,8 +43,7 @@ impl Store {
         .bind(now.timestamp_millis())
         .execute(&mut *tx)
         .await?;
-        bump_revision(&mut tx).await?;
-        tx.commit().await?;
+        commit_change(tx).await?;
         // What was stored, at the column's millisecond precision, so this
         // answer equals what `overrides()` reads back later.
         Ok(Override {
@@ -64,8 +63,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         found(&done)?;
-        bump_revision(&mut tx).await?;
-        tx.commit().await?;
+        commit_change(tx).await?;
         Ok(())
     }
 

@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row;
 
-use super::{Store, StoreError, bump_revision, ms_to_time};
+use super::{Store, StoreError, commit_change, ms_to_time};
 use crate::domain::{CheckResult, Outcome};
 use crate::status::{CheckState, Tracker, uptime::DayCounts};
 
@@ -114,8 +114,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        bump_revision(&mut tx).await?;
-        tx.commit().await?;
+        commit_change(tx).await?;
         Ok(())
     }
 
