@@ -1,6 +1,8 @@
 //! Reading incidents: the queries, and hydration of incident rows into
 //! domain [`Incident`]s with their component statuses and update timeline.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
@@ -115,29 +117,86 @@ impl Store {
     }
 
     /// Completes incident rows with their components and updates.
+    /// Completes incident rows with their components and timelines: three
+    /// queries for the whole set, whatever its size (no query per incident).
     async fn hydrate(
         &self,
         rows: Vec<sqlx::sqlite::SqliteRow>,
     ) -> Result<Vec<Incident>, StoreError> {
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<String> = rows
+            .iter()
+            .map(|row| row.try_get("incident_id"))
+            .collect::<Result<_, _>>()?;
+        // The ids go in as one JSON array, read back with json_each.
+        let ids = serde_json::Value::from(ids).to_string();
+        let components: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT incident_id, component_id, status FROM incident_components
+             WHERE incident_id IN (SELECT value FROM json_each(?)) ORDER BY component_id",
+        )
+        .bind(&ids)
+        .fetch_all(&self.pool)
+        .await?;
+        let updates: Vec<(String, String, String, String, i64)> = sqlx::query_as(
+            "SELECT incident_id, update_id, status, body, created_ms FROM incident_updates
+             WHERE incident_id IN (SELECT value FROM json_each(?)) ORDER BY seq DESC",
+        )
+        .bind(&ids)
+        .fetch_all(&self.pool)
+        .await?;
+        let affected: Vec<(String, String, String, String)> = sqlx::query_as(
+            "SELECT c.update_id, c.component_id, c.old_status, c.new_status
+             FROM update_components c JOIN incident_updates u ON u.update_id = c.update_id
+             WHERE u.incident_id IN (SELECT value FROM json_each(?)) ORDER BY c.component_id",
+        )
+        .bind(&ids)
+        .fetch_all(&self.pool)
+        .await?;
+
+        let mut changes: HashMap<String, Vec<AffectedComponent>> = HashMap::new();
+        for (update, component, old, new) in affected {
+            if let (Some(old_status), Some(new_status)) =
+                (ComponentStatus::parse(&old), ComponentStatus::parse(&new))
+            {
+                changes.entry(update).or_default().push(AffectedComponent {
+                    component,
+                    old_status,
+                    new_status,
+                });
+            }
+        }
+        let mut timelines: HashMap<String, Vec<IncidentUpdate>> = HashMap::new();
+        for (incident, id, status, body, created) in updates {
+            timelines.entry(incident).or_default().push(IncidentUpdate {
+                status: IncidentStatus::parse(&status).unwrap_or(IncidentStatus::Investigating),
+                body,
+                created_at: ms_to_time(created),
+                affected: changes.remove(&id).unwrap_or_default(),
+                id,
+            });
+        }
+        let mut statuses: HashMap<String, Vec<(String, ComponentStatus)>> = HashMap::new();
+        for (incident, component, status) in components {
+            if let Some(status) = ComponentStatus::parse(&status) {
+                statuses
+                    .entry(incident)
+                    .or_default()
+                    .push((component, status));
+            }
+        }
+
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
             let id: String = row.try_get("incident_id")?;
             let status: String = row.try_get("status")?;
             let impact: String = row.try_get("impact")?;
-            let components: Vec<(String, String)> = sqlx::query_as(
-                "SELECT component_id, status FROM incident_components WHERE incident_id = ? ORDER BY component_id",
-            )
-            .bind(&id)
-            .fetch_all(&self.pool)
-            .await?;
             out.push(Incident {
                 title: row.try_get("title")?,
                 status: IncidentStatus::parse(&status).unwrap_or(IncidentStatus::Investigating),
                 impact: Impact::parse(&impact).unwrap_or(Impact::None),
-                components: components
-                    .into_iter()
-                    .filter_map(|(c, s)| ComponentStatus::parse(&s).map(|s| (c, s)))
-                    .collect(),
+                components: statuses.remove(&id).unwrap_or_default(),
                 auto_component: row.try_get("auto_component")?,
                 created_at: ms_to_time(row.try_get("created_ms")?),
                 updated_at: ms_to_time(row.try_get("updated_ms")?),
@@ -147,44 +206,7 @@ impl Store {
                 resolved_at: row
                     .try_get::<Option<i64>, _>("resolved_ms")?
                     .map(ms_to_time),
-                updates: self.updates(&id).await?,
-                id,
-            });
-        }
-        Ok(out)
-    }
-
-    async fn updates(&self, incident: &str) -> Result<Vec<IncidentUpdate>, StoreError> {
-        let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
-            "SELECT update_id, status, body, created_ms FROM incident_updates WHERE incident_id = ?
-             ORDER BY seq DESC",
-        )
-        .bind(incident)
-        .fetch_all(&self.pool)
-        .await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for (id, status, body, created) in rows {
-            let affected: Vec<(String, String, String)> = sqlx::query_as(
-                "SELECT component_id, old_status, new_status FROM update_components WHERE update_id = ?
-                 ORDER BY component_id",
-            )
-            .bind(&id)
-            .fetch_all(&self.pool)
-            .await?;
-            out.push(IncidentUpdate {
-                status: IncidentStatus::parse(&status).unwrap_or(IncidentStatus::Investigating),
-                body,
-                created_at: ms_to_time(created),
-                affected: affected
-                    .into_iter()
-                    .filter_map(|(component, old, new)| {
-                        Some(AffectedComponent {
-                            component,
-                            old_status: ComponentStatus::parse(&old)?,
-                            new_status: ComponentStatus::parse(&new)?,
-                        })
-                    })
-                    .collect(),
+                updates: timelines.remove(&id).unwrap_or_default(),
                 id,
             });
         }

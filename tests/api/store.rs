@@ -400,3 +400,52 @@ async fn backups_are_consistent_while_writes_go_on_and_never_overwrite() {
         "an existing file is kept"
     );
 }
+
+#[tokio::test]
+async fn listing_incidents_keeps_each_timeline_with_its_own_incident() {
+    let (_dir, store) = store().await;
+    let mut ids = Vec::new();
+    for (n, component) in ["api", "web", "db"].iter().enumerate() {
+        let new = NewIncident {
+            title: format!("incident {n}"),
+            status: IncidentStatus::Investigating,
+            impact: Impact::Minor,
+            body: format!("opened {n}"),
+            components: vec![(component.to_string(), ComponentStatus::DegradedPerformance)],
+            auto_component: None,
+        };
+        let created = store.create_incident(&new, at(10, n as u32)).await.unwrap();
+        let update = NewUpdate {
+            status: IncidentStatus::Identified,
+            body: format!("found {n}"),
+            components: vec![(component.to_string(), ComponentStatus::MajorOutage)],
+            impact: None,
+        };
+        store
+            .add_incident_update(&created.id, &update, at(11, n as u32))
+            .await
+            .unwrap();
+        ids.push((created.id, component.to_string(), n));
+    }
+    let listed = store.incidents(10, 0).await.unwrap();
+    assert_eq!(listed.len(), 3);
+    for (id, component, n) in ids {
+        let incident = listed.iter().find(|i| i.id == id).unwrap();
+        assert_eq!(
+            incident.components,
+            vec![(component.clone(), ComponentStatus::MajorOutage)]
+        );
+        let bodies: Vec<&str> = incident.updates.iter().map(|u| u.body.as_str()).collect();
+        assert_eq!(
+            bodies,
+            [format!("found {n}"), format!("opened {n}")],
+            "newest first, only its own"
+        );
+        assert_eq!(incident.updates[0].affected.len(), 1);
+        assert_eq!(incident.updates[0].affected[0].component, component);
+        assert_eq!(
+            incident.updates[0].affected[0].old_status,
+            ComponentStatus::DegradedPerformance
+        );
+    }
+}
