@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
-use super::{Store, StoreError, ms_to_time};
+use super::{Store, StoreError, id_list, ms_to_time};
 use crate::domain::{
     AffectedComponent, ComponentStatus, Impact, Incident, IncidentStatus, IncidentUpdate,
 };
@@ -130,8 +130,7 @@ impl Store {
             .iter()
             .map(|row| row.try_get("incident_id"))
             .collect::<Result<_, _>>()?;
-        // The ids go in as one JSON array, read back with json_each.
-        let ids = serde_json::Value::from(ids).to_string();
+        let ids = id_list(&ids);
         let components: Vec<(String, String, String)> = sqlx::query_as(
             "SELECT incident_id, component_id, status FROM incident_components
              WHERE incident_id IN (SELECT value FROM json_each(?)) ORDER BY component_id",

@@ -1,9 +1,11 @@
 //! Maintenance windows and the components they cover.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use sqlx::{Row, SqliteConnection};
 
-use super::{Store, StoreError, commit_change, found, ms_to_time, new_id};
+use super::{Store, StoreError, commit_change, found, id_list, ms_to_time, new_id};
 use crate::domain::{Maintenance, MaintenanceEdit, NewMaintenance};
 
 /// The columns every query of this table selects.
@@ -166,15 +168,25 @@ impl Store {
         &self,
         rows: Vec<sqlx::sqlite::SqliteRow>,
     ) -> Result<Vec<Maintenance>, StoreError> {
+        let ids: Vec<String> = rows
+            .iter()
+            .map(|row| row.try_get("maintenance_id"))
+            .collect::<Result<_, _>>()?;
+        // One query for the components of the whole set.
+        let pairs: Vec<(String, String)> = sqlx::query_as(
+            "SELECT maintenance_id, component_id FROM maintenance_components
+             WHERE maintenance_id IN (SELECT value FROM json_each(?)) ORDER BY component_id",
+        )
+        .bind(id_list(&ids))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut covered: HashMap<String, Vec<String>> = HashMap::new();
+        for (maintenance, component) in pairs {
+            covered.entry(maintenance).or_default().push(component);
+        }
         let mut out = Vec::with_capacity(rows.len());
-        for row in rows {
-            let id: String = row.try_get("maintenance_id")?;
-            let components: Vec<String> = sqlx::query_scalar(
-                "SELECT component_id FROM maintenance_components WHERE maintenance_id = ? ORDER BY component_id",
-            )
-            .bind(&id)
-            .fetch_all(&self.pool)
-            .await?;
+        for (row, id) in rows.into_iter().zip(ids) {
+            let components = covered.remove(&id).unwrap_or_default();
             out.push(Maintenance {
                 title: row.try_get("title")?,
                 body: row.try_get("body")?,

@@ -143,3 +143,9 @@ fn found(done: &sqlx::sqlite::SqliteQueryResult) -> Result<(), StoreError> {
         Ok(())
     }
 }
+
+/// Ids as one JSON array, for `IN (SELECT value FROM json_each(?))`: a set
+/// query with a single bound parameter, whatever the number of ids.
+fn id_list(ids: &[String]) -> String {
+    serde_json::Value::from(ids.to_vec()).to_string()
+}
