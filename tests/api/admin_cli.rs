@@ -223,6 +223,13 @@ async fn tokens_never_reach_the_logs_even_at_trace_level() {
         "trace logging was on: {} bytes",
         logs.len()
     );
+    for line in logs.lines() {
+        let parsed: Result<Value, _> = serde_json::from_str(line);
+        assert!(
+            parsed.is_ok(),
+            "--log-format json writes JSON lines: {line}"
+        );
+    }
     assert!(
         !logs.contains(&token) && !logs.contains(&token[4..]),
         "the token leaked into the logs"
