@@ -103,7 +103,7 @@ async fn serve_api(
         .pages
         .serve(endpoint.path(), snap.built_at, &headers, || async {
             let first_days = state.store.first_result_days().await?;
-            let builder = Builder::new(&snap, &first_days, state.started_at);
+            let builder = Builder::new(&snap, &first_days, state.started_at, &state.base_url);
             let envelope = render(&state, &snap, &builder, endpoint).await?;
             let body = serde_json::to_string(&envelope)
                 .map_err(|e| PageError::Render(askama::Error::Custom(Box::new(e))))?;

@@ -690,3 +690,17 @@ async fn unknown_api_paths_answer_json_errors_not_pages() {
     }
     app.stop().await;
 }
+
+#[tokio::test]
+async fn without_a_site_url_links_are_absolute_under_the_bound_address() {
+    let app = spawn_app("[[components]]\nid = \"api\"\nname = \"API\"\n").await;
+    let summary = get_json(&app, "/api/v2/summary.json").await;
+    assert_eq!(
+        summary["page"]["url"],
+        app.url(""),
+        "the same base the feeds use"
+    );
+    let feed: serde_json::Value = serde_json::from_str(&app.get("/feed.json").await.1).unwrap();
+    assert_eq!(feed["home_page_url"], app.url("/"));
+    app.stop().await;
+}

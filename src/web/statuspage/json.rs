@@ -4,7 +4,8 @@
 //! Values Beacon has no source for are fixed so that bytes (and ETags)
 //! change only when data does:
 //! - `page.id`: 12 base36 characters of a SHA-256 of `site.url` (or of
-//!   `site.title` when no URL is set); `page.url`: `site.url`, else `/`.
+//!   `site.title` when no URL is set); `page.url` and `shortlink`s are
+//!   absolute: under `site.url`, else under the bound address (as in feeds).
 //! - Group rows: id `group-{slug of the name}` (a `-2`, `-3`… suffix if two
 //!   groups or a component share it), `description` null, `showcase` false,
 //!   `start_date` null, status the worst of their children.
@@ -86,6 +87,8 @@ pub struct Builder<'a> {
     snap: &'a Snapshot,
     page_id: String,
     since: DateTime<Utc>,
+    /// Absolute base of links: `AppState::base_url`, as the feeds use.
+    base: &'a str,
     /// Component and group rows in page order.
     rows: Vec<Row>,
 }
@@ -93,11 +96,13 @@ pub struct Builder<'a> {
 impl<'a> Builder<'a> {
     /// `first_days`: `(check_id, first day with a result)` from the store;
     /// `since`: when this process started, the creation time of components
-    /// without any result yet (stable, unlike the snapshot's time).
+    /// without any result yet (stable, unlike the snapshot's time); `base`:
+    /// the absolute base of links (`site.url`, else the bound address).
     pub fn new(
         snap: &'a Snapshot,
         first_days: &[(String, NaiveDate)],
         since: DateTime<Utc>,
+        base: &'a str,
     ) -> Builder<'a> {
         let page_id = page_id(&snap.config);
         let rows = components::rows(snap, &page_id, first_days, since);
@@ -105,6 +110,7 @@ impl<'a> Builder<'a> {
             snap,
             page_id,
             since,
+            base,
             rows,
         }
     }
@@ -124,7 +130,7 @@ impl<'a> Builder<'a> {
         PageJson {
             id: self.page_id.clone(),
             name: config.site.title.clone(),
-            url: config.site.url.clone().unwrap_or_else(|| "/".to_owned()),
+            url: self.base.to_owned(),
             time_zone: config.site.timezone.name().to_owned(),
             updated_at: time(config, updated),
         }
@@ -138,12 +144,9 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// An absolute link when `site.url` is set, else a path.
+    /// An absolute link to one of this page's paths.
     fn link(&self, path: &str) -> String {
-        format!(
-            "{}{path}",
-            self.snap.config.site.url.as_deref().unwrap_or("")
-        )
+        format!("{}{path}", self.base)
     }
 }
 
