@@ -44,6 +44,14 @@ impl IntoResponse for PageError {
                 "There is nothing at this address.".to_owned(),
             ),
             PageError::BadRequest(why) => (StatusCode::BAD_REQUEST, "Bad request", why.clone()),
+            PageError::Store(StoreError::Unavailable { fault, .. }) => {
+                tracing::warn!(%fault, "page refused: the database is unavailable");
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Temporarily unavailable",
+                    "The status page could not be shown. Please try again shortly.".to_owned(),
+                )
+            }
             PageError::Store(_) | PageError::Render(_) => {
                 // Logged here; the text is not shown to visitors.
                 tracing::error!(error = %self, "page failed");
