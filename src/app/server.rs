@@ -10,6 +10,8 @@
 //! - At most `max_connections` are open at once; one more is answered
 //!   `503` with `Retry-After` and closed at once, while the open ones keep
 //!   being served.
+//! - Memory freed by closed connections is handed back to the system after
+//!   a wave of them ([`TRIM_EVERY`]), so RSS comes back after a flood.
 //! - On shutdown the listener closes, idle connections close, in-flight
 //!   requests get [`DRAIN`] to finish, and whatever is still open then is
 //!   dropped, so a client that never finishes its request cannot keep the
@@ -36,6 +38,11 @@ use crate::web::metrics::ConnectionStats;
 /// With the result flush that runs beside it, the process exits well within
 /// SPEC §7's 10 s.
 pub const DRAIN: Duration = Duration::from_secs(5);
+
+/// How often to check whether enough connections closed to trim the heap.
+pub const TRIM_EVERY: Duration = Duration::from_secs(5);
+/// Connections that must have closed since the last trim for another one.
+const TRIM_AFTER_CLOSED: u64 = 64;
 
 /// What a connection over the limit is told before it is closed.
 const REFUSAL: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain; charset=utf-8\r\n\
@@ -65,8 +72,15 @@ pub async fn serve(
     let mut connections = JoinSet::new();
     let stop = super::until_true(stopped);
     tokio::pin!(stop);
+    let mut trim = tokio::time::interval(TRIM_EVERY);
     loop {
         let (stream, peer) = tokio::select! {
+            _ = trim.tick() => {
+                if stats.take_closed() >= TRIM_AFTER_CLOSED {
+                    release_freed_memory();
+                }
+                continue;
+            }
             accepted = listener.accept() => match accepted {
                 Ok(accepted) => accepted,
                 Err(e) => {
@@ -127,5 +141,18 @@ fn refuse(stream: &TcpStream, stats: &ConnectionStats) {
             refused_total = stats.refused_total(),
             "connection limit reached; answering new connections 503"
         );
+    }
+}
+
+/// Asks glibc's allocator to return the free memory it holds to the
+/// system: it keeps what closed connections freed in per-thread arenas
+/// otherwise, and RSS would stay at the peak of the last flood. Other
+/// allocators return memory by themselves.
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim has no preconditions; it only walks the heap
+    // under the allocator's own locks.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }

@@ -41,6 +41,7 @@ impl HttpCounts {
 #[derive(Debug, Default)]
 pub struct ConnectionStats {
     open: AtomicU64,
+    closed_since_take: AtomicU64,
     refused: AtomicU64,
     last_refusal_logged: Mutex<Option<Instant>>,
 }
@@ -57,6 +58,12 @@ impl ConnectionStats {
     /// An accepted connection ended.
     pub fn closed(&self) {
         self.open.fetch_sub(1, Ordering::Relaxed);
+        self.closed_since_take.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Connections closed since the last call.
+    pub fn take_closed(&self) -> u64 {
+        self.closed_since_take.swap(0, Ordering::Relaxed)
     }
 
     /// Counts a connection refused over the limit; true when it is time to

@@ -145,9 +145,12 @@ impl Beacon {
 impl Drop for Beacon {
     fn drop(&mut self) {
         // A stopped process cannot die of SIGKILL until continued.
-        let _ = Command::new("kill")
-            .args(["-CONT", &self.pid().to_string()])
-            .status();
+        if let Ok(None) = self.child.try_wait() {
+            let _ = Command::new("kill")
+                .args(["-CONT", &self.pid().to_string()])
+                .stderr(Stdio::null())
+                .status();
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

@@ -5,3 +5,5 @@
 mod beacon;
 mod disk_full;
 mod locked;
+mod shutdown;
+mod slow_clients;
