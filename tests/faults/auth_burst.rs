@@ -57,8 +57,8 @@ async fn wrong_tokens_are_throttled_per_client_and_a_valid_token_never_is() {
             assert_eq!(ok.status(), 200, "a valid token works during the attack");
         }
     }
-    assert!(statuses[..10].iter().all(|s| *s == 401), "{statuses:?}");
-    assert!(statuses[10..].iter().all(|s| *s == 429), "{statuses:?}");
+    assert!(statuses[..30].iter().all(|s| *s == 401), "{statuses:?}");
+    assert!(statuses[30..].iter().all(|s| *s == 429), "{statuses:?}");
     let other = list(&from(2), &beacon, "bcn_wrong").await;
     assert_eq!(other.status(), 401, "another client is not throttled");
 

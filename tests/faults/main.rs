@@ -8,5 +8,6 @@ mod cosmetics;
 mod disk_full;
 mod locked;
 mod readiness;
+mod schemathesis;
 mod shutdown;
 mod slow_clients;

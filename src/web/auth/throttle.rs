@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 /// Length of one counting window (one burst).
 pub const WINDOW: Duration = Duration::from_secs(60);
 /// Failures per client and window answered 401; later ones get 429.
-pub const ALLOWED: u32 = 10;
+pub const ALLOWED: u32 = 30;
 /// Clients tracked at once; beyond that, new clients are counted but not throttled.
 const MAX_CLIENTS: usize = 10_000;
 
