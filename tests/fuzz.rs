@@ -224,29 +224,6 @@ fn markdown_text() -> impl Strategy<Value = String> {
     prop::collection::vec(markdown_piece(), 0..40).prop_map(|pieces| pieces.concat())
 }
 
-/// Tags and attributes the renderer may emit (its allowlist, SPEC §4).
-const TAGS: &[&str] = &[
-    "p",
-    "br",
-    "hr",
-    "em",
-    "strong",
-    "del",
-    "code",
-    "pre",
-    "blockquote",
-    "ul",
-    "ol",
-    "li",
-    "a",
-    "table",
-    "thead",
-    "tbody",
-    "tr",
-    "th",
-    "td",
-];
-
 /// The scheme a browser reads from `href` (WHATWG URL): tabs and newlines
 /// anywhere and leading controls and spaces are dropped first; text before
 /// the first `:` that is not a valid scheme makes the URL relative (`None`).
@@ -278,7 +255,7 @@ fn check_markdown(text: &str) -> Result<(), TestCaseError> {
             continue;
         }
         prop_assert!(
-            TAGS.contains(&name),
+            markdown::ALLOWED_TAGS.contains(&name),
             "<{name}> from {text:?}: {}",
             html.as_str()
         );

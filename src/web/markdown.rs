@@ -43,8 +43,8 @@ impl fmt::Display for SafeHtml {
     }
 }
 
-/// Tags an operator's Markdown may produce.
-const TAGS: &[&str] = &[
+/// Tags an operator's Markdown may produce (ammonia's allowlist).
+pub const ALLOWED_TAGS: &[&str] = &[
     "p",
     "br",
     "hr",
@@ -68,7 +68,7 @@ const TAGS: &[&str] = &[
 
 static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut b = ammonia::Builder::empty();
-    b.tags(TAGS.iter().copied().collect())
+    b.tags(ALLOWED_TAGS.iter().copied().collect())
         .tag_attributes(
             [
                 ("a", ["href"].into_iter().collect()),
@@ -130,7 +130,10 @@ mod tests {
                 continue;
             };
             let name = el.name();
-            assert!(name == "html" || TAGS.contains(&name), "<{name}> in {out}");
+            assert!(
+                name == "html" || ALLOWED_TAGS.contains(&name),
+                "<{name}> in {out}"
+            );
             for (attr, value) in el.attrs() {
                 assert!(
                     matches!(attr, "href" | "rel" | "start"),

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crate::beacon::{Beacon, Sink, config, database_in, scratch};
+use crate::beacon::{Beacon, Served};
 
 async fn list(client: &reqwest::Client, beacon: &Beacon, token: &str) -> reqwest::Response {
     client
@@ -25,16 +25,8 @@ fn from(last_octet: u8) -> reqwest::Client {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn wrong_tokens_are_throttled_per_client_and_a_valid_token_never_is() {
-    let dir = scratch();
-    let database = database_in(dir.path());
-    let sink = Sink::start();
-    let beacon = Beacon::start(
-        dir.path(),
-        &config(sink.addr, "1s", ""),
-        &database,
-        &["serve"],
-    );
-    let token = Beacon::token(dir.path(), &database, "ops");
+    let beacon = Served::start("1s", "");
+    let token = beacon.token();
     let attacker = from(1);
     let mut statuses = Vec::new();
     for i in 0..60 {

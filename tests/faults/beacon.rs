@@ -277,6 +277,66 @@ where
     }
 }
 
+/// A `beacon serve` over its own temp dir whose one check probes a
+/// [`Sink`] every `interval`; derefs to its [`Beacon`].
+pub struct Served {
+    pub beacon: Beacon,
+    pub database: String,
+    pub dir: tempfile::TempDir,
+}
+
+impl Served {
+    /// Serves with extra `[server]` keys, the database in the temp dir.
+    pub fn start(interval: &str, server: &str) -> Served {
+        let dir = scratch();
+        let database = database_in(dir.path());
+        Served::start_on(dir, database, interval, server)
+    }
+
+    /// Serves over `database` (which may live elsewhere, below `dir`).
+    pub fn start_on(
+        dir: tempfile::TempDir,
+        database: String,
+        interval: &str,
+        server: &str,
+    ) -> Served {
+        let config = config(Sink::start().addr, interval, server);
+        let beacon = Beacon::start(dir.path(), &config, &database, &["serve"]);
+        Served {
+            beacon,
+            database,
+            dir,
+        }
+    }
+
+    /// A new admin token, made with `beacon token create`.
+    pub fn token(&self) -> String {
+        Beacon::token(self.dir.path(), &self.database, "ops")
+    }
+}
+
+impl std::ops::Deref for Served {
+    type Target = Beacon;
+    fn deref(&self) -> &Beacon {
+        &self.beacon
+    }
+}
+
+impl std::ops::DerefMut for Served {
+    fn deref_mut(&mut self) -> &mut Beacon {
+        &mut self.beacon
+    }
+}
+
+/// Asserts a refused write: 503, `Retry-After: 5`, the JSON error shape
+/// naming `cause`.
+pub fn assert_unavailable(retry_after: Option<&str>, body: &serde_json::Value, cause: &str) {
+    assert_eq!(retry_after, Some("5"), "{body}");
+    assert_eq!(body["error"]["code"], "unavailable", "{body}");
+    let message = body["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains(cause), "{body}");
+}
+
 /// A scratch directory that lives as long as the test.
 pub fn scratch() -> tempfile::TempDir {
     tempfile::tempdir().expect("tempdir")

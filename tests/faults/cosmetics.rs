@@ -5,7 +5,7 @@
 use std::net::TcpListener;
 use std::process::Stdio;
 
-use crate::beacon::{Beacon, Sink, client, command, config, database_in, scratch};
+use crate::beacon::{Served, Sink, client, command, config, scratch};
 
 /// Runs `beacon ARGS` and returns its stderr lines, asserting a failure.
 fn fails(dir: &std::path::Path, args: &[&str]) -> Vec<String> {
@@ -66,15 +66,7 @@ fn start_up_errors_say_their_cause_once_on_one_line() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_path_that_is_not_utf8_gets_the_sites_error_page_or_json() {
-    let dir = scratch();
-    let sink = Sink::start();
-    let database = database_in(dir.path());
-    let beacon = Beacon::start(
-        dir.path(),
-        &config(sink.addr, "1s", ""),
-        &database,
-        &["serve"],
-    );
+    let beacon = Served::start("1s", "");
     let http = client();
     for path in ["/incidents/%FF", "/components/%FF", "/badge/%FF.svg"] {
         let r = http.get(beacon.url(path)).send().await.unwrap();

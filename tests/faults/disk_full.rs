@@ -12,7 +12,7 @@ use beacon::store::Store;
 use chrono::Utc;
 
 use crate::beacon::{
-    Beacon, Sink, client, config, get_json, post_maintenance, scratch, wait_until,
+    Served, assert_unavailable, client, get_json, post_maintenance, scratch, wait_until,
 };
 
 /// A 2 MiB tmpfs mounted for the test, unmounted on drop.
@@ -58,14 +58,8 @@ async fn a_full_disk_fails_writes_cleanly_and_they_recover_by_themselves() {
     let dir = scratch();
     let fs = Tmpfs::mount(&dir.path().join("fs"));
     let database = format!("sqlite://{}", fs.0.join("beacon.db").display());
-    let sink = Sink::start();
-    let mut beacon = Beacon::start(
-        dir.path(),
-        &config(sink.addr, "250ms", ""),
-        &database,
-        &["serve"],
-    );
-    let token = Beacon::token(dir.path(), &database, "ops");
+    let mut beacon = Served::start_on(dir, database.clone(), "250ms", "");
+    let token = beacon.token();
     let http = client();
     wait_until(Duration::from_secs(10), "ready", || async {
         get_json(&http, &beacon.url("/readyz")).await.0 == 200
@@ -101,15 +95,7 @@ async fn a_full_disk_fails_writes_cleanly_and_they_recover_by_themselves() {
         // Acknowledged writes must survive; a refusal must say when to retry.
         201 => acknowledged.push(body["id"].as_str().expect("id").to_owned()),
         503 => {
-            assert_eq!(retry_after.as_deref(), Some("5"), "{body}");
-            assert_eq!(body["error"]["code"], "unavailable", "{body}");
-            assert!(
-                body["error"]["message"]
-                    .as_str()
-                    .unwrap()
-                    .contains("disk full"),
-                "{body}"
-            );
+            assert_unavailable(retry_after.as_deref(), &body, "disk full");
         }
         other => panic!("a write on a full disk answered {other}: {body}"),
     }

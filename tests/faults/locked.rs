@@ -7,7 +7,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::beacon::{Beacon, Sink, client, config, get_json, post_maintenance, scratch};
+use crate::beacon::{Served, assert_unavailable, client, get_json, post_maintenance};
 
 /// Python's sqlite3 takes the lock the way any other writer would.
 const HOLD_LOCK: &str = r#"
@@ -22,23 +22,15 @@ db.execute("ROLLBACK")
 
 #[tokio::test(flavor = "multi_thread")]
 async fn another_process_holding_the_lock_gets_503s_for_writes_and_nothing_else() {
-    let dir = scratch();
-    let database = crate::beacon::database_in(dir.path());
-    let sink = Sink::start();
-    let beacon = Beacon::start(
-        dir.path(),
-        &config(sink.addr, "1s", ""),
-        &database,
-        &["serve"],
-    );
-    let token = Beacon::token(dir.path(), &database, "ops");
+    let beacon = Served::start("1s", "");
+    let token = beacon.token();
     let http = client();
     let (status, _, created) = post_maintenance(&http, &beacon, &token, "before").await;
     assert_eq!(status, 201, "{created}");
 
     let mut holder = Command::new("python3")
         .args(["-c", HOLD_LOCK])
-        .arg(dir.path().join("beacon.db"))
+        .arg(beacon.dir.path().join("beacon.db"))
         .arg("10")
         .stdout(Stdio::piped())
         .spawn()
@@ -63,15 +55,7 @@ async fn another_process_holding_the_lock_gets_503s_for_writes_and_nothing_else(
     let (status, retry_after, body) = post_maintenance(&http, &beacon, &token, "during").await;
     let acknowledged_during = match status {
         503 => {
-            assert_eq!(retry_after.as_deref(), Some("5"), "{body}");
-            assert_eq!(body["error"]["code"], "unavailable", "{body}");
-            assert!(
-                body["error"]["message"]
-                    .as_str()
-                    .unwrap()
-                    .contains("locked"),
-                "{body}"
-            );
+            assert_unavailable(retry_after.as_deref(), &body, "locked");
             assert!(
                 locked_at.elapsed() < Duration::from_secs(10),
                 "refused while locked"

@@ -14,7 +14,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::beacon::{Beacon, Sink, scratch};
+use crate::beacon::Served;
 
 /// The venv for this requirements file (a new one when it changes).
 fn schemathesis() -> PathBuf {
@@ -53,38 +53,13 @@ fn schemathesis() -> PathBuf {
     bin
 }
 
-const CONFIG: &str = r#"
-[site]
-title = "Schemathesis"
-
-[[components]]
-id = "api"
-name = "Public API"
-
-[[components]]
-id = "web"
-name = "Website"
-
-[[checks]]
-id = "api-tcp"
-component = "api"
-kind = "tcp"
-address = "SINK"
-interval = "1s"
-timeout = "100ms"
-"#;
-
 #[test]
 fn schemathesis_finds_no_5xx_and_no_response_outside_the_schema() {
     let bin = schemathesis();
-    let dir = scratch();
-    let database = crate::beacon::database_in(dir.path());
-    let sink = Sink::start();
-    let config = CONFIG.replace("SINK", &sink.addr.to_string());
-    let beacon = Beacon::start(dir.path(), &config, &database, &["serve"]);
-    let token = Beacon::token(dir.path(), &database, "schemathesis");
+    let beacon = Served::start("1s", "");
+    let token = beacon.token();
     let out = Command::new(bin)
-        .current_dir(dir.path())
+        .current_dir(beacon.dir.path())
         .arg("run")
         .arg(beacon.url("/api/admin/openapi.json"))
         .args(["--url", &beacon.base])

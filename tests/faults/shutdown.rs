@@ -8,20 +8,12 @@ use std::time::{Duration, Instant};
 
 use beacon::store::Store;
 
-use crate::beacon::{Beacon, Sink, config, database_in, maintenance, scratch};
+use crate::beacon::{Served, maintenance};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn sigterm_finishes_the_request_in_flight_and_exits_0_whatever_clients_do() {
-    let dir = scratch();
-    let database = database_in(dir.path());
-    let sink = Sink::start();
-    let mut beacon = Beacon::start(
-        dir.path(),
-        &config(sink.addr, "250ms", ""),
-        &database,
-        &["serve"],
-    );
-    let token = Beacon::token(dir.path(), &database, "ops");
+    let mut beacon = Served::start("250ms", "");
+    let token = beacon.token();
     let addr = beacon.addr();
     tokio::time::sleep(Duration::from_millis(800)).await;
 
@@ -69,7 +61,7 @@ async fn sigterm_finishes_the_request_in_flight_and_exits_0_whatever_clients_do(
     assert!(exit.success(), "{exit:?} {:?}", beacon.stderr());
     drop(stuck);
 
-    let store = Store::open(&database).await.expect("open");
+    let store = Store::open(&beacon.database).await.expect("open");
     let titles: Vec<String> = store
         .maintenances(10, 0)
         .await

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::beacon::{Beacon, Sink, client, config, database_in, get_json, scratch};
+use crate::beacon::{Served, client, get_json};
 
 const HEADER_TIMEOUT: Duration = Duration::from_secs(2);
 /// What the machine's noise may add to a deadline.
@@ -38,16 +38,7 @@ async fn slowloris(addr: std::net::SocketAddr) -> Duration {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn slowloris_connections_are_cut_and_the_page_keeps_serving() {
-    let dir = scratch();
-    let database = database_in(dir.path());
-    let sink = Sink::start();
-    let server = "header_timeout = \"2s\"\nmax_connections = 1000";
-    let beacon = Beacon::start(
-        dir.path(),
-        &config(sink.addr, "1s", server),
-        &database,
-        &["serve"],
-    );
+    let beacon = Served::start("1s", "header_timeout = \"2s\"\nmax_connections = 1000");
     let http = client();
     for _ in 0..20 {
         assert_eq!(get_json(&http, &beacon.url("/")).await.0, 200);
@@ -111,11 +102,7 @@ async fn slowloris_connections_are_cut_and_the_page_keeps_serving() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_idle_keep_alive_connection_is_closed_after_the_timeout() {
-    let dir = scratch();
-    let sink = Sink::start();
-    let server = "header_timeout = \"2s\"";
-    let config = config(sink.addr, "1s", server);
-    let beacon = Beacon::start(dir.path(), &config, &database_in(dir.path()), &["serve"]);
+    let beacon = Served::start("1s", "header_timeout = \"2s\"");
     let mut stream = TcpStream::connect(beacon.addr()).await.expect("connect");
     stream
         .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -139,10 +126,7 @@ async fn an_idle_keep_alive_connection_is_closed_after_the_timeout() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn connections_over_the_cap_are_refused_with_503_and_the_rest_are_served() {
-    let dir = scratch();
-    let sink = Sink::start();
-    let config = config(sink.addr, "1s", "max_connections = 20");
-    let beacon = Beacon::start(dir.path(), &config, &database_in(dir.path()), &["serve"]);
+    let beacon = Served::start("1s", "max_connections = 20");
     let mut held = Vec::new();
     for _ in 0..20 {
         held.push(TcpStream::connect(beacon.addr()).await.expect("connect"));
