@@ -32,8 +32,8 @@ pub struct Running {
 }
 
 impl Running {
-    /// Asks everything to stop: no new connections, in-flight requests
-    /// finish, pending results are flushed.
+    /// Asks everything to stop: no new connections, in-flight requests get
+    /// [`server::DRAIN`] to finish, pending results are flushed.
     pub fn request_stop(&self) {
         self.shutdown.send_replace(true);
     }
@@ -87,10 +87,12 @@ pub async fn start(
         let (store, stopped) = (store.clone(), stopped.clone());
         tokio::spawn(async move { cell.refresh_until_stopped(store, stopped).await })
     };
+    // Token uses are written once more after the last request is done.
+    let (uses_stop, uses_stopped) = watch::channel(false);
     let uses = tokio::spawn(auth::record_uses_until_stopped(
         store.clone(),
         token_uses,
-        stopped.clone(),
+        uses_stopped,
     ));
     let limits = server::Limits {
         header_timeout: config.server.header_timeout,
@@ -109,6 +111,7 @@ pub async fn start(
     // server drains its requests while the worker flushes its results.
     let task = tokio::spawn(async move {
         server.await;
+        uses_stop.send_replace(true);
         if let Some(worker) = worker {
             worker.await.context("probe worker panicked")??;
         }

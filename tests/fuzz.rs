@@ -260,7 +260,10 @@ fn check_markdown(text: &str) -> Result<(), TestCaseError> {
             html.as_str()
         );
         for (attribute, value) in element.attrs() {
-            let allowed = matches!((name, attribute), ("a", "href" | "rel") | ("ol", "start"));
+            let allowed = matches!(
+                (name, attribute),
+                ("a", "href" | "rel" | "title") | ("ol", "start")
+            );
             prop_assert!(allowed, "{name} {attribute}={value:?} from {text:?}");
             if attribute == "href" {
                 let scheme = url_scheme(value);

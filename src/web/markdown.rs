@@ -71,12 +71,16 @@ static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     b.tags(ALLOWED_TAGS.iter().copied().collect())
         .tag_attributes(
             [
-                ("a", ["href"].into_iter().collect()),
+                // `title` keeps a Markdown link's title as its tooltip.
+                ("a", ["href", "title"].into_iter().collect()),
                 ("ol", ["start"].into_iter().collect()),
             ]
             .into_iter()
             .collect(),
         )
+        // ammonia allows `lang` and `title` on every tag unless told
+        // otherwise; the allowlist above is the whole list.
+        .generic_attributes(HashSet::new())
         .url_schemes(["http", "https", "mailto"].into_iter().collect())
         .url_relative(ammonia::UrlRelative::PassThrough)
         .link_rel(Some("nofollow noopener noreferrer"))
