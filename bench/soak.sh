@@ -58,9 +58,9 @@ interval = "1s"
 timeout = "500ms"
 TOML
 db="$work/beacon.db"
-beacon() { "$binary" --config "$work/beacon.toml" --database "sqlite://$db" "$@"; }
-token=$(beacon token create soak 2>/dev/null)
-RUST_LOG=warn beacon --listen "127.0.0.1:$PORT" serve >"$work/beacon.log" 2>&1 &
+beacon() { exec "$binary" --config "$work/beacon.toml" --database "sqlite://$db" "$@"; }
+token=$(beacon token create soak 2>/dev/null)  # (exec: in its own subshell)
+(RUST_LOG=warn beacon --listen "127.0.0.1:$PORT" serve >"$work/beacon.log" 2>&1) &
 beacon_pid=$!
 for _ in $(seq 1 60); do
   curl -fsS "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break

@@ -26,6 +26,9 @@ pub enum Fault {
     ReadOnly,
     /// Every connection of the pool is busy.
     PoolBusy,
+    /// Any other database error (a write that failed for a reason a retry
+    /// may not cure; only ever recorded, never a [`StoreError::Unavailable`]).
+    Other,
 }
 
 impl Fault {
@@ -49,6 +52,7 @@ impl std::fmt::Display for Fault {
             Fault::Io => "I/O error",
             Fault::ReadOnly => "database is read-only",
             Fault::PoolBusy => "all database connections busy",
+            Fault::Other => "database error",
         })
     }
 }
@@ -93,7 +97,7 @@ impl WriteHealth {
             Ok(_) => None,
             Err(StoreError::Unavailable { fault, .. }) => Some(*fault),
             // Any other database error also means the write did not land.
-            Err(StoreError::Sqlx(_)) => Some(Fault::Io),
+            Err(StoreError::Sqlx(_)) => Some(Fault::Other),
             Err(_) => return,
         };
         if failure.is_some() {
