@@ -98,8 +98,8 @@ request = function()
   return wrk.format("GET", paths[(i % #paths) + 1], { ["Accept-Encoding"] = "gzip" })
 end
 LUA
-rss_max=$rss_before
-( while kill -0 "$beacon_pid" 2>/dev/null; do rss >>"$work/rss"; sleep 1; done ) &
+
+( while kill -0 "$beacon_pid" 2>/dev/null && [ -d "$work" ]; do rss >>"$work/rss" 2>/dev/null; sleep 1; done ) &
 wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -s "$work/routes.lua" "http://127.0.0.1:$PORT" >"$work/wrk.txt"
 wait "$operator_pid"
 operator_pid=
