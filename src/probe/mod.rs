@@ -178,6 +178,8 @@ mod tests {
     fn spec(degraded_over: Option<Duration>) -> CheckSpec {
         CheckSpec {
             id: CheckId::parse("c").unwrap(),
+            label: "c".into(),
+            public_target: false,
             component: ComponentId::parse("x").unwrap(),
             kind: CheckKind::Tcp(TcpCheck {
                 address: "127.0.0.1:1".into(),
