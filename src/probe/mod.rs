@@ -6,6 +6,7 @@ mod dns;
 pub mod http;
 mod incidents;
 mod push;
+mod reasons;
 pub mod schedule;
 mod tcp;
 mod tls;
@@ -39,21 +40,6 @@ impl Attempt {
             failure: Some(reason),
             latency,
         }
-    }
-}
-
-/// A readable reason for an I/O error ("connection refused", ...).
-fn io_reason(e: &std::io::Error) -> String {
-    use std::io::ErrorKind::*;
-    match e.kind() {
-        ConnectionRefused => "connection refused".to_owned(),
-        ConnectionReset => "connection reset".to_owned(),
-        ConnectionAborted => "connection aborted".to_owned(),
-        UnexpectedEof => "connection closed before a response".to_owned(),
-        HostUnreachable => "host unreachable".to_owned(),
-        NetworkUnreachable => "network unreachable".to_owned(),
-        TimedOut => "connection timed out".to_owned(),
-        _ => e.to_string(),
     }
 }
 

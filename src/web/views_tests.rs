@@ -186,9 +186,9 @@ fn component_page() -> ComponentPage {
         component: c,
         checks: vec![
             CheckRow {
-                id: "api-health".into(),
+                label: "api-health".into(),
                 kind: "http",
-                target: "https://api.acme.test/healthz".into(),
+                target: Some("https://api.acme.test/healthz".into()),
                 state: status("operational"),
                 last_checked: Some(time(1)),
                 latency: Some("182 ms".into()),
@@ -199,9 +199,9 @@ fn component_page() -> ComponentPage {
                 interval: "every 30s".into(),
             },
             CheckRow {
-                id: "api-graphql".into(),
+                label: "api-graphql".into(),
                 kind: "http",
-                target: "https://api.acme.test/graphql".into(),
+                target: None,
                 state: status("degraded"),
                 last_checked: Some(time(0)),
                 latency: Some("1240 ms".into()),
@@ -209,9 +209,9 @@ fn component_page() -> ComponentPage {
                 interval: "every 1m".into(),
             },
             CheckRow {
-                id: "api-tcp".into(),
+                label: "api-tcp".into(),
                 kind: "tcp",
-                target: "api.acme.test:443".into(),
+                target: Some("api.acme.test:443".into()),
                 state: status("nodata"),
                 last_checked: None,
                 latency: None,
@@ -464,8 +464,8 @@ fn operator_text_is_escaped() {
 
     let mut page = component_page();
     page.component.name = XSS.into();
-    page.checks[0].target = XSS.into();
-    page.checks[0].id = XSS.into();
+    page.checks[0].target = Some(XSS.into());
+    page.checks[0].label = XSS.into();
     page.checks[0].last_failure.as_mut().unwrap().reason = XSS.into();
     let (html, doc) = render(&page);
     assert_eq!(doc.select(&sel("script")).count(), 0);
@@ -517,6 +517,11 @@ fn component_page_lays_out_checks_and_charts() {
     assert_eq!(rows[0].select(&sel("time[datetime]")).count(), 2);
     let second = rows[1].text().collect::<String>();
     assert!(second.contains("none"));
+    assert_eq!(
+        rows[1].select(&sel(".check-url")).count(),
+        0,
+        "a private target is not shown"
+    );
     let third = rows[2].text().collect::<String>();
     assert!(third.contains("never") && third.contains("No Data"));
 

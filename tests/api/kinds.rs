@@ -66,15 +66,9 @@ async fn dns_checks_ask_the_configured_server_and_name_what_is_missing() {
         .await;
     }
     let reasons = [
-        (
-            "wrong",
-            "expected \"10.9.9.9\" among answers [10.1.2.3, 10.1.2.4]",
-        ),
-        (
-            "missing",
-            "no A records for nope.beacon.test (the name does not exist)",
-        ),
-        ("aaaa", "no AAAA records for app.beacon.test"),
+        ("wrong", "the expected value is not among the 2 A answers"),
+        ("missing", "no A records (the name does not exist)"),
+        ("aaaa", "no AAAA records"),
         ("dead", "timeout after 150ms"),
     ];
     for (id, reason) in reasons {
@@ -102,7 +96,9 @@ async fn a_tls_check_against_a_self_signed_certificate_shows_not_trusted() {
     .await;
     assert!(check_state(&app, "web").await.contains("Down"));
     let text = page_text(&app.get("/components/web").await.1);
-    assert!(text.contains(&format!("tls {}", server.addr)), "{text}");
+    assert!(text.contains("tls"), "{text}");
+    let port = format!(":{}", server.addr.port());
+    assert!(!text.contains(&port), "the address is private: {text}");
     app.stop().await;
 }
 

@@ -15,6 +15,7 @@ mod history;
 mod kinds;
 mod lifecycle;
 mod pages;
+mod privacy;
 mod probe;
 mod statuspage;
 mod store;
