@@ -120,7 +120,13 @@ pub async fn run_until_stopped(
     let writer = tokio::spawn(writer::run(store, Arc::clone(&config), states, inbox));
     let started_at = Utc::now();
 
-    let mut schedule = Schedule::new(config.checks.iter().map(|c| (c.id.as_str(), c.interval)));
+    let mut schedule = Schedule::new(config.checks.iter().map(|c| {
+        let first = match &c.kind {
+            CheckKind::Push(p) => push::first_judgement(c.interval, p.grace),
+            _ => schedule::initial_offset(c.id.as_str(), c.interval),
+        };
+        (first, c.interval)
+    }));
     let start = Instant::now();
     let mut in_flight = JoinSet::new();
     tracing::info!(checks = config.checks.len(), "probe worker started");
