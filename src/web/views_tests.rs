@@ -256,13 +256,17 @@ fn assert_frame(doc: &Html) {
     assert_eq!(doc.select(&sel("html[lang=en]")).count(), 1);
     assert_eq!(doc.select(&sel("meta[name=viewport]")).count(), 1);
     assert_eq!(
-        doc.select(&sel("link[rel=stylesheet][href='/static/style.css']"))
-            .count(),
+        doc.select(&sel(
+            "link[rel=stylesheet][href^='/static/style.'][href$='.css']"
+        ))
+        .count(),
         1
     );
     assert_eq!(
-        doc.select(&sel("link[rel=icon][href='/static/favicon.svg']"))
-            .count(),
+        doc.select(&sel(
+            "link[rel=icon][href^='/static/favicon.'][href$='.svg']"
+        ))
+        .count(),
         1
     );
     assert_eq!(
@@ -598,7 +602,7 @@ fn error_page_shows_status_title_message_and_way_home() {
 }
 
 /// Writes the sample pages to `$BEACON_UI_DUMP` (with the stylesheet under
-/// `static/`) to look at them in a browser.
+/// its hashed name in `static/`) to look at them in a browser.
 #[test]
 #[ignore = "writes files; run by hand with BEACON_UI_DUMP=dir"]
 fn dump() {
@@ -607,11 +611,15 @@ fn dump() {
     };
     let dir = std::path::Path::new(&dir);
     std::fs::create_dir_all(dir.join("static")).unwrap();
-    for f in ["style.css", "favicon.svg"] {
+    let served = [
+        ("style.css", crate::web::assets::stylesheet_url()),
+        ("favicon.svg", crate::web::assets::icon_url()),
+    ];
+    for (f, url) in served {
         let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("static")
             .join(f);
-        std::fs::copy(src, dir.join("static").join(f)).unwrap();
+        std::fs::copy(src, dir.join(url.trim_start_matches('/'))).unwrap();
     }
     let mut ok = index_page();
     ok.banner = BannerView {

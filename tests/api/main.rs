@@ -4,6 +4,7 @@
 mod admin;
 mod admin_cli;
 mod admin_fuzz;
+mod assets;
 mod badges;
 mod binary;
 mod browser;
