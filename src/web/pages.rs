@@ -87,6 +87,7 @@ async fn component(
                     &key,
                 ),
                 checks: model.checks.iter().map(|c| check_row(config, c)).collect(),
+                events: super::history::current_events(&snap, Some(&id)),
                 component: row,
                 charts,
             };

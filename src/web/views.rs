@@ -135,6 +135,8 @@ pub struct ChartView {
 pub struct ComponentPage {
     pub layout: Layout,
     pub component: ComponentRow,
+    /// Open incidents and current or upcoming maintenance that concern it.
+    pub events: super::incident_views::CurrentEvents,
     pub checks: Vec<CheckRow>,
     /// 24 h, 7 d and 30 d.
     pub charts: Vec<ChartView>,

@@ -184,6 +184,7 @@ fn component_page() -> ComponentPage {
     ComponentPage {
         layout: layout("API · Acme Cloud Status"),
         component: c,
+        events: Default::default(),
         checks: vec![
             CheckRow {
                 label: "api-health".into(),

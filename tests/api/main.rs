@@ -9,6 +9,7 @@ mod badges;
 mod binary;
 mod browser;
 mod cli;
+mod context;
 mod escaping;
 mod feeds;
 mod helpers;
