@@ -139,7 +139,7 @@ def lag(path, t1, t2, interval):
     hits = defaultdict(list)
     for line in open(path):
         parts = line.split()
-        if len(parts) == 2 and t1 <= float(parts[0]) < t2:
+        if len(parts) >= 2 and t1 <= float(parts[0]) < t2:
             hits[parts[1]].append(float(parts[0]))
     lags = []
     for times in hits.values():

@@ -82,6 +82,8 @@ def parse_args():
     p.add_argument("--raw-days", type=float, help="days of raw results [default: history days]")
     p.add_argument("--coarse-step", type=int, default=300,
                    help="seconds between samples of the rollup-only days")
+    p.add_argument("--fail-fast", type=int, default=0,
+                   help="this many first checks go down (and up) on one result")
     p.add_argument("--no-history", action="store_true", help="config and schema only")
     p.add_argument("--seed", type=int, default=8)
     return p.parse_args()
@@ -123,10 +125,13 @@ def write_config(path, args, components, checks, db_url):
         lines += ["[[components]]", f"id = {toml_str(c['id'])}", f"name = {toml_str(c['name'])}",
                   f"group = {toml_str(c['group'])}",
                   f"description = {toml_str('Serves ' + c['name'] + ' for customers')}", ""]
-    for c in checks:
+    for n, c in enumerate(checks):
         lines += ["[[checks]]", f"id = {toml_str(c['id'])}", f"component = {toml_str(c['component'])}",
                   'kind = "http"', f"url = {toml_str(args.target.rstrip('/') + '/health/' + c['id'])}",
-                  f'interval = "{args.interval}s"', f'timeout = "{timeout}"', f'degraded_over = "{slow}"', ""]
+                  f'interval = "{args.interval}s"', f'timeout = "{timeout}"', f'degraded_over = "{slow}"']
+        if n < args.fail_fast:  # bench/run.sh's freshness phase breaks this check
+            lines += ["failure_threshold = 1", "recovery_threshold = 1"]
+        lines += [""]
     path.write_text("\n".join(lines))
 
 

@@ -114,7 +114,7 @@ fi
 if [ ! -e "$brotli_module" ] && command -v apt-get >/dev/null; then
   apt_install libnginx-mod-http-brotli-static || say "no brotli module for nginx: it serves gzip only"
 fi
-nginx -V 2>&1 | grep -q http_gzip_static_module || die "this nginx lacks gzip_static"
+[[ $(nginx -V 2>&1) == *http_gzip_static_module* ]] || die "this nginx lacks gzip_static"
 
 # --- no other benchmark at the same time (the machine may be shared)
 others() { { pgrep -x wrk; pgrep -f -- '/deps/[^ ]+ --bench'; } 2>/dev/null | grep -vx "$$" || true; }
@@ -179,34 +179,48 @@ start_nginx() { # conf
   nginx_confs+=("$1")
 }
 stop_nginx() { if [ -e "${1%.conf}.pid" ]; then nginx -c "$1" -s stop 2>/dev/null || true; fi; }
+# Whether Beacon's / (fetched compressed, as browsers do) contains TEXT.
+page_has() {
+  curl -fsS --compressed -H "Accept-Encoding: $ACCEPT" -o "$work/page" "http://127.0.0.1:$port_beacon/" 2>/dev/null &&
+    grep -q "$1" "$work/page"
+}
 brotli_conf() { [ -e "$brotli_module" ] && echo "load_module $brotli_module;"; true; }
 
-# --- the probe target: nginx answering every /health/ path, logging each request's time
-cat >"$work/target.conf" <<CONF
+# --- the probe target: nginx answering every /health/ path, logging each request's time;
+# `target_conf BROKEN_PATH` makes one path answer 503 (the freshness phase).
+target_conf() {
+  local broken=
+  [ -z "$1" ] || broken="location = $1 { return 503; }"
+  cat >"$work/target.conf" <<CONF
 worker_processes 1;
 pid $work/target.pid;
 error_log $work/target.err;
 events { worker_connections 4096; }
 http {
-  log_format probe '\$msec \$uri';
+  log_format probe '\$msec \$uri \$status';
   access_log $work/target.log probe buffer=256k flush=1s;
   server {
     listen 127.0.0.1:$port_target;
     location /health/ { default_type text/plain; return 200 "ok\n"; }
+    $broken
   }
 }
 CONF
+}
+target_conf ""
 start_nginx "$work/target.conf"
 target="http://127.0.0.1:$port_target"
 
 # ============ 1. Throughput: 50 components in 5 groups, 10 s checks, 90 days of history
 say "generating the 50-component site"
 gen --name site --target "$target" --components 50 --groups 5 --interval 10 --history-days 90 \
-  --raw-days 1 >"$work/site.json"
+  --raw-days 1 --fail-fast 1 >"$work/site.json"
 start_beacon site "$work/site.toml"
-wait_http "http://127.0.0.1:$port_beacon/healthz" 30
-sleep 3
-rss_idle=$(rss_kb "$beacon_pid")
+# Ready = every check's data fresh (the generated history may have aged past
+# 3 intervals while it was written; the first probes renew it).
+wait_http "http://127.0.0.1:$port_beacon/readyz" 30
+sleep 2
+rss_idle=$(rss_kb "$beacon_pid") # before any page was asked for
 component=svc-001
 routes=("/" "/components/$component" "/incidents" "/api/v2/summary.json" "/api/v2/components.json"
   "/feed.rss" "/feed.atom" "/badge/$component.svg")
@@ -240,6 +254,7 @@ for i in "${!routes[@]}"; do
   printf '%s\t%s\t%s\n' "$route" "${benc:-identity}" "$(wc -c <"$work/b")" >"$work/benc.$i"
 done
 
+rss_warm=$(rss_kb "$beacon_pid")
 css=$(grep -o '<link rel="stylesheet" href="[^"]*"' "$work/www/0" | head -1 | sed 's/.*href="//; s/"$//')
 css_bytes=$( [ -n "$css" ] && curl -fsS "http://127.0.0.1:$port_beacon$css" | wc -c || echo "no stylesheet linked:")
 
@@ -312,6 +327,45 @@ soak_rps=$(awk '/Requests\/sec/ {printf "%.0f", $2}' "$work/soak.out")
 soak_line=$(printf '%s\n' "${soak_rss[@]}" | awk -v rps="$soak_rps" '
   NR == 1 { first = $1 } { last = $1; if ($1 > max) max = $1 }
   END { printf "%.1f MB at start, %.1f MB max, %.1f MB at the end (%+.1f MB); %s req/s", first / 1024, max / 1024, last / 1024, (last - first) / 1024, rps }')
+
+# Freshness under load: the target starts failing the first check (failure
+# threshold 1, 10 s interval); how long after that failing probe does a
+# compressed / show it, while wrk keeps / busy?
+say "freshness: breaking $component's check under load on /"
+fresh_line="skipped: / did not read \"All Systems Operational\" before"
+if page_has "All Systems Operational"; then
+  check_foreign
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d30s -H "Accept-Encoding: $ACCEPT" "http://127.0.0.1:$port_beacon/" \
+    >"$work/fresh.out" 2>&1 &
+  fresh_pid=$!
+  pids+=("$fresh_pid")
+  sleep 1
+  broken=/health/$component-api
+  target_conf "$broken"
+  nginx -c "$work/target.conf" -s reload 2>/dev/null
+  t_break=$(now)
+  t_seen=
+  for _ in $(seq 1 250); do # 25 s: one interval + 1 s is the bound, with room to see a miss
+    if page_has "Major System Outage"; then
+      t_seen=$(now)
+      break
+    fi
+    sleep 0.1
+  done
+  kill "$fresh_pid" 2>/dev/null || true
+  wait "$fresh_pid" 2>/dev/null || true
+  untrack "$fresh_pid"
+  target_conf ""
+  nginx -c "$work/target.conf" -s reload 2>/dev/null
+  sleep 1.5 # the access log is flushed every second
+  t_fail=$(awk -v a="$t_break" -v p="$broken" '$1 >= a && $2 == p && $3 == 503 { print $1; exit }' "$work/target.log")
+  if [ -z "$t_seen" ]; then
+    fresh_line="**not seen** on / within 25 s of breaking the check (failing probe at the target: ${t_fail:-none})"
+  elif [ -n "$t_fail" ]; then
+    fresh_line=$(awk -v f="$t_fail" -v s="$t_seen" -v b="$t_break" 'BEGIN {
+      printf "/ showed the outage %.2f s after the failing probe, %.1f s after the target broke (bound: one 10 s interval + 1 s = 11 s)", s - f, s - b }')
+  fi
+fi
 stop_beacon
 stop_nginx "$work/nginx.conf"
 
@@ -427,8 +481,9 @@ mkdir -p "$(dirname "$OUT")"
   echo
   echo "### Other figures"
   echo
-  echo "- RSS, 50 components: $(mb "$rss_idle") idle after start, $(mb "$rss_after_load") after the throughput runs"
+  echo "- RSS, 50 components: $(mb "$rss_idle") idle (ready, no page asked for yet), $(mb "$rss_warm") after one request of each route and encoding, $(mb "$rss_after_load") after the throughput runs"
   echo "- soak (${SOAK_SECONDS}s of / with $ACCEPT): $soak_line"
+  echo "- freshness under load on / ($component-api: 10 s interval, failure threshold 1): $fresh_line"
   echo "- probe cost, $PROBE_CHECKS HTTP checks at 1 s for $(printf '%.1f' "$window") s: $cpu_line"
   echo "- probes: $expected scheduled, $probes_seen reached the target, $recorded results recorded" \
     "(beacon_check_results_total), $dropped_log 'dropping results' log lines; RSS $(mb "$rss_probe")"
