@@ -44,6 +44,10 @@ def fmt_ms(ms):
     return "n/a" if ms != ms else (f"{ms * 1000:.0f} µs" if ms < 1 else f"{ms:.1f} ms" if ms < 100 else f"{ms:.0f} ms")
 
 
+def fmt_ns(ns):
+    return f"{ns} ns" if ns < 1000 else f"{ns / 1000:.1f} µs" if ns < 1e6 else f"{ns / 1e6:.3f} ms"
+
+
 def fmt_bytes(n, enc):
     n = int(n)
     size = f"{n:,}" if n < 10_000 else f"{n / 1000:,.1f} k"
@@ -176,15 +180,20 @@ def lockwatch(db_path, seconds):
 
 
 def bencher(path):
+    """criterion's `--output-format bencher` lines: the median and deviation."""
     found = False
     for line in open(path):
-        m = re.match(r"test (\S+) \.\.\. bench:\s+([\d,]+) ns/iter \(\+/- ([\d,]+)\)", line)
+        m = re.search(r"test (.+?) \.\.\. bench:\s+([\d,]+) (\S+)/iter \(\+/- ([\d,]+)\)", line)
         if m:
             found = True
-            ns, dev = (int(x.replace(",", "")) for x in m.group(2, 3))
-            print(f"- `{m.group(1)}`: {ns / 1e6:.3f} ms per iteration (± {dev / 1e6:.3f} ms)")
+            name, unit = m.group(1), m.group(3)
+            median, dev = (int(x.replace(",", "")) for x in m.group(2, 4))
+            if unit == "ns":
+                print(f"- `{name}`: {fmt_ns(median)} per iteration (median; ± {fmt_ns(dev)})")
+            else:
+                print(f"- `{name}`: {median:,} {unit} per iteration (median; ± {dev:,} {unit})")
     if not found:
-        print("- criterion printed no results (see its output above)")
+        print("- criterion printed no results (run `cargo bench --bench '*'` to see why)")
 
 
 if __name__ == "__main__":

@@ -288,7 +288,7 @@ def rollups(db, interval_ms, coarse_ms, checks):
                            (start, end, check))
 
 
-def states(db, checks):
+def states(db, checks, windows):
     """Every check ends up, on a streak of ok results since its last non-ok one."""
     for c in checks:
         last_at, last_latency = db.execute(
@@ -298,10 +298,12 @@ def states(db, checks):
                          "ORDER BY at_ms DESC LIMIT 1", (c["id"],)).fetchone()
         streak = db.execute("SELECT COUNT(*) FROM check_results WHERE check_id = ? AND at_ms > ?",
                             (c["id"], bad[0] if bad else -1)).fetchone()[0]
+        # Failures only happen in outage windows: look in the check's last one.
+        last = max((o for o in windows if o["check"] is c), key=lambda o: o["end"], default=None)
         failure = next(filter(None, (db.execute(
-            f"SELECT at_ms, reason FROM {table} WHERE check_id = ? AND outcome = 2 "
-            "ORDER BY at_ms DESC LIMIT 1", (c["id"],)).fetchone()
-            for table in ("check_results", "old_results"))), (None, None))
+            f"SELECT at_ms, reason FROM {table} WHERE check_id = ? AND at_ms BETWEEN ? AND ? "
+            "AND outcome = 2 ORDER BY at_ms DESC LIMIT 1", (c["id"], last["begin"], last["end"])).fetchone()
+            for table in ("check_results", "old_results")) if last else ()), (None, None))
         insert(db, "check_states", (c["id"], "up", 0, streak, last_at, last_latency, *failure))
 
 
@@ -355,7 +357,7 @@ def main():
         phase(f"{len(windows)} outages, incidents and maintenances")
         rollups(db, interval_ms, coarse_ms, checks)
         phase("daily and hourly rollups")
-        states(db, checks)
+        states(db, checks, windows)
         db.execute("UPDATE revision SET n = n + 1")
         db.execute("COMMIT")
         phase("check states, committed")

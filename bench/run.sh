@@ -138,7 +138,7 @@ has_benches=0
 if [ -d benches ] && grep -q '^\[\[bench\]\]' Cargo.toml; then
   has_benches=1
   say "building the criterion benches"
-  cargo bench --locked --benches --no-run --quiet
+  cargo bench --locked --bench '*' --no-run --quiet
 fi
 gen() { python3 "$repo/bench/gen_history.py" --beacon "$binary" --out "$work" "$@"; }
 fig() { python3 "$repo/bench/figures.py" "$@"; }
@@ -150,7 +150,10 @@ socks = [socket.socket() for _ in range(3)]
 for s in socks: s.bind(("127.0.0.1", 0))
 print(*[s.getsockname()[1] for s in socks])')
 clk_tck=$(getconf CLK_TCK)
-rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+rss_kb() {
+  [ -e "/proc/$1/status" ] || die "process $1 exited (Beacon? see its log: run with KEEP=1)"
+  awk '/^VmRSS/ {print $2}' "/proc/$1/status"
+}
 mb() { awk -v k="$1" 'BEGIN { printf "%.1f MB", k / 1024 }'; }
 cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
 now() { date +%s.%N; }
@@ -446,8 +449,9 @@ render_lines="- not present (no criterion benchmark in benches/)"
 if [ "$has_benches" = 1 ]; then
   say "render cost: cargo bench"
   check_foreign
-  tracked cargo bench --locked --benches --quiet -- --warm-up-time 1 --measurement-time "$BENCH_SECONDS" \
-    --output-format bencher >"$work/criterion.out" 2>&1 || die "cargo bench failed: $(tail -5 "$work/criterion.out")"
+  tracked cargo bench --locked --bench '*' --quiet -- --warm-up-time 1 --measurement-time "$BENCH_SECONDS" \
+    --output-format bencher >"$work/criterion.out" 2>"$work/criterion.err" ||
+    die "cargo bench failed: $(tail -5 "$work/criterion.err")"
   render_lines=$(fig bencher "$work/criterion.out")
 fi
 
