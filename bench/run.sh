@@ -259,7 +259,11 @@ done
 
 rss_warm=$(rss_kb "$beacon_pid")
 css=$(grep -o '<link rel="stylesheet" href="[^"]*"' "$work/www/0" | head -1 | sed 's/.*href="//; s/"$//')
-css_bytes=$( [ -n "$css" ] && curl -fsS "http://127.0.0.1:$port_beacon$css" | wc -c || echo "no stylesheet linked:")
+css_line="Stylesheet: none linked from /."
+if [ -n "$css" ]; then
+  curl -fsS -o "$work/css" "http://127.0.0.1:$port_beacon$css"
+  css_line="Stylesheet ($css): $(wc -c <"$work/css") bytes (identity)."
+fi
 
 cat >"$work/nginx.conf" <<CONF
 worker_processes 1;
@@ -396,11 +400,17 @@ stop_beacon
 window=$(elapsed "$t1" "$t2")
 r1=$(fig metric-sum "$work/m1" beacon_check_results_total)
 r2=$(fig metric-sum "$work/m2" beacon_check_results_total)
-recorded=$((r2 - r1))
 probes_seen=$(awk -v a="$t1" -v b="$t2" '$1 >= a && $1 < b' "$work/target.log" | wc -l)
+if [ "$r1" = absent ] || [ "$r2" = absent ]; then
+  recorded=$probes_seen # per probe that reached the target instead
+  r_note="no beacon_check_results_total in /metrics: CPU is per probe seen at the target"
+else
+  recorded=$((r2 - r1))
+  r_note="$recorded results recorded (beacon_check_results_total)"
+fi
 expected=$(awk -v n="$PROBE_CHECKS" -v w="$window" 'BEGIN { printf "%.0f", n * w }')
 cpu_line=$(awk -v d=$((c2 - c1)) -v hz="$clk_tck" -v n="$recorded" -v w="$window" 'BEGIN {
-  s = d / hz; printf "%.3f ms CPU per recorded result (%.1f s CPU over %.1f s: %.0f %% of one core)", n ? s * 1000 / n : 0, s, w, 100 * s / w }')
+  s = d / hz; printf "%.3f ms CPU per result (%.1f s CPU over %.1f s: %.0f %% of one core)", n ? s * 1000 / n : 0, s, w, 100 * s / w }')
 lag_metric=$(fig hist-p99 "$work/m1" "$work/m2" beacon_probe_schedule_lag_seconds)
 lag_target=$(fig lag "$work/target.log" "$t1" "$t2" 1)
 dropped_log=$(grep -c 'dropping results' "$work/probe.log" || true)
@@ -481,7 +491,7 @@ mkdir -p "$(dirname "$OUT")"
   echo "|---|--:|--:|--:|"
   cat "$work/weights.md"
   echo
-  echo "Stylesheet: $css_bytes bytes (identity)."
+  echo "$css_line"
   echo
   echo "### Other figures"
   echo
@@ -489,8 +499,8 @@ mkdir -p "$(dirname "$OUT")"
   echo "- soak (${SOAK_SECONDS}s of / with $ACCEPT): $soak_line"
   echo "- freshness under load on / ($component-api: 10 s interval, failure threshold 1): $fresh_line"
   echo "- probe cost, $PROBE_CHECKS HTTP checks at 1 s for $(printf '%.1f' "$window") s: $cpu_line"
-  echo "- probes: $expected scheduled, $probes_seen reached the target, $recorded results recorded" \
-    "(beacon_check_results_total), $dropped_log 'dropping results' log lines; RSS $(mb "$rss_probe")"
+  echo "- probes: $expected scheduled, $probes_seen reached the target, $r_note," \
+    "$dropped_log 'dropping results' log lines; RSS $(mb "$rss_probe") at the end"
   echo "- schedule lag p99 (beacon_probe_schedule_lag_seconds): $lag_metric"
   echo "- start lag at the target (each check's request times against its own best 1 s cadence; a lower bound): $lag_target"
   echo "- history database: $(awk -v n="$hist_results" 'BEGIN { printf "%.2f M", n / 1e6 }') results (100 checks, 60 s, $HISTORY_DAYS days), generated in ${hist_seconds}s;" \
