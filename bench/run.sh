@@ -125,8 +125,11 @@ while [ -n "$(others)" ]; do
   sleep 10
   waited=$((waited + 10))
 done
-foreign=0
-check_foreign() { [ -z "$(others)" ] || foreign=$((foreign + 1)); }
+# Measurements during which someone else's benchmark ran, by name.
+foreign=()
+check_foreign() {
+  [ -z "$(others)" ] || [[ " ${foreign[*]} " == *" $1 "* ]] || foreign+=("$1")
+}
 
 # --- build
 started=$SECONDS
@@ -299,7 +302,7 @@ load_before_wrk=$(cut -d' ' -f1-3 /proc/loadavg)
 run_wrk() { # server url round route enc [header]
   local server=$1 url=$2 round=$3 route=$4 enc=$5
   shift 5
-  check_foreign
+  check_foreign "$route:${enc%%,*}"
   tracked wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency --timeout 15s "$@" "$url" >"$work/wrk.out" 2>&1 ||
     die "wrk failed on $url: $(tail -3 "$work/wrk.out")"
   printf '%s\t%s\t%s\t%s\t%s\n' "$route" "$enc" "$server" "$round" "$(fig wrk "$work/wrk.out")" >>"$work/results.tsv"
@@ -318,7 +321,7 @@ rss_after_load=$(rss_kb "$beacon_pid")
 
 say "soak: / with $ACCEPT for ${SOAK_SECONDS}s"
 soak_rss=("$(rss_kb "$beacon_pid")")
-check_foreign
+check_foreign soak
 wrk -t"$THREADS" -c"$CONNECTIONS" -d"${SOAK_SECONDS}s" -H "Accept-Encoding: $ACCEPT" \
   "http://127.0.0.1:$port_beacon/" >"$work/soak.out" 2>&1 &
 soak_pid=$!
@@ -341,7 +344,7 @@ soak_line=$(printf '%s\n' "${soak_rss[@]}" | awk -v rps="$soak_rps" '
 say "freshness: breaking $component's check under load on /"
 fresh_line="skipped: / did not read \"All Systems Operational\" before"
 if page_has "All Systems Operational"; then
-  check_foreign
+  check_foreign freshness
   wrk -t"$THREADS" -c"$CONNECTIONS" -d30s -H "Accept-Encoding: $ACCEPT" "http://127.0.0.1:$port_beacon/" \
     >"$work/fresh.out" 2>&1 &
   fresh_pid=$!
@@ -384,7 +387,7 @@ start_beacon probe "$work/probe.toml"
 wait_http "http://127.0.0.1:$port_beacon/healthz" 30
 sleep 5
 metrics() { curl -fsS "http://127.0.0.1:$port_beacon/metrics" >"$1"; }
-check_foreign
+check_foreign probe-cost
 metrics "$work/m1"
 : >"$work/target.log"
 t1=$(now)
@@ -393,7 +396,7 @@ tracked sleep "$PROBE_SECONDS"
 c2=$(cpu_ticks "$beacon_pid")
 t2=$(now)
 metrics "$work/m2"
-check_foreign
+check_foreign probe-cost
 rss_probe=$(rss_kb "$beacon_pid")
 sleep 1.5 # nginx flushes its access log every second
 stop_beacon
@@ -431,7 +434,7 @@ if (as_root sh -c 'echo 3 > /proc/sys/vm/drop_caches') 2>/dev/null; then
 else
   drop_line="page cache NOT dropped (no permission to write /proc/sys/vm/drop_caches): warm-cache figures"
 fi
-check_foreign
+check_foreign cold-start
 t0=$(now)
 start_beacon history "$work/history.toml"
 fig lockwatch "$history_db" "$LOCK_WATCH" >"$work/lockwatch.out" &
@@ -458,7 +461,7 @@ db_after=$(stat -c %s "$history_db")
 render_lines="- not present (no criterion benchmark in benches/)"
 if [ "$has_benches" = 1 ]; then
   say "render cost: cargo bench"
-  check_foreign
+  check_foreign render-cost
   tracked cargo bench --locked --bench '*' --quiet -- --warm-up-time 1 --measurement-time "$BENCH_SECONDS" \
     --output-format bencher >"$work/criterion.out" 2>"$work/criterion.err" ||
     die "cargo bench failed: $(tail -5 "$work/criterion.err")"
@@ -475,7 +478,7 @@ mkdir -p "$(dirname "$OUT")"
     "$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo) RAM, Linux $(uname -r)"
   echo "- tools: $(nginx -v 2>&1 | sed 's/.*: //') (1 worker, gzip_static$([ -e "$brotli_module" ] && echo ", brotli_static")), $(wrk -v 2>&1 | head -1 | awk '{print $1, $2}'), $(rustc --version | awk '{print $1, $2}')"
   echo "- load average (1/5/15 min): $load_at_start at start, $load_before_wrk before the throughput runs, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
-  [ "$foreign" = 0 ] || echo "- **warning: another benchmark (wrk/criterion) was running during $foreign measurements**"
+  [ ${#foreign[@]} = 0 ] || echo "- **warning: another benchmark (wrk/criterion) ran during: ${foreign[*]}**"
   echo "- parameters: wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency, median of $ROUNDS," \
     "Beacon and nginx alternating; probe test ${PROBE_SECONDS}s; soak ${SOAK_SECONDS}s; history $HISTORY_DAYS days$([ "${QUICK:-0}" = 1 ] && echo "; **QUICK run**")"
   echo
