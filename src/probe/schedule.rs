@@ -25,12 +25,13 @@ pub struct Schedule {
 }
 
 impl Schedule {
-    /// A schedule for checks given as `(id, interval)`, in index order.
-    pub fn new<'a>(checks: impl IntoIterator<Item = (&'a str, Duration)>) -> Schedule {
+    /// A schedule for checks given as `(first run, interval)`, in index
+    /// order; network checks start at [`initial_offset`].
+    pub fn new(checks: impl IntoIterator<Item = (Duration, Duration)>) -> Schedule {
         let mut queue = BinaryHeap::new();
         let mut intervals = Vec::new();
-        for (index, (id, interval)) in checks.into_iter().enumerate() {
-            queue.push(Reverse((initial_offset(id, interval), index)));
+        for (index, (first, interval)) in checks.into_iter().enumerate() {
+            queue.push(Reverse((first, index)));
             intervals.push(interval);
         }
         Schedule { queue, intervals }
@@ -90,7 +91,10 @@ mod tests {
 
     #[test]
     fn each_check_runs_once_per_interval() {
-        let mut s = Schedule::new([("a", S(10)), ("b", S(5))]);
+        let mut s = Schedule::new([
+            (initial_offset("a", S(10)), S(10)),
+            (initial_offset("b", S(5)), S(5)),
+        ]);
         let mut runs = [0, 0];
         for t in 0..=100 {
             for i in s.take_due(S(t)) {
@@ -103,7 +107,7 @@ mod tests {
 
     #[test]
     fn a_stall_does_not_cause_a_burst() {
-        let mut s = Schedule::new([("a", S(1))]);
+        let mut s = Schedule::new([(initial_offset("a", S(1)), S(1))]);
         s.take_due(S(1));
         assert_eq!(s.take_due(S(100)), vec![0]);
         assert_eq!(s.take_due(S(100)), Vec::<usize>::new());
