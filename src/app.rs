@@ -1,5 +1,8 @@
 //! `beacon serve`: store, snapshot refresher, probe worker and web server in
-//! one process, stopped together (SPEC §1, §7).
+//! one process, stopped together (SPEC §1, §7). The HTTP server and its
+//! limits are in [`server`].
+
+pub mod server;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -13,7 +16,9 @@ use tokio::task::JoinHandle;
 use crate::config::Config;
 use crate::probe;
 use crate::store::Store;
+use crate::web::auth::{self, TokenUses};
 use crate::web::caching::PageCache;
+use crate::web::metrics::ConnectionStats;
 use crate::web::snapshot::{self, SnapshotCell};
 use crate::web::{self, AppState};
 
@@ -27,8 +32,8 @@ pub struct Running {
 }
 
 impl Running {
-    /// Asks everything to stop: no new connections, in-flight requests
-    /// finish, pending results are flushed.
+    /// Asks everything to stop: no new connections, in-flight requests get
+    /// [`server::DRAIN`] to finish, pending results are flushed.
     pub fn request_stop(&self) {
         self.shutdown.send_replace(true);
     }
@@ -60,11 +65,16 @@ pub async fn start(
         .await
         .context("cannot read the status from the database")?;
     let cell = Arc::new(SnapshotCell::new(first));
+    let connections = Arc::new(ConnectionStats::default());
+    let token_uses = Arc::new(TokenUses::default());
     let state = AppState {
         store: store.clone(),
         snapshot: Arc::clone(&cell),
         pages: Arc::new(PageCache::new(config.server.cache_max_age)),
         http_counts: Arc::default(),
+        token_uses: Arc::clone(&token_uses),
+        auth_failures: Arc::default(),
+        connections: Arc::clone(&connections),
 
         base_url: config
             .site
@@ -77,6 +87,17 @@ pub async fn start(
         let (store, stopped) = (store.clone(), stopped.clone());
         tokio::spawn(async move { cell.refresh_until_stopped(store, stopped).await })
     };
+    // Token uses are written once more after the last request is done.
+    let (uses_stop, uses_stopped) = watch::channel(false);
+    let uses = tokio::spawn(auth::record_uses_until_stopped(
+        store.clone(),
+        token_uses,
+        uses_stopped,
+    ));
+    let limits = server::Limits {
+        header_timeout: config.server.header_timeout,
+        max_connections: usize::try_from(config.server.max_connections).unwrap_or(usize::MAX),
+    };
     let worker = probe.then(|| {
         tokio::spawn(probe::run_until_stopped(
             store.clone(),
@@ -84,16 +105,20 @@ pub async fn start(
             stopped.clone(),
         ))
     });
-    let server =
-        axum::serve(listener, web::router(state)).with_graceful_shutdown(until_true(stopped));
+    let server = server::serve(listener, web::router(state), limits, connections, stopped);
+    // The one shutdown sequence, for `beacon serve` and the tests alike:
+    // every part sees the same flag and stops at once, in parallel; the
+    // server drains its requests while the worker flushes its results.
     let task = tokio::spawn(async move {
-        let served = server.await.context("the web server failed");
+        server.await;
+        uses_stop.send_replace(true);
         if let Some(worker) = worker {
             worker.await.context("probe worker panicked")??;
         }
         refresher.await.context("snapshot refresher panicked")?;
+        uses.await.context("token use recorder panicked")?;
         store.close().await;
-        served
+        Ok(())
     });
     Ok(Running {
         addr,
@@ -102,6 +127,7 @@ pub async fn start(
     })
 }
 
+/// Resolves once `flag` turns true (or its sender is gone).
 async fn until_true(mut flag: watch::Receiver<bool>) {
     // An error means the sender is gone: stop as well.
     let _ = flag.wait_for(|stop| *stop).await;

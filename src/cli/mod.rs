@@ -136,11 +136,28 @@ pub fn main() -> ExitCode {
                         problems.len()
                     );
                 }
-                _ => eprintln!("error: {e:#}"),
+                _ => eprintln!("error: {}", one_line(&e)),
             }
             ExitCode::FAILURE
         }
     }
+}
+
+/// An error and its causes on one line, each said once: a message that
+/// already quotes its cause (`"...: {source}"`) is not followed by it again.
+fn one_line(error: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in error.chain() {
+        let text = cause.to_string();
+        if line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line.replace('\n', "; ")
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {

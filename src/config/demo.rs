@@ -70,6 +70,8 @@ pub(super) fn config(listen: SocketAddr) -> Config {
         server: Server {
             listen: Some(server_listen),
             cache_max_age: Duration::from_secs(30),
+            header_timeout: Server::HEADER_TIMEOUT,
+            max_connections: Server::MAX_CONNECTIONS,
         },
         database: Database {
             url: None,

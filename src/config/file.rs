@@ -54,6 +54,8 @@ pub(super) struct RawSite {
 pub(super) struct RawServer {
     pub listen: Opt<String>,
     pub cache_max_age: Opt<String>,
+    pub header_timeout: Opt<String>,
+    pub max_connections: Opt<i64>,
 }
 
 #[derive(Default)]
@@ -153,10 +155,18 @@ pub(super) fn read(text: &str, p: &mut Problems) -> Option<RawConfig> {
         }
     });
     let server = top.table("server", p).map(|(_, t)| {
-        let s = Section::new(t, "[server]".into(), &["listen", "cache_max_age"], p);
+        let keys = [
+            "listen",
+            "cache_max_age",
+            "header_timeout",
+            "max_connections",
+        ];
+        let s = Section::new(t, "[server]".into(), &keys, p);
         RawServer {
             listen: s.string("listen", p),
             cache_max_age: s.duration("cache_max_age", p),
+            header_timeout: s.duration("header_timeout", p),
+            max_connections: s.integer("max_connections", p),
         }
     });
     let database = top.table("database", p).map(|(_, t)| {

@@ -44,13 +44,26 @@ pub struct Site {
     pub history_days: u32,
 }
 
-/// `[server]` (SPEC §2): where to listen and how long pages may be cached.
+/// `[server]` (SPEC §2): where to listen, how long pages may be cached, and
+/// the connection limits that keep slow or idle clients from holding it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Server {
     /// `host:port`; `None` leaves it to the flag, environment or default.
     pub listen: Option<String>,
     /// `Cache-Control: max-age` of public pages.
     pub cache_max_age: Duration,
+    /// A client must send a request's headers within this long, and an
+    /// idle keep-alive connection is closed after it (`header_timeout`).
+    pub header_timeout: Duration,
+    /// Connections open at once; more are answered 503 and closed.
+    pub max_connections: u32,
+}
+
+impl Server {
+    /// Default of `header_timeout`.
+    pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+    /// Default of `max_connections`.
+    pub const MAX_CONNECTIONS: u32 = 1024;
 }
 
 /// `[database]` (SPEC §2): where results go and how long raw ones are kept.

@@ -140,6 +140,20 @@ pub(super) fn validate(raw: RawConfig, p: &mut Problems) -> Config {
             Some(f) => s.duration(&f).unwrap_or_default(),
             None => Duration::from_secs(30),
         },
+        header_timeout: match server.header_timeout {
+            Some(f) => s.duration(&f).map_or(Server::HEADER_TIMEOUT, |d| {
+                if d < Duration::from_millis(100) {
+                    s.err(&f.span, "`header_timeout` must be at least 100ms");
+                }
+                d
+            }),
+            None => Server::HEADER_TIMEOUT,
+        },
+        max_connections: s.count(
+            server.max_connections.as_ref(),
+            Server::MAX_CONNECTIONS,
+            (1, 1_000_000),
+        ),
     };
     let mut s = Scope {
         place: "[database]",

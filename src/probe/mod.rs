@@ -5,6 +5,7 @@
 mod dns;
 pub mod http;
 mod incidents;
+mod pending;
 mod push;
 mod reasons;
 pub mod schedule;

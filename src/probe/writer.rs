@@ -1,4 +1,11 @@
 //! The one task that writes results: applies thresholds, batches, commits.
+//!
+//! When the database refuses writes (disk full, locked), results are held
+//! in a bounded queue ([`MAX_PENDING`]; beyond it the oldest are dropped,
+//! each drop logged with its count and counted in `/metrics`) and retried
+//! with backoff, so writing resumes by itself within [`RETRY_MAX`] of the
+//! database taking writes again. At shutdown, pending results get
+//! [`FINAL_FLUSH`] to be written; whatever is left is logged as lost.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -9,16 +16,23 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 use super::incidents;
+use super::pending::{Backoff, Pending};
 use crate::config::Config;
 use crate::domain::{CheckResult, Component, Maintenance, Outcome};
 use crate::status::{Tracker, maintenance};
-use crate::store::{Recorded, Store, StoredCheckState};
+use crate::store::{Recorded, Store, StoreError, StoredCheckState};
 
 /// A batch is written when this old or this large.
 const FLUSH_AFTER: Duration = Duration::from_millis(200);
 const MAX_BATCH: usize = 256;
-/// Attempts to write one batch before it is dropped (logged).
-const WRITE_ATTEMPTS: u32 = 5;
+/// Results held while writes fail: at one result a second, almost 3 hours.
+pub const MAX_PENDING: usize = 10_000;
+/// First retry after a failed write, doubling up to [`RETRY_MAX`].
+const RETRY_FIRST: Duration = Duration::from_millis(100);
+/// Longest wait between write attempts.
+pub const RETRY_MAX: Duration = Duration::from_secs(1);
+/// How long shutdown waits for pending results to be written.
+pub const FINAL_FLUSH: Duration = Duration::from_secs(3);
 /// Raw results older than retention are pruned this often.
 const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 
@@ -29,67 +43,216 @@ pub async fn run(
     states: Vec<StoredCheckState>,
     mut inbox: mpsc::Receiver<CheckResult>,
 ) {
-    let mut reasons: HashMap<String, String> = states
-        .iter()
-        .filter_map(|s| Some((s.check_id.clone(), s.last_failure.clone()?.1)))
-        .collect();
-    let mut trackers: HashMap<String, Tracker> = states
-        .into_iter()
-        .map(|s| (s.check_id, s.tracker))
-        .collect();
-    let mut last_prune: Option<Instant> = None;
-    while let Some(first) = inbox.recv().await {
-        let mut results = vec![first];
-        let deadline = Instant::now() + FLUSH_AFTER;
-        while results.len() < MAX_BATCH {
-            tokio::select! {
-                next = inbox.recv() => match next {
-                    Some(result) => results.push(result),
-                    None => break,
-                },
-                _ = tokio::time::sleep_until(deadline) => break,
-            }
+    let mut writer = Writer {
+        reasons: states
+            .iter()
+            .filter_map(|s| Some((s.check_id.clone(), s.last_failure.clone()?.1)))
+            .collect(),
+        trackers: states
+            .into_iter()
+            .map(|s| (s.check_id, s.tracker))
+            .collect(),
+        store,
+        config,
+        pending: Pending::new(MAX_PENDING),
+        backoff: Backoff::new(RETRY_FIRST, RETRY_MAX),
+        touched: Vec::new(),
+        dropped: 0,
+        last_prune: None,
+    };
+    while let Some(results) = gather(&mut inbox, writer.backoff.next_attempt()).await {
+        writer.take(results).await;
+        if writer.backoff.due(Instant::now()) {
+            writer.flush().await;
         }
-        let oldest = results.iter().map(|r| r.at).min().unwrap_or_else(Utc::now);
-        let maintenances = store
-            .maintenances_ending_after(oldest)
+    }
+    writer.finish().await;
+}
+
+/// Waits for results (or, when a retry is due at `retry_at`, at most until
+/// then) and collects more for [`FLUSH_AFTER`]. `None`: the inbox closed.
+async fn gather(
+    inbox: &mut mpsc::Receiver<CheckResult>,
+    retry_at: Option<Instant>,
+) -> Option<Vec<CheckResult>> {
+    let retry = async {
+        match retry_at {
+            Some(at) => tokio::time::sleep_until(at).await,
+            None => std::future::pending().await,
+        }
+    };
+    let first = tokio::select! {
+        first = inbox.recv() => first?,
+        () = retry => return Some(Vec::new()),
+    };
+    let mut results = vec![first];
+    let deadline = Instant::now() + FLUSH_AFTER;
+    while results.len() < MAX_BATCH {
+        tokio::select! {
+            next = inbox.recv() => match next {
+                Some(result) => results.push(result),
+                None => break,
+            },
+            _ = tokio::time::sleep_until(deadline) => break,
+        }
+    }
+    Some(results)
+}
+
+/// The writer's state between batches.
+struct Writer {
+    store: Store,
+    config: Arc<Config>,
+    trackers: HashMap<String, Tracker>,
+    reasons: HashMap<String, String>,
+    pending: Pending<Recorded>,
+    backoff: Backoff,
+    /// Components with results written since automatic incidents last ran.
+    touched: Vec<String>,
+    /// Results dropped since start-up.
+    dropped: usize,
+    last_prune: Option<Instant>,
+}
+
+impl Writer {
+    /// Moves trackers on and queues the results.
+    async fn take(&mut self, results: Vec<CheckResult>) {
+        let Some(oldest) = results.iter().map(|r| r.at).min() else {
+            return;
+        };
+        let maintenances = self.maintenances(oldest).await;
+        let mut dropped = 0;
+        for result in results {
+            if let Some(reason) = result
+                .reason
+                .clone()
+                .filter(|_| result.outcome == Outcome::Failed)
+            {
+                self.reasons
+                    .insert(result.check.as_str().to_owned(), reason);
+            }
+            let recorded = record(&self.config, &mut self.trackers, &maintenances, result);
+            dropped += self.pending.push(recorded);
+        }
+        if dropped > 0 {
+            self.dropped += dropped;
+            self.store.health().add_dropped_results(dropped);
+            tracing::error!(
+                dropped,
+                dropped_total = self.dropped,
+                pending = self.pending.len(),
+                "dropping the oldest pending results: the database has refused writes for too long"
+            );
+        }
+        self.store.health().set_pending_results(self.pending.len());
+    }
+
+    async fn maintenances(&self, since: chrono::DateTime<Utc>) -> Vec<Maintenance> {
+        self.store
+            .maintenances_ending_after(since)
             .await
             .unwrap_or_else(|e| {
                 tracing::warn!(error = %e, "cannot load maintenances; counting every result");
                 Vec::new()
-            });
-        let mut touched: Vec<&Component> = Vec::new();
-        let batch: Vec<Recorded> = results
-            .into_iter()
-            .map(|result| {
-                if let Some(reason) = result
-                    .reason
-                    .clone()
-                    .filter(|_| result.outcome == Outcome::Failed)
-                {
-                    reasons.insert(result.check.as_str().to_owned(), reason);
-                }
-                if let Some(component) = component_of(&config, &result)
-                    && !touched.iter().any(|c| c.id == component.id)
-                {
-                    touched.push(component);
-                }
-                record(&config, &mut trackers, &maintenances, result)
             })
-            .collect();
-        write(&store, &batch).await;
-        let known = incidents::Known {
-            trackers: &trackers,
-            reasons: &reasons,
-        };
-        if let Err(e) =
-            incidents::apply(&store, &config, &known, &maintenances, &touched, Utc::now()).await
-        {
-            tracing::warn!(error = %e, "automatic incidents could not be updated");
+    }
+
+    /// Writes pending results batch by batch until none are left or a write
+    /// fails; then runs automatic incidents and pruning.
+    async fn flush(&mut self) {
+        while !self.pending.is_empty() {
+            if let Err(e) = self.write_batch().await {
+                self.backoff.failed(Instant::now());
+                tracing::warn!(
+                    error = %e,
+                    pending = self.pending.len(),
+                    "writing results failed; holding them and retrying"
+                );
+                return;
+            }
         }
-        if last_prune.is_none_or(|at| at.elapsed() >= PRUNE_EVERY) {
-            last_prune = Some(Instant::now());
-            prune(&store, &config).await;
+        if self.backoff.failing() {
+            tracing::info!("writing results again; every held result is written");
+        }
+        self.backoff.succeeded();
+        self.after_write().await;
+    }
+
+    /// Writes the oldest pending batch.
+    async fn write_batch(&mut self) -> Result<(), StoreError> {
+        let batch = self.pending.oldest(MAX_BATCH);
+        self.store.record(batch).await?;
+        for r in batch {
+            if let Some(component) = component_of(&self.config, &r.result) {
+                let id = component.id.as_str();
+                if !self.touched.iter().any(|t| t == id) {
+                    self.touched.push(id.to_owned());
+                }
+            }
+        }
+        let n = batch.len();
+        self.pending.written(n);
+        self.store.health().set_pending_results(self.pending.len());
+        Ok(())
+    }
+
+    async fn after_write(&mut self) {
+        let now = Utc::now();
+        let maintenances = self.maintenances(now).await;
+        let touched: Vec<&Component> = self
+            .config
+            .components
+            .iter()
+            .filter(|c| self.touched.iter().any(|t| t == c.id.as_str()))
+            .collect();
+        let known = incidents::Known {
+            trackers: &self.trackers,
+            reasons: &self.reasons,
+        };
+        match incidents::apply(
+            &self.store,
+            &self.config,
+            &known,
+            &maintenances,
+            &touched,
+            now,
+        )
+        .await
+        {
+            Ok(()) => self.touched.clear(),
+            Err(e) => tracing::warn!(error = %e, "automatic incidents could not be updated"),
+        }
+        if self.last_prune.is_none_or(|at| at.elapsed() >= PRUNE_EVERY) {
+            self.last_prune = Some(Instant::now());
+            prune(&self.store, &self.config).await;
+        }
+    }
+
+    /// At shutdown: writes what is pending within [`FINAL_FLUSH`]; logs the
+    /// rest as lost.
+    async fn finish(mut self) {
+        let deadline = Instant::now() + FINAL_FLUSH;
+        let mut last_error = None;
+        while !self.pending.is_empty() && Instant::now() < deadline {
+            match self.write_batch().await {
+                Ok(()) => last_error = None,
+                Err(e) => {
+                    last_error = Some(e);
+                    tokio::time::sleep(RETRY_FIRST).await;
+                }
+            }
+        }
+        let lost = self.pending.len();
+        if lost > 0 {
+            self.store.health().add_dropped_results(lost);
+            let error = last_error.map(|e| e.to_string()).unwrap_or_default();
+            tracing::error!(
+                lost,
+                error,
+                "results lost at shutdown: the database did not take them within {FINAL_FLUSH:?}"
+            );
+        } else {
+            self.after_write().await;
         }
     }
 }
@@ -125,21 +288,6 @@ fn record(
         day,
         counted: !in_maintenance,
         result,
-    }
-}
-
-async fn write(store: &Store, batch: &[Recorded]) {
-    for attempt in 1..=WRITE_ATTEMPTS {
-        match store.record(batch).await {
-            Ok(()) => return,
-            Err(e) if attempt < WRITE_ATTEMPTS => {
-                tracing::warn!(error = %e, attempt, "writing results failed; retrying");
-                tokio::time::sleep(Duration::from_millis(100 * u64::from(attempt))).await;
-            }
-            Err(e) => {
-                tracing::error!(error = %e, results = batch.len(), "dropping results after repeated write failures")
-            }
-        }
     }
 }
 

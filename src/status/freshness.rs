@@ -48,10 +48,25 @@ pub fn of_component(checks: &[Freshness]) -> Freshness {
     }
 }
 
-/// Whether a check with no result has been waiting too long since `since`
-/// (the start of the worker that should have probed it).
-pub fn overdue(since: DateTime<Utc>, interval: Duration, now: DateTime<Utc>) -> bool {
-    of_check(Some(since), interval, now) == Freshness::Stale
+/// Whether readiness fails for a check at `now` (SPEC §3, §7): its data is
+/// stale, or it has none although the worker that should have written it
+/// started (`worker_started`) more than 3 intervals ago. A check that waits
+/// for pings (`push`) and was never pinged is not overdue: it is waiting
+/// for its job, not for us.
+pub fn overdue(
+    last_result: Option<DateTime<Utc>>,
+    interval: Duration,
+    waits_for_pings: bool,
+    worker_started: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> bool {
+    match of_check(last_result, interval, now) {
+        Freshness::Fresh => false,
+        Freshness::Stale => true,
+        Freshness::NoData => {
+            !waits_for_pings && of_check(Some(worker_started), interval, now) == Freshness::Stale
+        }
+    }
 }
 
 #[cfg(test)]
@@ -82,8 +97,29 @@ mod tests {
         for (name, last, want) in cases {
             assert_eq!(of_check(last, i, now), want, "{name}");
         }
-        assert!(overdue(now - s(91), i, now));
-        assert!(!overdue(now - s(5), i, now));
+        let overdue_cases = [
+            ("fresh", Some(now - s(5)), false, now - s(600), false),
+            ("stale", Some(now - s(91)), false, now - s(600), true),
+            ("stale push", Some(now - s(91)), true, now - s(600), true),
+            (
+                "never probed, worker just started",
+                None,
+                false,
+                now - s(5),
+                false,
+            ),
+            (
+                "never probed for 3 intervals",
+                None,
+                false,
+                now - s(91),
+                true,
+            ),
+            ("push never pinged", None, true, now - s(600), false),
+        ];
+        for (name, last, push, started, want) in overdue_cases {
+            assert_eq!(overdue(last, i, push, started, now), want, "{name}");
+        }
     }
 
     #[test]

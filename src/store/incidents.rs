@@ -16,32 +16,35 @@ impl Store {
         new: &NewIncident,
         now: DateTime<Utc>,
     ) -> Result<Incident, StoreError> {
-        let id = new_id();
-        let ms = now.timestamp_millis();
-        let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "INSERT INTO incidents (incident_id, title, status, impact, auto_component, created_ms, updated_ms,
-                                    monitoring_ms, resolved_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, CASE WHEN ?3 = 'monitoring' THEN ?6 END,
-                     CASE WHEN ?3 = 'resolved' THEN ?6 END)",
-        )
-        .bind(&id)
-        .bind(&new.title)
-        .bind(new.status.as_str())
-        .bind(new.impact.as_str())
-        .bind(&new.auto_component)
-        .bind(ms)
-        .execute(&mut *tx)
-        .await?;
-        let update = NewUpdate {
-            status: new.status,
-            body: new.body.clone(),
-            components: new.components.clone(),
-            impact: None,
-        };
-        insert_update(&mut tx, &id, &update, ms).await?;
-        commit_change(tx).await?;
-        self.incident(&id).await
+        self.write(async {
+            let id = new_id();
+            let ms = now.timestamp_millis();
+            let mut tx = self.begin_write().await?;
+            sqlx::query(
+                "INSERT INTO incidents (incident_id, title, status, impact, auto_component, created_ms, updated_ms,
+                                        monitoring_ms, resolved_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, CASE WHEN ?3 = 'monitoring' THEN ?6 END,
+                         CASE WHEN ?3 = 'resolved' THEN ?6 END)",
+            )
+            .bind(&id)
+            .bind(&new.title)
+            .bind(new.status.as_str())
+            .bind(new.impact.as_str())
+            .bind(&new.auto_component)
+            .bind(ms)
+            .execute(&mut *tx)
+            .await?;
+            let update = NewUpdate {
+                status: new.status,
+                body: new.body.clone(),
+                components: new.components.clone(),
+                impact: None,
+            };
+            insert_update(&mut tx, &id, &update, ms).await?;
+            commit_change(tx).await?;
+            self.incident(&id).await
+        })
+        .await
     }
 
     /// Posts an update; `resolved` closes the incident. Committed before it returns.
@@ -52,24 +55,27 @@ impl Store {
         update: &NewUpdate,
         now: DateTime<Utc>,
     ) -> Result<Incident, StoreError> {
-        let ms = now.timestamp_millis();
-        let mut tx = self.pool.begin().await?;
-        let done = sqlx::query(
-            "UPDATE incidents SET status = ?2, updated_ms = ?3, impact = COALESCE(?4, impact),
-                 monitoring_ms = CASE WHEN ?2 = 'monitoring' THEN COALESCE(monitoring_ms, ?3) ELSE monitoring_ms END,
-                 resolved_ms = CASE WHEN ?2 = 'resolved' THEN COALESCE(resolved_ms, ?3) ELSE NULL END
-             WHERE incident_id = ?1",
-        )
-        .bind(id)
-        .bind(update.status.as_str())
-        .bind(ms)
-        .bind(update.impact.map(Impact::as_str))
-        .execute(&mut *tx)
-        .await?;
-        found(&done)?;
-        insert_update(&mut tx, id, update, ms).await?;
-        commit_change(tx).await?;
-        self.incident(id).await
+        self.write(async {
+            let ms = now.timestamp_millis();
+            let mut tx = self.begin_write().await?;
+            let done = sqlx::query(
+                "UPDATE incidents SET status = ?2, updated_ms = ?3, impact = COALESCE(?4, impact),
+                     monitoring_ms = CASE WHEN ?2 = 'monitoring' THEN COALESCE(monitoring_ms, ?3) ELSE monitoring_ms END,
+                     resolved_ms = CASE WHEN ?2 = 'resolved' THEN COALESCE(resolved_ms, ?3) ELSE NULL END
+                 WHERE incident_id = ?1",
+            )
+            .bind(id)
+            .bind(update.status.as_str())
+            .bind(ms)
+            .bind(update.impact.map(Impact::as_str))
+            .execute(&mut *tx)
+            .await?;
+            found(&done)?;
+            insert_update(&mut tx, id, update, ms).await?;
+            commit_change(tx).await?;
+            self.incident(id).await
+        })
+        .await
     }
 
     /// Edits title, impact or component statuses. Committed before it returns.
@@ -80,42 +86,48 @@ impl Store {
         edit: &IncidentEdit,
         now: DateTime<Utc>,
     ) -> Result<Incident, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let done = sqlx::query(
-            "UPDATE incidents SET title = COALESCE(?2, title), impact = COALESCE(?3, impact), updated_ms = ?4
-             WHERE incident_id = ?1",
-        )
-        .bind(id)
-        .bind(&edit.title)
-        .bind(edit.impact.map(Impact::as_str))
-        .bind(now.timestamp_millis())
-        .execute(&mut *tx)
-        .await?;
-        found(&done)?;
-        if let Some(components) = &edit.components {
-            sqlx::query("DELETE FROM incident_components WHERE incident_id = ?")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            for (component, status) in components {
-                set_component(&mut tx, id, component, *status).await?;
+        self.write(async {
+            let mut tx = self.begin_write().await?;
+            let done = sqlx::query(
+                "UPDATE incidents SET title = COALESCE(?2, title), impact = COALESCE(?3, impact), updated_ms = ?4
+                 WHERE incident_id = ?1",
+            )
+            .bind(id)
+            .bind(&edit.title)
+            .bind(edit.impact.map(Impact::as_str))
+            .bind(now.timestamp_millis())
+            .execute(&mut *tx)
+            .await?;
+            found(&done)?;
+            if let Some(components) = &edit.components {
+                sqlx::query("DELETE FROM incident_components WHERE incident_id = ?")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                for (component, status) in components {
+                    set_component(&mut tx, id, component, *status).await?;
+                }
             }
-        }
-        commit_change(tx).await?;
-        self.incident(id).await
+            commit_change(tx).await?;
+            self.incident(id).await
+        })
+        .await
     }
 
     /// Deletes an incident and its timeline.
     #[tracing::instrument(skip(self), err(level = "warn"))]
     pub async fn delete_incident(&self, id: &str) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let done = sqlx::query("DELETE FROM incidents WHERE incident_id = ?")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        found(&done)?;
-        commit_change(tx).await?;
-        Ok(())
+        self.write(async {
+            let mut tx = self.begin_write().await?;
+            let done = sqlx::query("DELETE FROM incidents WHERE incident_id = ?")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            found(&done)?;
+            commit_change(tx).await?;
+            Ok(())
+        })
+        .await
     }
 }
 

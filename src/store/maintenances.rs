@@ -23,23 +23,26 @@ impl Store {
         new: &NewMaintenance,
         now: DateTime<Utc>,
     ) -> Result<Maintenance, StoreError> {
-        let id = new_id();
-        let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "INSERT INTO maintenances (maintenance_id, title, body, starts_ms, ends_ms, created_ms, updated_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-        )
-        .bind(&id)
-        .bind(&new.title)
-        .bind(&new.body)
-        .bind(new.starts_at.timestamp_millis())
-        .bind(new.ends_at.timestamp_millis())
-        .bind(now.timestamp_millis())
-        .execute(&mut *tx)
-        .await?;
-        set_components(&mut tx, &id, &new.components).await?;
-        commit_change(tx).await?;
-        self.maintenance(&id).await
+        self.write(async {
+            let id = new_id();
+            let mut tx = self.begin_write().await?;
+            sqlx::query(
+                "INSERT INTO maintenances (maintenance_id, title, body, starts_ms, ends_ms, created_ms, updated_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+            )
+            .bind(&id)
+            .bind(&new.title)
+            .bind(&new.body)
+            .bind(new.starts_at.timestamp_millis())
+            .bind(new.ends_at.timestamp_millis())
+            .bind(now.timestamp_millis())
+            .execute(&mut *tx)
+            .await?;
+            set_components(&mut tx, &id, &new.components).await?;
+            commit_change(tx).await?;
+            self.maintenance(&id).await
+        })
+        .await
     }
 
     /// Applies an edit (or an early completion). Committed before it returns.
@@ -50,34 +53,37 @@ impl Store {
         edit: &MaintenanceEdit,
         now: DateTime<Utc>,
     ) -> Result<Maintenance, StoreError> {
-        let ms = now.timestamp_millis();
-        let mut tx = self.pool.begin().await?;
-        let done = sqlx::query(
-            "UPDATE maintenances SET title = COALESCE(?2, title), body = COALESCE(?3, body),
-                 starts_ms = COALESCE(?4, starts_ms), ends_ms = COALESCE(?5, ends_ms),
-                 completed_ms = CASE WHEN ?6 THEN COALESCE(completed_ms, ?7) ELSE completed_ms END,
-                 updated_ms = ?7
-             WHERE maintenance_id = ?1",
-        )
-        .bind(id)
-        .bind(&edit.title)
-        .bind(&edit.body)
-        .bind(edit.starts_at.map(|t| t.timestamp_millis()))
-        .bind(edit.ends_at.map(|t| t.timestamp_millis()))
-        .bind(edit.complete)
-        .bind(ms)
-        .execute(&mut *tx)
-        .await?;
-        found(&done)?;
-        if let Some(components) = &edit.components {
-            sqlx::query("DELETE FROM maintenance_components WHERE maintenance_id = ?")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            set_components(&mut tx, id, components).await?;
-        }
-        commit_change(tx).await?;
-        self.maintenance(id).await
+        self.write(async {
+            let ms = now.timestamp_millis();
+            let mut tx = self.begin_write().await?;
+            let done = sqlx::query(
+                "UPDATE maintenances SET title = COALESCE(?2, title), body = COALESCE(?3, body),
+                     starts_ms = COALESCE(?4, starts_ms), ends_ms = COALESCE(?5, ends_ms),
+                     completed_ms = CASE WHEN ?6 THEN COALESCE(completed_ms, ?7) ELSE completed_ms END,
+                     updated_ms = ?7
+                 WHERE maintenance_id = ?1",
+            )
+            .bind(id)
+            .bind(&edit.title)
+            .bind(&edit.body)
+            .bind(edit.starts_at.map(|t| t.timestamp_millis()))
+            .bind(edit.ends_at.map(|t| t.timestamp_millis()))
+            .bind(edit.complete)
+            .bind(ms)
+            .execute(&mut *tx)
+            .await?;
+            found(&done)?;
+            if let Some(components) = &edit.components {
+                sqlx::query("DELETE FROM maintenance_components WHERE maintenance_id = ?")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                set_components(&mut tx, id, components).await?;
+            }
+            commit_change(tx).await?;
+            self.maintenance(id).await
+        })
+        .await
     }
 
     /// Cancels a maintenance; it stays in history as cancelled.
@@ -87,19 +93,22 @@ impl Store {
         id: &str,
         now: DateTime<Utc>,
     ) -> Result<Maintenance, StoreError> {
-        let ms = now.timestamp_millis();
-        let mut tx = self.pool.begin().await?;
-        let done = sqlx::query(
-            "UPDATE maintenances SET cancelled_ms = COALESCE(cancelled_ms, ?2), updated_ms = ?2
-             WHERE maintenance_id = ?1",
-        )
-        .bind(id)
-        .bind(ms)
-        .execute(&mut *tx)
-        .await?;
-        found(&done)?;
-        commit_change(tx).await?;
-        self.maintenance(id).await
+        self.write(async {
+            let ms = now.timestamp_millis();
+            let mut tx = self.begin_write().await?;
+            let done = sqlx::query(
+                "UPDATE maintenances SET cancelled_ms = COALESCE(cancelled_ms, ?2), updated_ms = ?2
+                 WHERE maintenance_id = ?1",
+            )
+            .bind(id)
+            .bind(ms)
+            .execute(&mut *tx)
+            .await?;
+            found(&done)?;
+            commit_change(tx).await?;
+            self.maintenance(id).await
+        })
+        .await
     }
 
     /// One maintenance.

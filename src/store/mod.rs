@@ -5,6 +5,7 @@
 //! module without touching them.
 
 mod backup;
+mod health;
 mod history;
 mod incident_rows;
 mod incidents;
@@ -14,13 +15,17 @@ mod push;
 mod results;
 mod tokens;
 
+use std::future::Future;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
+use sqlx::Connection as _;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+pub use health::{Failing, Fault, WriteHealth};
 pub use history::HistoryEntry;
 pub use overrides::Override;
 pub use results::{HourlyLatency, LatencySample, Recorded, StoredCheckState};
@@ -36,18 +41,47 @@ pub enum StoreError {
     #[error("backup failed: {0}")]
     Backup(String),
 
-    #[error("cannot open database {url}: {source}")]
-    Open { url: String, source: sqlx::Error },
+    // The cause is part of the message (and not a `source`), so a report
+    // that prints the whole error chain names it once.
+    #[error("cannot open database {url}: {detail}")]
+    Open { url: String, detail: String },
     #[error("cannot apply migrations: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The database cannot take this request now (locked, disk full, ...);
+    /// the same request can succeed later (the API answers 503).
+    #[error("{fault}: {detail}")]
+    Unavailable { fault: Fault, detail: String },
     #[error("database error: {0}")]
-    Sqlx(#[from] sqlx::Error),
+    Sqlx(sqlx::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    /// Sorts out the errors that a retry can cure from the others.
+    fn from(e: sqlx::Error) -> StoreError {
+        let fault = match &e {
+            sqlx::Error::Database(db) => db
+                .code()
+                .and_then(|code| code.parse().ok())
+                .and_then(Fault::of_sqlite_code),
+            sqlx::Error::PoolTimedOut => Some(Fault::PoolBusy),
+            sqlx::Error::Io(_) => Some(Fault::Io),
+            _ => None,
+        };
+        match fault {
+            Some(fault) => StoreError::Unavailable {
+                fault,
+                detail: e.to_string(),
+            },
+            None => StoreError::Sqlx(e),
+        }
+    }
 }
 
 /// Handle to the database; cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: SqlitePool,
+    health: Arc<WriteHealth>,
 }
 
 /// Accepts `sqlite://path`, `sqlite:path` or a bare file path.
@@ -70,17 +104,36 @@ fn connect_options(url: &str) -> Result<SqliteConnectOptions, sqlx::Error> {
 impl Store {
     /// Opens (creating if missing) the database and applies migrations.
     pub async fn open(url: &str) -> Result<Store, StoreError> {
-        let open_err = |source| StoreError::Open {
+        let open_err = |e: sqlx::Error| StoreError::Open {
             url: url.to_owned(),
-            source,
+            detail: e.to_string(),
         };
         let options = connect_options(url).map_err(open_err)?;
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
+            .after_release(|conn, _| {
+                Box::pin(async move {
+                    // A transaction whose statement failed (SQLITE_FULL, an
+                    // I/O error) may have been rolled back by SQLite itself;
+                    // sqlx's queued ROLLBACK then fails and it keeps counting
+                    // the connection as inside a transaction, so its next
+                    // `begin` becomes a SAVEPOINT and a failed one leaves a
+                    // real transaction open, holding the write lock for good.
+                    // Run the queued rollback now (the ping waits for it) and
+                    // close any connection still inside a transaction: closing
+                    // rolls back and releases every lock; the pool opens a
+                    // fresh connection when it needs one.
+                    conn.ping().await?;
+                    Ok(!conn.is_in_transaction())
+                })
+            })
             .connect_with(options)
             .await
             .map_err(open_err)?;
-        let store = Store { pool };
+        let store = Store {
+            pool,
+            health: Arc::default(),
+        };
         store.migrate().await?;
         Ok(store)
     }
@@ -107,6 +160,29 @@ impl Store {
     /// Closes the pool, waiting for connections to be returned.
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+
+    /// Whether this process's writes are landing, and what it holds back.
+    pub fn health(&self) -> &WriteHealth {
+        &self.health
+    }
+
+    /// Runs one write and reports its outcome to [`Store::health`]. Every
+    /// public write goes through here.
+    async fn write<T>(
+        &self,
+        work: impl Future<Output = Result<T, StoreError>>,
+    ) -> Result<T, StoreError> {
+        let result = work.await;
+        self.health.observe(&result);
+        result
+    }
+
+    /// Starts a write transaction that takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so a busy database makes it wait up to the busy
+    /// timeout here and fail cleanly, never half-way through.
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+        self.pool.begin_with("BEGIN IMMEDIATE").await
     }
 }
 

@@ -31,40 +31,46 @@ impl Store {
         until: Option<DateTime<Utc>>,
         now: DateTime<Utc>,
     ) -> Result<Override, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "INSERT INTO component_overrides (component_id, status, until_ms, created_ms) VALUES (?, ?, ?, ?)
-             ON CONFLICT (component_id) DO UPDATE
-             SET status = excluded.status, until_ms = excluded.until_ms, created_ms = excluded.created_ms",
-        )
-        .bind(component)
-        .bind(status.as_str())
-        .bind(until.map(|t| t.timestamp_millis()))
-        .bind(now.timestamp_millis())
-        .execute(&mut *tx)
-        .await?;
-        commit_change(tx).await?;
-        // What was stored, at the column's millisecond precision, so this
-        // answer equals what `overrides()` reads back later.
-        Ok(Override {
-            component: component.to_owned(),
-            status,
-            until: until.map(|t| ms_to_time(t.timestamp_millis())),
-            created_at: ms_to_time(now.timestamp_millis()),
+        self.write(async {
+            let mut tx = self.begin_write().await?;
+            sqlx::query(
+                "INSERT INTO component_overrides (component_id, status, until_ms, created_ms) VALUES (?, ?, ?, ?)
+                 ON CONFLICT (component_id) DO UPDATE
+                 SET status = excluded.status, until_ms = excluded.until_ms, created_ms = excluded.created_ms",
+            )
+            .bind(component)
+            .bind(status.as_str())
+            .bind(until.map(|t| t.timestamp_millis()))
+            .bind(now.timestamp_millis())
+            .execute(&mut *tx)
+            .await?;
+            commit_change(tx).await?;
+            // What was stored, at the column's millisecond precision, so this
+            // answer equals what `overrides()` reads back later.
+            Ok(Override {
+                component: component.to_owned(),
+                status,
+                until: until.map(|t| ms_to_time(t.timestamp_millis())),
+                created_at: ms_to_time(now.timestamp_millis()),
+            })
         })
+        .await
     }
 
     /// Releases a pin; `NotFound` when there was none.
     #[tracing::instrument(skip(self), err(level = "warn"))]
     pub async fn clear_override(&self, component: &str) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let done = sqlx::query("DELETE FROM component_overrides WHERE component_id = ?")
-            .bind(component)
-            .execute(&mut *tx)
-            .await?;
-        found(&done)?;
-        commit_change(tx).await?;
-        Ok(())
+        self.write(async {
+            let mut tx = self.begin_write().await?;
+            let done = sqlx::query("DELETE FROM component_overrides WHERE component_id = ?")
+                .bind(component)
+                .execute(&mut *tx)
+                .await?;
+            found(&done)?;
+            commit_change(tx).await?;
+            Ok(())
+        })
+        .await
     }
 
     /// Every pin, expired ones included (callers check [`Override::in_force`]).

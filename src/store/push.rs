@@ -10,16 +10,19 @@ impl Store {
     /// two processes) never moves the latest one back.
     #[tracing::instrument(skip(self), err(level = "warn"))]
     pub async fn record_ping(&self, check_id: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO push_pings (check_id, last_ping_ms, pings) VALUES (?, ?, 1)
-             ON CONFLICT (check_id) DO UPDATE
-             SET last_ping_ms = max(last_ping_ms, excluded.last_ping_ms), pings = pings + 1",
-        )
-        .bind(check_id)
-        .bind(at.timestamp_millis())
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        self.write(async {
+            sqlx::query(
+                "INSERT INTO push_pings (check_id, last_ping_ms, pings) VALUES (?, ?, 1)
+                 ON CONFLICT (check_id) DO UPDATE
+                 SET last_ping_ms = max(last_ping_ms, excluded.last_ping_ms), pings = pings + 1",
+            )
+            .bind(check_id)
+            .bind(at.timestamp_millis())
+            .execute(&self.pool)
+            .await?;
+            Ok(())
+        })
+        .await
     }
 
     /// When push check `check_id` was last pinged, if ever.

@@ -50,72 +50,75 @@ impl Store {
     /// transaction (committed before this returns).
     #[tracing::instrument(skip_all, fields(results = batch.len()), err(level = "warn"))]
     pub async fn record(&self, batch: &[Recorded]) -> Result<(), StoreError> {
-        if batch.is_empty() {
-            return Ok(());
-        }
-        let mut tx = self.pool.begin().await?;
-        for r in batch {
-            let res = &r.result;
-            let at = res.at.timestamp_millis();
-            let latency = res.latency.map(duration_ms);
-            let good = i64::from(res.outcome != Outcome::Failed);
-            sqlx::query(
-                "INSERT INTO check_results (check_id, at_ms, outcome, latency_ms, reason) VALUES (?, ?, ?, ?, ?)",
-            )
-            .bind(res.check.as_str())
-            .bind(at)
-            .bind(res.outcome.code())
-            .bind(latency)
-            .bind(&res.reason)
-            .execute(&mut *tx)
-            .await?;
-            if r.counted {
+        self.write(async {
+            if batch.is_empty() {
+                return Ok(());
+            }
+            let mut tx = self.begin_write().await?;
+            for r in batch {
+                let res = &r.result;
+                let at = res.at.timestamp_millis();
+                let latency = res.latency.map(duration_ms);
+                let good = i64::from(res.outcome != Outcome::Failed);
                 sqlx::query(
-                    "INSERT INTO daily_rollups (check_id, day, good, total) VALUES (?, ?, ?, 1)
-                     ON CONFLICT (check_id, day) DO UPDATE SET good = good + excluded.good, total = total + 1",
+                    "INSERT INTO check_results (check_id, at_ms, outcome, latency_ms, reason) VALUES (?, ?, ?, ?, ?)",
                 )
                 .bind(res.check.as_str())
-                .bind(r.day.to_string())
-                .bind(good)
+                .bind(at)
+                .bind(res.outcome.code())
+                .bind(latency)
+                .bind(&res.reason)
+                .execute(&mut *tx)
+                .await?;
+                if r.counted {
+                    sqlx::query(
+                        "INSERT INTO daily_rollups (check_id, day, good, total) VALUES (?, ?, ?, 1)
+                         ON CONFLICT (check_id, day) DO UPDATE SET good = good + excluded.good, total = total + 1",
+                    )
+                    .bind(res.check.as_str())
+                    .bind(r.day.to_string())
+                    .bind(good)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                if let Some(ms) = latency {
+                    sqlx::query(
+                        "INSERT INTO hourly_rollups (check_id, hour_ms, latency_sum_ms, latency_count) VALUES (?, ?, ?, 1)
+                         ON CONFLICT (check_id, hour_ms) DO UPDATE
+                         SET latency_sum_ms = latency_sum_ms + excluded.latency_sum_ms, latency_count = latency_count + 1",
+                    )
+                    .bind(res.check.as_str())
+                    .bind(at - at.rem_euclid(HOUR_MS))
+                    .bind(ms)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                let failed = res.outcome == Outcome::Failed;
+                sqlx::query(
+                    "INSERT INTO check_states (check_id, state, streak_of, streak, last_result_ms, last_latency_ms,
+                                               last_failure_ms, last_failure_reason)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, CASE WHEN ?7 THEN ?5 END, CASE WHEN ?7 THEN ?8 END)
+                     ON CONFLICT (check_id) DO UPDATE SET
+                        state = excluded.state, streak_of = excluded.streak_of, streak = excluded.streak,
+                        last_result_ms = excluded.last_result_ms, last_latency_ms = excluded.last_latency_ms,
+                        last_failure_ms = CASE WHEN ?7 THEN ?5 ELSE last_failure_ms END,
+                        last_failure_reason = CASE WHEN ?7 THEN ?8 ELSE last_failure_reason END",
+                )
+                .bind(res.check.as_str())
+                .bind(r.tracker.state.map(CheckState::as_str))
+                .bind(r.tracker.streak_of.map(Outcome::code))
+                .bind(i64::from(r.tracker.streak))
+                .bind(at)
+                .bind(latency)
+                .bind(failed)
+                .bind(&res.reason)
                 .execute(&mut *tx)
                 .await?;
             }
-            if let Some(ms) = latency {
-                sqlx::query(
-                    "INSERT INTO hourly_rollups (check_id, hour_ms, latency_sum_ms, latency_count) VALUES (?, ?, ?, 1)
-                     ON CONFLICT (check_id, hour_ms) DO UPDATE
-                     SET latency_sum_ms = latency_sum_ms + excluded.latency_sum_ms, latency_count = latency_count + 1",
-                )
-                .bind(res.check.as_str())
-                .bind(at - at.rem_euclid(HOUR_MS))
-                .bind(ms)
-                .execute(&mut *tx)
-                .await?;
-            }
-            let failed = res.outcome == Outcome::Failed;
-            sqlx::query(
-                "INSERT INTO check_states (check_id, state, streak_of, streak, last_result_ms, last_latency_ms,
-                                           last_failure_ms, last_failure_reason)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, CASE WHEN ?7 THEN ?5 END, CASE WHEN ?7 THEN ?8 END)
-                 ON CONFLICT (check_id) DO UPDATE SET
-                    state = excluded.state, streak_of = excluded.streak_of, streak = excluded.streak,
-                    last_result_ms = excluded.last_result_ms, last_latency_ms = excluded.last_latency_ms,
-                    last_failure_ms = CASE WHEN ?7 THEN ?5 ELSE last_failure_ms END,
-                    last_failure_reason = CASE WHEN ?7 THEN ?8 ELSE last_failure_reason END",
-            )
-            .bind(res.check.as_str())
-            .bind(r.tracker.state.map(CheckState::as_str))
-            .bind(r.tracker.streak_of.map(Outcome::code))
-            .bind(i64::from(r.tracker.streak))
-            .bind(at)
-            .bind(latency)
-            .bind(failed)
-            .bind(&res.reason)
-            .execute(&mut *tx)
-            .await?;
-        }
-        commit_change(tx).await?;
-        Ok(())
+            commit_change(tx).await?;
+            Ok(())
+        })
+        .await
     }
 
     /// The state of every check that has a result.
@@ -245,11 +248,14 @@ impl Store {
     /// Deletes raw results older than `before`; rollups stay. Returns rows deleted.
     #[tracing::instrument(skip(self), err(level = "warn"))]
     pub async fn prune_results(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
-        let done = sqlx::query("DELETE FROM check_results WHERE at_ms < ?")
-            .bind(before.timestamp_millis())
-            .execute(&self.pool)
-            .await?;
-        Ok(done.rows_affected())
+        self.write(async {
+            let done = sqlx::query("DELETE FROM check_results WHERE at_ms < ?")
+                .bind(before.timestamp_millis())
+                .execute(&self.pool)
+                .await?;
+            Ok(done.rows_affected())
+        })
+        .await
     }
 }
 

@@ -85,14 +85,12 @@ impl Store {
         Ok(())
     }
 
-    /// The name of the token `token`, if it is valid; records its use.
+    /// The name of the token `token`, if it is valid. Only reads: a request
+    /// must authenticate even while another process holds the write lock,
+    /// so callers record the use later with [`Store::record_token_uses`].
     /// Looked up by hash, then the hashes are compared in constant time.
     #[tracing::instrument(skip_all, err(level = "warn"))]
-    pub async fn authenticate(
-        &self,
-        token: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Option<String>, StoreError> {
+    pub async fn authenticate(&self, token: &str) -> Result<Option<String>, StoreError> {
         let hash = hash_token(token);
         let row: Option<(String, String)> =
             sqlx::query_as("SELECT name, token_hash FROM admin_tokens WHERE token_hash = ?")
@@ -105,11 +103,30 @@ impl Store {
         if !bool::from(stored.as_bytes().ct_eq(hash.as_bytes())) {
             return Ok(None);
         }
-        sqlx::query("UPDATE admin_tokens SET last_used_ms = ? WHERE name = ?")
-            .bind(now.timestamp_millis())
-            .bind(&name)
-            .execute(&self.pool)
-            .await?;
         Ok(Some(name))
+    }
+
+    /// Records when tokens were last used, `(name, at)`, in one transaction;
+    /// a time never moves back, and a revoked token's use is ignored.
+    #[tracing::instrument(skip_all, fields(tokens = uses.len()), err(level = "warn"))]
+    pub async fn record_token_uses(
+        &self,
+        uses: &[(String, DateTime<Utc>)],
+    ) -> Result<(), StoreError> {
+        self.write(async {
+            let mut tx = self.begin_write().await?;
+            for (name, at) in uses {
+                sqlx::query(
+                    "UPDATE admin_tokens SET last_used_ms = max(coalesce(last_used_ms, 0), ?) WHERE name = ?",
+                )
+                .bind(at.timestamp_millis())
+                .bind(name)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
     }
 }

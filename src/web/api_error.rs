@@ -47,10 +47,14 @@ pub enum ApiError {
         message: String,
         retry_after_secs: u64,
     },
-    /// 500: logged, not shown.
+    /// 503 when the database cannot take the request now (locked by another
+    /// process, disk full), with `Retry-After`; else 500, logged, not shown.
     #[error(transparent)]
     Store(#[from] StoreError),
 }
+
+/// `Retry-After` of a 503: the busy timeout has already passed once.
+pub const UNAVAILABLE_RETRY_AFTER_SECS: u64 = 5;
 
 impl ApiError {
     /// A 422 with one problem, `field: message`.
@@ -76,6 +80,9 @@ impl ApiError {
             }
             ApiError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_value"),
             ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            ApiError::Store(StoreError::Unavailable { .. }) => {
+                (StatusCode::SERVICE_UNAVAILABLE, "unavailable")
+            }
             ApiError::Store(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error"),
         }
     }
@@ -109,6 +116,12 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code) = self.status_and_code();
         let message = match &self {
+            ApiError::Store(StoreError::Unavailable { fault, detail }) => {
+                tracing::warn!(%fault, %detail, "API request refused: the database is unavailable");
+                format!(
+                    "the database cannot take this request right now ({fault}); retry in {UNAVAILABLE_RETRY_AFTER_SECS} s"
+                )
+            }
             ApiError::Store(e) => {
                 tracing::error!(error = %e, "API request failed");
                 "internal error; see the server log".to_owned()
@@ -127,13 +140,17 @@ impl IntoResponse for ApiError {
                 .headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
-        if let ApiError::RateLimited {
-            retry_after_secs, ..
-        } = self
-        {
+        let retry_after = match self {
+            ApiError::RateLimited {
+                retry_after_secs, ..
+            } => Some(retry_after_secs),
+            ApiError::Store(StoreError::Unavailable { .. }) => Some(UNAVAILABLE_RETRY_AFTER_SECS),
+            _ => None,
+        };
+        if let Some(secs) = retry_after {
             response
                 .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         response
     }
@@ -260,6 +277,13 @@ mod tests {
             (ApiError::UnsupportedMediaType, 415),
             (ApiError::invalid("title", "must not be empty"), 422),
             (ApiError::Store(StoreError::Conflict), 500),
+            (
+                ApiError::Store(StoreError::Unavailable {
+                    fault: crate::store::Fault::Locked,
+                    detail: "database is locked".into(),
+                }),
+                503,
+            ),
         ] {
             assert_eq!(error.status_and_code().0.as_u16(), status, "{error:?}");
         }

@@ -6,7 +6,7 @@
 
 use axum::Json;
 use axum::extract::{Request, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 
@@ -44,6 +44,14 @@ impl IntoResponse for PageError {
                 "There is nothing at this address.".to_owned(),
             ),
             PageError::BadRequest(why) => (StatusCode::BAD_REQUEST, "Bad request", why.clone()),
+            PageError::Store(StoreError::Unavailable { fault, .. }) => {
+                tracing::warn!(%fault, "page refused: the database is unavailable");
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Temporarily unavailable",
+                    "The status page could not be shown. Please try again shortly.".to_owned(),
+                )
+            }
             PageError::Store(_) | PageError::Render(_) => {
                 // Logged here; the text is not shown to visitors.
                 tracing::error!(error = %self, "page failed");
@@ -75,8 +83,10 @@ pub async fn render_error_pages(
 ) -> Response {
     let api = request.uri().path().starts_with("/api/");
     let response = next.run(request).await;
-    let Some(marker) = response.extensions().get::<ErrorMarker>().cloned() else {
-        return response;
+    let (response, marker) = match response.extensions().get::<ErrorMarker>().cloned() {
+        Some(marker) => (response, marker),
+        None if is_rejection(&response) => adopt_rejection(response).await,
+        None => return response,
     };
     let status = response.status();
     if api {
@@ -84,6 +94,7 @@ pub async fn render_error_pages(
         let code = match status {
             StatusCode::NOT_FOUND => "not_found",
             StatusCode::BAD_REQUEST => "malformed_request",
+            StatusCode::SERVICE_UNAVAILABLE => "unavailable",
             _ => "internal_error",
         };
         let body = ErrorBody {
@@ -121,4 +132,33 @@ pub async fn render_error_pages(
             (status, marker.title).into_response()
         }
     }
+}
+
+/// An answer of one of axum's own extractors (a path that is not valid
+/// UTF-8, say): a client error in plain text, which none of our handlers
+/// send. It gets the site's error page (or the JSON shape) like ours.
+fn is_rejection(response: &Response) -> bool {
+    response.status().is_client_error()
+        && response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(b"text/plain"))
+}
+
+/// Takes a rejection's text as the message of a marker.
+async fn adopt_rejection(response: Response) -> (Response, ErrorMarker) {
+    let (parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, 4096).await.unwrap_or_default();
+    let title = match parts.status {
+        StatusCode::NOT_FOUND => "Page not found",
+        _ => "Bad request",
+    };
+    let marker = ErrorMarker {
+        title,
+        message: String::from_utf8_lossy(&text).trim().to_owned(),
+    };
+    (
+        Response::from_parts(parts, axum::body::Body::empty()),
+        marker,
+    )
 }

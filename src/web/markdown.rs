@@ -43,8 +43,8 @@ impl fmt::Display for SafeHtml {
     }
 }
 
-/// Tags an operator's Markdown may produce.
-const TAGS: &[&str] = &[
+/// Tags an operator's Markdown may produce (ammonia's allowlist).
+pub const ALLOWED_TAGS: &[&str] = &[
     "p",
     "br",
     "hr",
@@ -68,15 +68,19 @@ const TAGS: &[&str] = &[
 
 static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut b = ammonia::Builder::empty();
-    b.tags(TAGS.iter().copied().collect())
+    b.tags(ALLOWED_TAGS.iter().copied().collect())
         .tag_attributes(
             [
-                ("a", ["href"].into_iter().collect()),
+                // `title` keeps a Markdown link's title as its tooltip.
+                ("a", ["href", "title"].into_iter().collect()),
                 ("ol", ["start"].into_iter().collect()),
             ]
             .into_iter()
             .collect(),
         )
+        // ammonia allows `lang` and `title` on every tag unless told
+        // otherwise; the allowlist above is the whole list.
+        .generic_attributes(HashSet::new())
         .url_schemes(["http", "https", "mailto"].into_iter().collect())
         .url_relative(ammonia::UrlRelative::PassThrough)
         .link_rel(Some("nofollow noopener noreferrer"))
@@ -130,7 +134,10 @@ mod tests {
                 continue;
             };
             let name = el.name();
-            assert!(name == "html" || TAGS.contains(&name), "<{name}> in {out}");
+            assert!(
+                name == "html" || ALLOWED_TAGS.contains(&name),
+                "<{name}> in {out}"
+            );
             for (attr, value) in el.attrs() {
                 assert!(
                     matches!(attr, "href" | "rel" | "start"),

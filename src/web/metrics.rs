@@ -7,6 +7,8 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::{MatchedPath, Request, State};
@@ -32,6 +34,61 @@ impl HttpCounts {
 
     fn snapshot(&self) -> BTreeMap<(String, u16), u64> {
         self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+/// Connections of this process's HTTP server (see `app::server`).
+#[derive(Debug, Default)]
+pub struct ConnectionStats {
+    open: AtomicU64,
+    closed_since_take: AtomicU64,
+    refused: AtomicU64,
+    last_refusal_logged: Mutex<Option<Instant>>,
+}
+
+/// A refused connection is logged at most this often.
+const REFUSAL_LOG_EVERY: Duration = Duration::from_secs(10);
+
+impl ConnectionStats {
+    /// A connection was accepted.
+    pub fn opened(&self) {
+        self.open.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// An accepted connection ended.
+    pub fn closed(&self) {
+        self.open.fetch_sub(1, Ordering::Relaxed);
+        self.closed_since_take.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Connections closed since the last call.
+    pub fn take_closed(&self) -> u64 {
+        self.closed_since_take.swap(0, Ordering::Relaxed)
+    }
+
+    /// Counts a connection refused over the limit; true when it is time to
+    /// log (once per [`REFUSAL_LOG_EVERY`], not once per connection).
+    pub fn refused(&self) -> bool {
+        self.refused.fetch_add(1, Ordering::Relaxed);
+        let mut last = self
+            .last_refusal_logged
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let due = last.is_none_or(|at| at.elapsed() >= REFUSAL_LOG_EVERY);
+        if due {
+            *last = Some(Instant::now());
+        }
+        due
+    }
+
+    /// Connections open now.
+    pub fn open(&self) -> u64 {
+        self.open.load(Ordering::Relaxed)
+    }
+
+    /// Connections refused since start-up.
+    pub fn refused_total(&self) -> u64 {
+        self.refused.load(Ordering::Relaxed)
     }
 }
 
@@ -154,6 +211,63 @@ async fn metrics(State(state): State<AppState>) -> Result<Response, ApiError> {
             label(&route)
         );
     }
+    reliability(&mut out, &state);
     let content_type = HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8");
     Ok(([(header::CONTENT_TYPE, content_type)], out).into_response())
+}
+
+/// Write health, held-back and dropped results, failed admin
+/// authentications and connections: what an operator alerts on when the
+/// disk fills up or someone hammers the server.
+fn reliability(out: &mut String, state: &AppState) {
+    let health = state.store.health();
+    let families: [(&str, &str, &str, u64); 7] = [
+        (
+            "beacon_database_write_ok",
+            "gauge",
+            "1 while this process's latest database write succeeded (or none failed in the last minute), else 0.",
+            u64::from(health.failing().is_none()),
+        ),
+        (
+            "beacon_database_write_failures_total",
+            "counter",
+            "Database writes of this process that failed.",
+            health.failures_total(),
+        ),
+        (
+            "beacon_results_pending",
+            "gauge",
+            "Probe results held in memory, waiting for the database to take them.",
+            health.pending_results(),
+        ),
+        (
+            "beacon_results_dropped_total",
+            "counter",
+            "Probe results given up on: the pending queue overflowed, or shutdown came while writes failed.",
+            health.dropped_results_total(),
+        ),
+        (
+            "beacon_admin_auth_failures_total",
+            "counter",
+            "Admin API requests with a token that is not valid.",
+            state.auth_failures.total(),
+        ),
+        (
+            "beacon_http_connections_open",
+            "gauge",
+            "HTTP connections open now.",
+            state.connections.open(),
+        ),
+        (
+            "beacon_http_connections_refused_total",
+            "counter",
+            "HTTP connections answered 503 because max_connections were open.",
+            state.connections.refused_total(),
+        ),
+    ];
+    for (name, kind, help, value) in families {
+        let _ = writeln!(out, "# HELP {name} {help}");
+        let _ = writeln!(out, "# TYPE {name} {kind}");
+        let _ = writeln!(out, "{name} {value}");
+    }
 }

@@ -1,14 +1,19 @@
 //! Operational endpoints: liveness and readiness (SPEC §7).
 
+use std::collections::HashMap;
+
 use axum::Json;
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::get;
+use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::state::AppState;
+use crate::domain::CheckKind;
+use crate::status::freshness;
 
 /// Routes of this module.
 pub fn router() -> Router<AppState> {
@@ -22,13 +27,40 @@ async fn healthz() -> &'static str {
     "ok"
 }
 
-/// The database answers and every check's results are fresh (written by
-/// this process or by a separate `beacon probe`).
+/// The database answers and takes writes, and every check's results are
+/// fresh at this moment (written by this process or by a separate
+/// `beacon probe`). `database` names the cause when it is not "ok".
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
-    let database = state.store.ping().await;
+    let now = Utc::now();
+    let mut database = match state.store.ping().await {
+        Err(e) => Some(e.to_string()),
+        Ok(()) => state.store.health().failing().map(|f| f.to_string()),
+    };
     let snap = state.snapshot.get();
-    let overdue = snap.overdue_checks(state.started_at);
-    let ready = database.is_ok() && overdue.is_empty();
+    // Judged from the store at this moment, not from the snapshot, so
+    // staleness shows as soon as it happens, whatever the snapshot's age.
+    let last_results: HashMap<String, DateTime<Utc>> = match state.store.check_states().await {
+        Ok(states) => states
+            .into_iter()
+            .map(|s| (s.check_id, s.last_result_at))
+            .collect(),
+        Err(e) => {
+            database.get_or_insert(e.to_string());
+            HashMap::new()
+        }
+    };
+    let overdue: Vec<&str> = snap
+        .config
+        .checks
+        .iter()
+        .filter(|spec| {
+            let last = last_results.get(spec.id.as_str()).copied();
+            let push = matches!(spec.kind, CheckKind::Push(_));
+            freshness::overdue(last, spec.interval, push, state.started_at, now)
+        })
+        .map(|spec| spec.id.as_str())
+        .collect();
+    let ready = database.is_none() && overdue.is_empty();
     let status = if ready {
         StatusCode::OK
     } else {
@@ -36,7 +68,7 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     };
     let body = json!({
         "ready": ready,
-        "database": database.map_or_else(|e| e.to_string(), |()| "ok".to_owned()),
+        "database": database.as_deref().unwrap_or("ok"),
         "stale_checks": overdue,
         "snapshot_built_at": snap.built_at.to_rfc3339(),
     });

@@ -99,32 +99,6 @@ impl Snapshot {
             .iter()
             .find(|c| self.config.components[c.spec].id.as_str() == id)
     }
-
-    /// Checks whose data is stale, or missing although the worker that should
-    /// have written it started more than 3 intervals ago. A push check that
-    /// was never pinged is not overdue: it is waiting for its job, not for us.
-    pub fn overdue_checks(&self, worker_started: DateTime<Utc>) -> Vec<&str> {
-        self.components
-            .iter()
-            .flat_map(|c| &c.checks)
-            .filter(|check| {
-                let spec = &self.config.checks[check.spec];
-                match check.freshness {
-                    Freshness::Fresh => false,
-                    Freshness::Stale => true,
-                    Freshness::NoData => {
-                        !matches!(spec.kind, crate::domain::CheckKind::Push(_))
-                            && status::freshness::overdue(
-                                worker_started,
-                                spec.interval,
-                                self.built_at,
-                            )
-                    }
-                }
-            })
-            .map(|check| self.config.checks[check.spec].id.as_str())
-            .collect()
-    }
 }
 
 /// Today in the site timezone.

@@ -17,6 +17,12 @@ pub struct AppState {
     pub pages: Arc<PageCache>,
     /// Responses served, for `/metrics`.
     pub http_counts: Arc<super::metrics::HttpCounts>,
+    /// Admin token uses not yet written to the store.
+    pub token_uses: Arc<super::auth::TokenUses>,
+    /// Failed admin authentications per client, for throttling and `/metrics`.
+    pub auth_failures: Arc<super::auth::throttle::AuthFailures>,
+    /// Open and refused connections of the HTTP server, for `/metrics`.
+    pub connections: Arc<super::metrics::ConnectionStats>,
 
     /// Absolute base of links in feeds and APIs: `site.url`, else `http://{bound address}`.
     pub base_url: String,

@@ -85,6 +85,16 @@ pub fn write_config(dir: &TempDir, config: &str) -> PathBuf {
     path
 }
 
+/// A client whose connections come from `127.0.0.{n}`: another client
+/// address for per-client limits.
+pub fn client_from(n: u8) -> reqwest::Client {
+    reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from([127, 0, 0, n]))
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("client")
+}
+
 /// Polls `probe` every 100 ms until it returns true or `limit` passes.
 pub async fn wait_until<F, Fut>(limit: Duration, what: &str, mut probe: F)
 where
@@ -317,7 +327,22 @@ impl TestApp {
         content_type: Option<&str>,
         body: Vec<u8>,
     ) -> ApiResponse {
-        let mut request = self.client.request(method, self.url(path));
+        self.admin_raw_via(&self.client, method, path, token, content_type, body)
+            .await
+    }
+
+    /// [`TestApp::admin_raw`] through `client` (say, one bound to another
+    /// loopback address, which the server sees as another client).
+    pub async fn admin_raw_via(
+        &self,
+        client: &reqwest::Client,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        content_type: Option<&str>,
+        body: Vec<u8>,
+    ) -> ApiResponse {
+        let mut request = client.request(method, self.url(path));
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }

@@ -323,21 +323,30 @@ async fn tokens_store_only_hashes_and_authenticate() {
         Err(StoreError::Conflict)
     ));
     assert_eq!(
-        store
-            .authenticate(&token, at(10, 5))
-            .await
-            .unwrap()
-            .as_deref(),
+        store.authenticate(&token).await.unwrap().as_deref(),
         Some("ci")
     );
+    assert_eq!(store.authenticate("bcn_wrong").await.unwrap(), None);
     assert_eq!(
-        store.authenticate("bcn_wrong", at(10, 5)).await.unwrap(),
-        None
+        store.tokens().await.unwrap()[0].last_used_at,
+        None,
+        "authenticating writes nothing"
     );
+    let uses = [("ci".to_owned(), at(10, 5)), ("gone".to_owned(), at(10, 6))];
+    store.record_token_uses(&uses).await.unwrap();
+    store
+        .record_token_uses(&[("ci".to_owned(), at(10, 1))])
+        .await
+        .unwrap();
     let listed = store.tokens().await.unwrap();
     assert_eq!(
-        (listed[0].name.as_str(), listed[0].last_used_at),
-        ("ci", Some(at(10, 5)))
+        (
+            listed.len(),
+            listed[0].name.as_str(),
+            listed[0].last_used_at
+        ),
+        (1, "ci", Some(at(10, 5))),
+        "a later use is kept, an older one never moves it back"
     );
 
     store.close().await;
@@ -352,7 +361,7 @@ async fn tokens_store_only_hashes_and_authenticate() {
         .await
         .unwrap();
     store.revoke_token("ci").await.unwrap();
-    assert_eq!(store.authenticate(&token, at(11, 0)).await.unwrap(), None);
+    assert_eq!(store.authenticate(&token).await.unwrap(), None);
     assert!(matches!(
         store.revoke_token("ci").await,
         Err(StoreError::NotFound)

@@ -16,7 +16,9 @@ use axum::extract::DefaultBodyLimit;
 use axum::response::IntoResponse;
 use axum::routing::{get, post, put};
 use serde::{Deserialize, Serialize};
+use utoipa::openapi::header::Header;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, ObjectBuilder, Ref, ResponseBuilder, Type};
 use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
 
 use super::api_error::{ApiError, BODY_LIMIT, ErrorBody, ErrorDetail};
@@ -69,8 +71,10 @@ async fn method_not_allowed() -> ApiError {
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// At most this many (1–1000, default 100).
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<u32>,
     /// Skip this many (default 0).
+    #[param(minimum = 0, maximum = 4_294_967_295_u64, format = Int64)]
     offset: Option<u32>,
 }
 
@@ -163,12 +167,59 @@ pub struct AdminApiDoc;
 struct BearerAuth;
 
 impl Modify for BearerAuth {
+    /// Adds the bearer scheme, and to every operation that needs it the
+    /// answers any of them can give: 429 after too many wrong tokens from
+    /// one client, 503 while the database cannot take the request (another
+    /// process holds its lock, the disk is full), both with `Retry-After`.
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
             SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
         );
+        let retry_later = [
+            (
+                "429",
+                "Too many wrong tokens from this client; retry after `Retry-After` seconds",
+            ),
+            (
+                "503",
+                "The database cannot take this request now; retry after `Retry-After` seconds",
+            ),
+        ];
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ];
+            for operation in operations.into_iter().flatten() {
+                if operation.security.is_none() {
+                    continue;
+                }
+                for (code, description) in retry_later {
+                    let response = ResponseBuilder::new()
+                        .description(description)
+                        .header(
+                            "Retry-After",
+                            Header::new(ObjectBuilder::new().schema_type(Type::Integer)),
+                        )
+                        .content(
+                            "application/json",
+                            ContentBuilder::new()
+                                .schema(Some(Ref::from_schema_name("ErrorBody")))
+                                .build(),
+                        )
+                        .build();
+                    operation
+                        .responses
+                        .responses
+                        .insert(code.to_owned(), response.into());
+                }
+            }
+        }
     }
 }
 

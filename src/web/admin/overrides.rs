@@ -18,7 +18,7 @@ use crate::web::state::AppState;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PinOverride {
-    #[schema(value_type = Option<ComponentStatusDoc>)]
+    #[schema(value_type = ComponentStatusDoc, required = true)]
     pub status: Option<String>,
     /// Until when it holds (must be in the future); without it, until released.
     #[schema(format = DateTime)]

@@ -19,13 +19,14 @@ use crate::web::state::AppState;
 #[serde(deny_unknown_fields)]
 pub struct CreateIncident {
     /// 1–200 characters, one line.
-    #[schema(example = "Elevated API errors")]
+    #[schema(example = "Elevated API errors", value_type = String, required = true, min_length = 1)]
     pub title: Option<String>,
-    #[schema(value_type = Option<IncidentStatusDoc>)]
+    #[schema(value_type = IncidentStatusDoc, required = true)]
     pub status: Option<String>,
-    #[schema(value_type = Option<ImpactDoc>)]
+    #[schema(value_type = ImpactDoc, required = true)]
     pub impact: Option<String>,
     /// Markdown of the first update, 1–20,000 characters.
+    #[schema(value_type = String, required = true, min_length = 1)]
     pub body: Option<String>,
     /// Status this incident sets for each affected component (at most 100).
     #[schema(value_type = Option<BTreeMap<String, ComponentStatusDoc>>, example = json!({"api": "partial_outage"}))]
@@ -36,9 +37,10 @@ pub struct CreateIncident {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateUpdate {
-    #[schema(value_type = Option<IncidentStatusDoc>)]
+    #[schema(value_type = IncidentStatusDoc, required = true)]
     pub status: Option<String>,
     /// Markdown, 1–20,000 characters.
+    #[schema(value_type = String, required = true, min_length = 1)]
     pub body: Option<String>,
     /// Component statuses to change (merged into the incident's).
     #[schema(value_type = Option<BTreeMap<String, ComponentStatusDoc>>)]
@@ -53,6 +55,7 @@ pub struct CreateUpdate {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EditIncident {
+    #[schema(min_length = 1)]
     pub title: Option<String>,
     #[schema(value_type = Option<ImpactDoc>)]
     pub impact: Option<String>,

@@ -18,14 +18,14 @@ use crate::web::state::AppState;
 #[serde(deny_unknown_fields)]
 pub struct CreateMaintenance {
     /// 1–200 characters, one line.
-    #[schema(example = "Database upgrade")]
+    #[schema(example = "Database upgrade", value_type = String, required = true, min_length = 1)]
     pub title: Option<String>,
     /// Markdown, at most 20,000 characters.
     pub body: Option<String>,
-    #[schema(format = DateTime, example = "2026-11-24T22:00:00Z")]
+    #[schema(format = DateTime, example = "2026-11-24T22:00:00Z", value_type = String, required = true)]
     pub starts_at: Option<String>,
     /// Must be after `starts_at`.
-    #[schema(format = DateTime, example = "2026-11-24T23:00:00Z")]
+    #[schema(format = DateTime, example = "2026-11-24T23:00:00Z", value_type = String, required = true)]
     pub ends_at: Option<String>,
     /// Ids of configured components, at most 100.
     #[schema(example = json!(["api"]))]
@@ -36,6 +36,7 @@ pub struct CreateMaintenance {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EditMaintenance {
+    #[schema(min_length = 1)]
     pub title: Option<String>,
     pub body: Option<String>,
     #[schema(format = DateTime)]
