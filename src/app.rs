@@ -11,10 +11,10 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::config::Config;
+use crate::model::Model;
 use crate::probe;
 use crate::store::Store;
 use crate::web::caching::PageCache;
-use crate::web::snapshot::{self, SnapshotCell};
 use crate::web::{self, AppState};
 
 /// A running server; stop it with [`Running::stop`] or wait with [`Running::wait`].
@@ -56,13 +56,13 @@ pub async fn start(
         .local_addr()
         .context("cannot read the bound address")?;
     let (shutdown, stopped) = watch::channel(false);
-    let first = snapshot::load(&store, Arc::clone(&config), Utc::now())
+    let model = Model::load(store.clone(), Arc::clone(&config), Utc::now())
         .await
         .context("cannot read the status from the database")?;
-    let cell = Arc::new(SnapshotCell::new(first));
+    let model = Arc::new(model);
     let state = AppState {
         store: store.clone(),
-        snapshot: Arc::clone(&cell),
+        snapshot: Arc::clone(&model),
         pages: Arc::new(PageCache::new(config.server.cache_max_age)),
         http_counts: Arc::default(),
 
@@ -74,8 +74,8 @@ pub async fn start(
         started_at: Utc::now(),
     };
     let refresher = {
-        let (store, stopped) = (store.clone(), stopped.clone());
-        tokio::spawn(async move { cell.refresh_until_stopped(store, stopped).await })
+        let stopped = stopped.clone();
+        tokio::spawn(async move { model.refresh_until_stopped(stopped).await })
     };
     let worker = probe.then(|| {
         tokio::spawn(probe::run_until_stopped(

@@ -15,6 +15,7 @@ mod results;
 mod tokens;
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::sqlite::{
@@ -48,6 +49,8 @@ pub enum StoreError {
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: SqlitePool,
+    /// Bumped after each batch of results this handle (or a clone) commits.
+    results_written: Arc<tokio::sync::watch::Sender<u64>>,
 }
 
 /// Accepts `sqlite://path`, `sqlite:path` or a bare file path.
@@ -80,9 +83,19 @@ impl Store {
             .connect_with(options)
             .await
             .map_err(open_err)?;
-        let store = Store { pool };
+        let store = Store {
+            pool,
+            results_written: Arc::new(tokio::sync::watch::channel(0).0),
+        };
         store.migrate().await?;
         Ok(store)
+    }
+
+    /// Changes after every batch of probe results committed through this
+    /// handle or a clone, so the model rebuilds without waiting for its poll.
+    /// Writes of other processes show only in [`Store::revision`].
+    pub fn results_written(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.results_written.subscribe()
     }
 
     /// Applies pending migrations from `migrations/` (embedded at build time).

@@ -115,6 +115,7 @@ impl Store {
             .await?;
         }
         commit_change(tx).await?;
+        self.results_written.send_modify(|n| *n = n.wrapping_add(1));
         Ok(())
     }
 
@@ -155,11 +156,32 @@ impl Store {
         &self,
         since: NaiveDate,
     ) -> Result<Vec<(String, DayCounts)>, StoreError> {
-        let rows =
-            sqlx::query("SELECT check_id, day, good, total FROM daily_rollups WHERE day >= ?")
-                .bind(since.to_string())
-                .fetch_all(&self.pool)
-                .await?;
+        self.counts_query(since, None).await
+    }
+
+    /// Daily counts per check from `since` up to (not including) `before`.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
+    pub async fn daily_counts_between(
+        &self,
+        since: NaiveDate,
+        before: NaiveDate,
+    ) -> Result<Vec<(String, DayCounts)>, StoreError> {
+        self.counts_query(since, Some(before)).await
+    }
+
+    async fn counts_query(
+        &self,
+        since: NaiveDate,
+        before: Option<NaiveDate>,
+    ) -> Result<Vec<(String, DayCounts)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT check_id, day, good, total FROM daily_rollups
+             WHERE day >= ?1 AND (?2 IS NULL OR day < ?2)",
+        )
+        .bind(since.to_string())
+        .bind(before.map(|d| d.to_string()))
+        .fetch_all(&self.pool)
+        .await?;
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
             let day: String = row.try_get("day")?;

@@ -1,4 +1,4 @@
-//! The web layer: extract → load → decide → render. No SQL, no status rules.
+//! The web layer: extract → read the model → render. No status rules.
 
 pub mod admin;
 pub mod api_error;
@@ -14,7 +14,6 @@ pub mod metrics;
 mod ops;
 mod pages;
 mod push;
-pub mod snapshot;
 pub mod state;
 pub mod statuspage;
 pub mod views;
@@ -55,13 +54,14 @@ pub fn static_dir() -> PathBuf {
 /// The whole application, ready to serve or to test with `oneshot`.
 pub fn router(state: AppState) -> Router {
     let static_files = ServeDir::new(static_dir());
+    let written = axum::middleware::from_fn_with_state(state.clone(), admin::show_writes);
     Router::new()
         .merge(pages::router())
         .merge(history::router())
         .merge(ops::router())
         .merge(feeds::router())
         .merge(statuspage::router())
-        .merge(admin::router())
+        .merge(admin::router().layer(written))
         .merge(push::router())
         .merge(metrics::router())
         .nest_service("/static", static_files)

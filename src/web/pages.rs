@@ -9,13 +9,13 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::charts::{self, Sample};
 use super::error::PageError;
-use super::snapshot::{ComponentModel, Snapshot};
 use super::state::AppState;
 use super::views::{
     BannerView, BarCell, ChartView, CheckRow, ComponentPage, ComponentRow, FailureView, GroupView,
     IndexPage, Layout, StatusView, TimeView,
 };
 use crate::config::Config;
+use crate::model::{ComponentModel, Snapshot};
 use crate::status::{CheckState, ComponentStatus, Freshness, Indicator, uptime};
 
 const HTML: &str = "text/html; charset=utf-8";
@@ -33,16 +33,21 @@ async fn index(State(state): State<AppState>, headers: HeaderMap) -> Result<Resp
     state
         .pages
         .serve("/", snap.built_at, &headers, || async {
-            let page = IndexPage {
-                layout: layout(&snap.config, snap.config.site.title.clone(), "/"),
-                banner: banner(&snap),
-                notice: notice(&snap),
-                groups: groups(&snap),
-                events: super::history::index_events(&snap),
-            };
-            Ok((HTML, askama::Template::render(&page)?))
+            Ok((HTML, render_index(&snap)?))
         })
         .await
+}
+
+/// The HTML of `/` for a snapshot.
+pub fn render_index(snap: &Snapshot) -> Result<String, askama::Error> {
+    let page = IndexPage {
+        layout: layout(&snap.config, snap.config.site.title.clone(), "/"),
+        banner: banner(snap),
+        notice: notice(snap),
+        groups: groups(snap),
+        events: super::history::index_events(snap),
+    };
+    askama::Template::render(&page)
 }
 
 #[tracing::instrument(skip(state, headers))]
@@ -294,7 +299,7 @@ fn component_row(config: &Config, model: &ComponentModel) -> ComponentRow {
     }
 }
 
-fn check_row(config: &Config, check: &super::snapshot::CheckModel) -> CheckRow {
+fn check_row(config: &Config, check: &crate::model::CheckModel) -> CheckRow {
     let spec = &config.checks[check.spec];
     CheckRow {
         id: spec.id.to_string(),

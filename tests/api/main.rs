@@ -18,3 +18,4 @@ mod pages;
 mod probe;
 mod statuspage;
 mod store;
+mod visible;

@@ -1,14 +1,13 @@
 //! The store against a real SQLite file: every function, its errors, and the
 //! revision that tells other processes data changed.
 
-use std::time::Duration;
-
 use beacon::domain::{
-    CheckId, CheckResult, ComponentStatus, Impact, IncidentEdit, IncidentStatus, MaintenanceEdit,
-    NewIncident, NewMaintenance, NewUpdate, Outcome,
+    ComponentStatus, Impact, IncidentEdit, IncidentStatus, MaintenanceEdit, NewIncident,
+    NewMaintenance, NewUpdate, Outcome,
 };
-use beacon::status::Tracker;
-use beacon::store::{Recorded, Store, StoreError, generate_token, hash_token};
+use beacon::store::{Store, StoreError, generate_token, hash_token};
+
+use crate::helpers::recorded as result;
 use chrono::{DateTime, TimeZone, Utc};
 
 async fn store() -> (tempfile::TempDir, Store) {
@@ -21,22 +20,6 @@ async fn store() -> (tempfile::TempDir, Store) {
 
 fn at(h: u32, m: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 24, h, m, 0).unwrap()
-}
-
-fn result(check: &str, when: DateTime<Utc>, outcome: Outcome, latency_ms: u64) -> Recorded {
-    let reason = (outcome != Outcome::Ok).then(|| format!("{outcome:?} reason"));
-    Recorded {
-        result: CheckResult {
-            check: CheckId::parse(check).unwrap(),
-            at: when,
-            outcome,
-            latency: Some(Duration::from_millis(latency_ms)),
-            reason,
-        },
-        tracker: Tracker::NEW.next(outcome, 1, 1),
-        day: when.date_naive(),
-        counted: true,
-    }
 }
 
 #[tokio::test]
