@@ -1,4 +1,7 @@
-//! The web layer: extract → read the model → render. No status rules.
+//! The web layer: extract → read the model → serve its bytes. No status
+//! rules; public responses are rendered once per snapshot change (the only
+//! SQL left, for history pages and feeds, runs then) and served from the
+//! model's response store in the client's coding.
 
 pub mod admin;
 pub mod api_error;
@@ -55,17 +58,22 @@ pub fn static_dir() -> PathBuf {
 pub fn router(state: AppState) -> Router {
     let static_files = ServeDir::new(static_dir());
     let written = axum::middleware::from_fn_with_state(state.clone(), admin::show_writes);
-    Router::new()
-        .merge(pages::router())
-        .merge(history::router())
+    // Compressed per response: everything not served from the page cache.
+    let dynamic = Router::new()
         .merge(ops::router())
-        .merge(feeds::router())
-        .merge(statuspage::router())
         .merge(admin::router().layer(written))
         .merge(push::router())
         .merge(metrics::router())
         .nest_service("/static", static_files)
         .fallback(error::not_found)
+        .layer(CompressionLayer::new());
+    // Public responses carry their own precompressed codings (caching.rs).
+    Router::new()
+        .merge(pages::router())
+        .merge(history::router())
+        .merge(feeds::router())
+        .merge(statuspage::router())
+        .merge(dynamic)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             metrics::count_requests,
@@ -74,7 +82,6 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             error::render_error_pages,
         ))
-        .layer(CompressionLayer::new())
         .layer(security_header(header::CONTENT_SECURITY_POLICY, CSP))
         .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(security_header(

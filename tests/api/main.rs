@@ -8,6 +8,7 @@ mod badges;
 mod binary;
 mod browser;
 mod cli;
+mod encodings;
 mod escaping;
 mod feeds;
 mod helpers;
