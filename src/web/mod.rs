@@ -54,6 +54,8 @@ pub fn static_dir() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/static"))
 }
 
+pub use pages::render_index;
+
 /// The whole application, ready to serve or to test with `oneshot`.
 pub fn router(state: AppState) -> Router {
     let static_files = ServeDir::new(static_dir());
