@@ -47,7 +47,11 @@ pub fn render_index(snap: &Snapshot) -> Result<String, askama::Error> {
         groups: groups(snap),
         events: super::history::index_events(snap),
     };
-    askama::Template::render(&page)
+    // About what a component with its bar takes, so the buffer grows once.
+    let per_component = snap.config.site.history_days as usize * 40 + 1024;
+    let mut html = String::with_capacity(16 * 1024 + snap.components.len() * per_component);
+    askama::Template::render_into(&page, &mut html)?;
+    Ok(html)
 }
 
 #[tracing::instrument(skip(state, headers))]
@@ -284,12 +288,7 @@ fn component_row(config: &Config, model: &ComponentModel) -> ComponentRow {
                     Some(p) if p >= 95.0 => "mid",
                     Some(_) => "low",
                 },
-                title: format!(
-                    "{}: {}",
-                    d.day,
-                    d.percent
-                        .map_or("no data".to_owned(), uptime::format_percent)
-                ),
+                title: cell_title(d.day, d.percent),
             })
             .collect(),
         period_uptime: model
@@ -297,6 +296,28 @@ fn component_row(config: &Config, model: &ComponentModel) -> ComponentRow {
             .map_or("no data".to_owned(), uptime::format_percent),
         history_days: config.site.history_days,
     }
+}
+
+/// "2026-11-24: 99.95%" or "2026-11-24: no data", written straight into
+/// one string (a page has thousands of these).
+fn cell_title(day: chrono::NaiveDate, percent: Option<f64>) -> String {
+    use chrono::Datelike as _;
+    use std::fmt::Write as _;
+    let mut title = String::with_capacity(20);
+    let _ = write!(
+        title,
+        "{:04}-{:02}-{:02}: ",
+        day.year(),
+        day.month(),
+        day.day()
+    );
+    match percent {
+        Some(p) => {
+            let _ = write!(title, "{}", uptime::Percent(p));
+        }
+        None => title.push_str("no data"),
+    }
+    title
 }
 
 fn check_row(config: &Config, check: &crate::model::CheckModel) -> CheckRow {
