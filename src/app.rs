@@ -12,7 +12,7 @@ use tokio::task::JoinHandle;
 
 use crate::config::Config;
 use crate::model::Model;
-use crate::probe;
+use crate::probe::{self, lag::ScheduleLag};
 use crate::store::Store;
 use crate::web::caching::PageCache;
 use crate::web::{self, AppState};
@@ -60,11 +60,13 @@ pub async fn start(
         .await
         .context("cannot read the status from the database")?;
     let model = Arc::new(model);
+    let schedule_lag = Arc::new(ScheduleLag::default());
     let state = AppState {
         store: store.clone(),
         snapshot: Arc::clone(&model),
         pages: Arc::new(PageCache::new(config.server.cache_max_age)),
         http_counts: Arc::default(),
+        schedule_lag: Arc::clone(&schedule_lag),
 
         base_url: config
             .site
@@ -81,6 +83,7 @@ pub async fn start(
         tokio::spawn(probe::run_until_stopped(
             store.clone(),
             config,
+            schedule_lag,
             stopped.clone(),
         ))
     });

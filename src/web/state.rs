@@ -19,6 +19,8 @@ pub struct AppState {
     pub pages: Arc<PageCache>,
     /// Responses served, for `/metrics`.
     pub http_counts: Arc<super::metrics::HttpCounts>,
+    /// How late the in-process probe worker starts checks, for `/metrics`.
+    pub schedule_lag: Arc<crate::probe::lag::ScheduleLag>,
 
     /// Absolute base of links in feeds and APIs: `site.url`, else `http://{bound address}`.
     pub base_url: String,

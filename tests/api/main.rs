@@ -18,6 +18,7 @@ mod kinds;
 mod lifecycle;
 mod pages;
 mod probe;
+mod schedule_lag;
 mod statuspage;
 mod store;
 mod visible;
