@@ -432,3 +432,43 @@ async fn listing_incidents_keeps_each_timeline_with_its_own_incident() {
         );
     }
 }
+
+#[tokio::test]
+async fn pruning_works_in_batches_the_writer_gets_between() {
+    let (_dir, store) = store().await;
+    // 20,000 old results of 4 checks, written in time order, then a new one.
+    let old: Vec<_> = (0..20_000)
+        .map(|i| {
+            let when = at(0, 0) + chrono::Duration::seconds(i);
+            result(["a", "b", "c", "d"][i as usize % 4], when, Outcome::Ok, 10)
+        })
+        .collect();
+    store.record(&old).await.unwrap();
+    store
+        .record(&[result("a", at(23, 0), Outcome::Ok, 10)])
+        .await
+        .unwrap();
+
+    let pruning = {
+        let store = store.clone();
+        tokio::spawn(async move { store.prune_results(at(12, 0)).await.unwrap() })
+    };
+    // A result written meanwhile commits while pruning is still under way.
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    store
+        .record(&[result("b", at(23, 1), Outcome::Ok, 10)])
+        .await
+        .unwrap();
+    assert!(
+        !pruning.is_finished(),
+        "the writer waited for the whole prune"
+    );
+    assert_eq!(pruning.await.unwrap(), 20_000);
+
+    let kept = store.latency_samples("a", at(0, 0)).await.unwrap();
+    assert_eq!(kept.len(), 1, "only the new result of a is kept");
+    assert_eq!(store.latency_samples("b", at(0, 0)).await.unwrap().len(), 1);
+    let counts = store.daily_counts(at(0, 0).date_naive()).await.unwrap();
+    let total: u64 = counts.iter().map(|(_, c)| c.total).sum();
+    assert_eq!(total, 20_002, "rollups stay");
+}
