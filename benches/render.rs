@@ -2,6 +2,8 @@
 //! and rendering `/`, for 50 and 500 components × 90 days, from memory (no
 //! database), as every rebuild followed by the first visit does.
 //!
+//! Also the compression each change of / costs (once, not per visitor).
+//!
 //! `cargo bench --bench render`; targets: ≤ 2 ms (50) and ≤ 20 ms (500).
 
 #[path = "../tests/api/fleet.rs"]
@@ -13,7 +15,7 @@ use std::sync::Arc;
 
 use beacon::config::Config;
 use beacon::domain::Outcome;
-use beacon::model::{DayTable, Loaded, snapshot};
+use beacon::model::{DayTable, Encoding, Loaded, snapshot};
 use beacon::status::{CheckState, DayCounts, Tracker};
 use beacon::store::StoredCheckState;
 use chrono::{Days, Utc};
@@ -56,12 +58,17 @@ fn loaded(config: &Config, now: chrono::DateTime<Utc>) -> Loaded {
     }
 }
 
+fn site(components: usize) -> (Arc<Config>, Loaded, chrono::DateTime<Utc>) {
+    let text = fleet::config(components, "http://127.0.0.1:9/health");
+    let config = Arc::new(Config::parse(&text, Path::new("bench.toml")).unwrap());
+    let now = Utc::now();
+    let data = loaded(&config, now);
+    (config, data, now)
+}
+
 fn build_and_render(c: &mut Criterion) {
     for components in [50, 500] {
-        let text = fleet::config(components, "http://127.0.0.1:9/health");
-        let config = Arc::new(Config::parse(&text, Path::new("bench.toml")).unwrap());
-        let now = Utc::now();
-        let data = loaded(&config, now);
+        let (config, data, now) = site(components);
         let name = format!("snapshot build + render / ({components} components x 90 days)");
         c.bench_function(&name, |b| {
             b.iter(|| {
@@ -72,5 +79,16 @@ fn build_and_render(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, build_and_render);
+fn compress(c: &mut Criterion) {
+    let (config, data, now) = site(50);
+    let html = beacon::web::render_index(&snapshot::build(config, data, now)).unwrap();
+    for encoding in [Encoding::Gzip, Encoding::Brotli] {
+        let name = format!("compress / (50 components x 90 days): {}", encoding.token());
+        c.bench_function(&name, |b| {
+            b.iter(|| black_box(encoding.encode(html.as_bytes()).unwrap()))
+        });
+    }
+}
+
+criterion_group!(benches, build_and_render, compress);
 criterion_main!(benches);
