@@ -18,9 +18,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates
     && useradd --system --uid 10001 --home-dir /data --shell /usr/sbin/nologin beacon \
     && mkdir -p /data && chown beacon /data
 COPY --from=build /src/target/release/beacon /usr/local/bin/beacon
-COPY static /usr/share/beacon/static
-ENV BEACON_STATIC_DIR=/usr/share/beacon/static \
-    BEACON_DATABASE_URL=sqlite:///data/beacon.db \
+# The binary is self-contained: stylesheet, icons, templates and migrations are built in.
+ENV BEACON_DATABASE_URL=sqlite:///data/beacon.db \
     BEACON_LISTEN=0.0.0.0:8080
 USER beacon
 WORKDIR /data

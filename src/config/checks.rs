@@ -1,4 +1,5 @@
-//! `[[checks]]` entries → [`CheckSpec`]: timing and thresholds, the kind,
+//! `[[checks]]` entries → [`CheckSpec`]: timing and thresholds, `label` and
+//! `public_target`, the kind,
 //! and the `http` and `tcp` keys (the other kinds' keys are in [`super::kinds`]).
 //! Called by [`super::validate`] once component ids are known.
 
@@ -18,6 +19,8 @@ use crate::domain::{
 
 const METHODS: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 const MIN_INTERVAL: Duration = Duration::from_millis(100);
+/// Longest `label`, in characters.
+const MAX_LABEL: usize = 100;
 
 pub(super) fn check(
     raw: &RawCheck,
@@ -83,8 +86,22 @@ pub(super) fn check(
             Some(d)
         }),
     };
+    let label = label(raw, &mut s);
+    let public_target = raw.public_target.as_ref().is_some_and(|f| {
+        if push {
+            let why = "its only target is its secret token";
+            s.err(
+                &f.key,
+                format_args!("`public_target` does not apply to push checks: {why}"),
+            );
+        }
+        f.value
+    });
+    let id = id?;
     Some(CheckSpec {
-        id: id?,
+        label: label?.unwrap_or_else(|| id.to_string()),
+        public_target,
+        id,
         component: component?,
         kind: kind?,
         interval: interval?,
@@ -93,6 +110,30 @@ pub(super) fn check(
         failure_threshold: s.count(raw.failure_threshold.as_ref(), 3, (1, u32::MAX)),
         recovery_threshold: s.count(raw.recovery_threshold.as_ref(), 2, (1, u32::MAX)),
     })
+}
+
+/// `label`: what visitors read instead of the id; `Some(None)` = absent (the id is used).
+fn label(raw: &RawCheck, s: &mut Scope) -> Option<Option<String>> {
+    let Some(f) = &raw.label else {
+        return Some(None);
+    };
+    let label = f.value.trim();
+    let problem = if label.is_empty() {
+        Some("must not be empty".to_owned())
+    } else if label.chars().count() > MAX_LABEL {
+        Some(format!("must be at most {MAX_LABEL} characters long"))
+    } else if label.chars().any(char::is_control) {
+        Some("must be one line without control characters".to_owned())
+    } else {
+        None
+    };
+    match problem {
+        Some(problem) => {
+            s.err(&f.span, format_args!("`label` {problem}"));
+            None
+        }
+        None => Some(Some(label.to_owned())),
+    }
 }
 
 /// The kind-specific part of a check; keys of another kind are problems.

@@ -37,6 +37,8 @@ pub(super) fn config(listen: SocketAddr) -> Config {
     };
     let check = |id: &str, component: &ComponentId, kind: CheckKind, degraded_over| CheckSpec {
         id: check_id(id),
+        label: id.to_owned(),
+        public_target: false,
         component: component.clone(),
         kind,
         interval: Duration::from_secs(10),

@@ -99,6 +99,8 @@ pub(super) struct RawCheck {
     pub min_days_left: Opt<i64>,
     pub token: Opt<String>,
     pub grace: Opt<String>,
+    pub label: Opt<String>,
+    pub public_target: Opt<bool>,
 }
 
 /// One `expect_status` entry as written: a code or a class string.
@@ -115,6 +117,7 @@ const CHECK_KEYS: &[&str] = &[
     "id", "component", "kind", "interval", "timeout", "degraded_over", "failure_threshold",
     "recovery_threshold", "url", "method", "headers", "expect_status", "expect_body", "address",
     "name", "record", "expect", "resolver", "server_name", "min_days_left", "token", "grace",
+    "label", "public_target",
 ];
 
 const DURATION: &str = "a duration string such as \"30s\"";
@@ -231,6 +234,8 @@ fn read_check(span: Range<usize>, t: &DeTable, n: usize, p: &mut Problems) -> Ra
         min_days_left: s.integer("min_days_left", p),
         token: s.string("token", p),
         grace: s.duration("grace", p),
+        label: s.string("label", p),
+        public_target: s.field("public_target", "true or false", p, DeValue::as_bool),
         place: s.place,
         span,
     }

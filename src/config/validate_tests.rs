@@ -102,3 +102,56 @@ fn a_check_naming_an_invalid_component_reports_only_the_component() {
     assert_eq!(found.len(), 1, "{found:#?}");
     assert_eq!((found[0].0, found[0].1), (2, 6));
 }
+
+#[test]
+fn label_and_public_target_default_to_the_id_and_private() {
+    let config = parse(&http("")).expect("valid");
+    let check = &config.checks[0];
+    assert_eq!((check.label.as_str(), check.public_target), ("c", false));
+    let text = http("label = \"  Health endpoint  \"\npublic_target = true\n");
+    let check = parse(&text).expect("valid").checks.remove(0);
+    assert_eq!(check.label, "Health endpoint");
+    assert!(check.public_target);
+}
+
+#[test]
+fn label_and_public_target_reject_bad_values_where_they_are() {
+    let token = "push_token_0123456789";
+    let push = check(&format!(
+        "kind = \"push\"\ntoken = \"{token}\"\npublic_target = true\n"
+    ));
+    let long = format!("label = \"{}\"\n", "x".repeat(101));
+    let cases = [
+        (
+            "empty label",
+            http("label = \" \"\n"),
+            9,
+            9,
+            "`label` must not be empty",
+        ),
+        ("long label", http(&long), 9, 9, "at most 100 characters"),
+        ("two lines", http("label = \"a\\nb\"\n"), 9, 9, "one line"),
+        (
+            "not a bool",
+            http("public_target = \"yes\"\n"),
+            9,
+            17,
+            "true or false",
+        ),
+        (
+            "push",
+            push,
+            9,
+            1,
+            "`public_target` does not apply to push checks",
+        ),
+        (
+            "typo",
+            http("public_targets = true\n"),
+            9,
+            1,
+            "unknown key `public_targets`",
+        ),
+    ];
+    assert_cases(&cases);
+}

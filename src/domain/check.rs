@@ -11,6 +11,10 @@ use super::{CheckId, ComponentId};
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckSpec {
     pub id: CheckId,
+    /// What visitors read (SPEC §2 `label`; default: the id).
+    pub label: String,
+    /// Whether `/components/{id}` may show the target (SPEC §2; default false).
+    pub public_target: bool,
     pub component: ComponentId,
     pub kind: CheckKind,
     pub interval: Duration,
@@ -46,8 +50,9 @@ impl CheckKind {
         }
     }
 
-    /// Where the check points, for display (URL, host:port or name).
-    /// Never a push token: that is a secret, and this is shown publicly.
+    /// Where the check points, as configured (URL, host:port or name):
+    /// operator data, never shown publicly as it is (see [`CheckSpec::shown_target`]).
+    /// Never a push token: that is a secret.
     pub fn target(&self) -> &str {
         match self {
             CheckKind::Http(h) => &h.url,

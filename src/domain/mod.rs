@@ -5,6 +5,7 @@ mod component;
 mod ids;
 mod incident;
 mod maintenance;
+mod target;
 
 pub use check::{
     CheckKind, CheckResult, CheckSpec, DnsCheck, DnsRecord, HttpCheck, Outcome, PushCheck,

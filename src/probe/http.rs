@@ -1,11 +1,11 @@
 //! `kind = "http"`: status, optional body substring, latency (SPEC §2).
 
-use std::error::Error as _;
 use std::time::{Duration, Instant};
 
 use reqwest::{Client, Method, redirect};
 
-use super::{Attempt, io_reason};
+use super::Attempt;
+use super::reasons::http_reason;
 use crate::domain::HttpCheck;
 
 /// At most this much of a body is read (SPEC §2: 1 MiB).
@@ -33,7 +33,7 @@ pub async fn run(client: &Client, check: &HttpCheck) -> Attempt {
     }
     let mut response = match request.send().await {
         Ok(r) => r,
-        Err(e) => return Attempt::failed(describe(&e), None),
+        Err(e) => return Attempt::failed(http_reason(&e), None),
     };
     let status = response.status().as_u16();
     let mut body = Vec::new();
@@ -49,7 +49,7 @@ pub async fn run(client: &Client, check: &HttpCheck) -> Attempt {
             Ok(None) => break,
             Err(e) => {
                 return Attempt::failed(
-                    format!("reading body: {}", describe(&e)),
+                    format!("reading body: {}", http_reason(&e)),
                     Some(started.elapsed()),
                 );
             }
@@ -80,28 +80,6 @@ pub async fn run(client: &Client, check: &HttpCheck) -> Attempt {
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     needle.is_empty() || haystack.windows(needle.len()).any(|w| w == needle)
-}
-
-/// A readable reason for a failed request.
-fn describe(e: &reqwest::Error) -> String {
-    if e.is_redirect() {
-        return "too many redirects".to_owned();
-    }
-    let mut source = e.source();
-    let mut innermost = None;
-    while let Some(s) = source {
-        if let Some(io) = s.downcast_ref::<std::io::Error>() {
-            return io_reason(io);
-        }
-        innermost = Some(s);
-        source = s.source();
-    }
-    let text = innermost.map_or_else(|| e.to_string(), ToString::to_string);
-    if e.is_connect() {
-        format!("cannot connect: {text}")
-    } else {
-        text
-    }
 }
 
 /// The check's timeout, as people write it ("500ms", "5s").

@@ -19,6 +19,8 @@ pub struct Known<'a> {
 }
 
 /// Decides and applies automatic incidents for `components` at `now`.
+/// Their text is public (pages, feeds, the v2 API): checks are named by
+/// their label and reasons lose every target string (SPEC §2).
 pub async fn apply(
     store: &Store,
     config: &Config,
@@ -62,8 +64,8 @@ pub async fn apply(
                 known.trackers.get(c.id.as_str()).and_then(|t| t.state) == Some(CheckState::Down)
             })
             .map(|c| match known.reasons.get(c.id.as_str()) {
-                Some(reason) => format!("- {}: {reason}", c.id),
-                None => format!("- {}", c.id),
+                Some(reason) => format!("- {}: {}", c.label, c.public_reason(reason)),
+                None => format!("- {}", c.label),
             })
             .collect();
         match (action, open) {

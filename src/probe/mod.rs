@@ -7,6 +7,7 @@ pub mod http;
 mod incidents;
 pub mod lag;
 mod push;
+mod reasons;
 pub mod schedule;
 mod tcp;
 mod tls;
@@ -40,21 +41,6 @@ impl Attempt {
             failure: Some(reason),
             latency,
         }
-    }
-}
-
-/// A readable reason for an I/O error ("connection refused", ...).
-fn io_reason(e: &std::io::Error) -> String {
-    use std::io::ErrorKind::*;
-    match e.kind() {
-        ConnectionRefused => "connection refused".to_owned(),
-        ConnectionReset => "connection reset".to_owned(),
-        ConnectionAborted => "connection aborted".to_owned(),
-        UnexpectedEof => "connection closed before a response".to_owned(),
-        HostUnreachable => "host unreachable".to_owned(),
-        NetworkUnreachable => "network unreachable".to_owned(),
-        TimedOut => "connection timed out".to_owned(),
-        _ => e.to_string(),
     }
 }
 
@@ -136,7 +122,13 @@ pub async fn run_until_stopped(
     let writer = tokio::spawn(writer::run(store, Arc::clone(&config), states, inbox));
     let started_at = Utc::now();
 
-    let mut schedule = Schedule::new(config.checks.iter().map(|c| (c.id.as_str(), c.interval)));
+    let mut schedule = Schedule::new(config.checks.iter().map(|c| {
+        let first = match &c.kind {
+            CheckKind::Push(p) => push::first_judgement(c.interval, p.grace),
+            _ => schedule::initial_offset(c.id.as_str(), c.interval),
+        };
+        (first, c.interval)
+    }));
     let start = Instant::now();
     let mut in_flight = JoinSet::new();
     tracing::info!(checks = config.checks.len(), "probe worker started");
@@ -182,6 +174,8 @@ mod tests {
     fn spec(degraded_over: Option<Duration>) -> CheckSpec {
         CheckSpec {
             id: CheckId::parse("c").unwrap(),
+            label: "c".into(),
+            public_target: false,
             component: ComponentId::parse("x").unwrap(),
             kind: CheckKind::Tcp(TcpCheck {
                 address: "127.0.0.1:1".into(),

@@ -33,28 +33,44 @@ pub async fn run(
     judge(spec.interval + push.grace, last_ping, started, now)
 }
 
-/// SPEC §2: no data until the first ping; failed when no ping came within
-/// `window` (interval + grace) of the later of `started` (the worker's
-/// start-up) and the last ping; ok otherwise, without a latency.
+/// SPEC §2: no data until the first ping or until `window` (interval +
+/// grace) has passed since `started` (the worker's start-up), whichever
+/// comes first; failed when no ping came within `window` of the later of
+/// `started` and the last ping; ok otherwise, without a latency.
 fn judge(
     window: Duration,
     last_ping: Option<DateTime<Utc>>,
     started: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Option<Attempt> {
-    let since = last_ping?.max(started);
+    let since = last_ping.map_or(started, |ping| ping.max(started));
     let waited = (now - since).to_std().unwrap_or(Duration::ZERO);
-    if waited > window {
-        Some(Attempt::failed(
-            format!("no ping within {}", compact(window)),
-            None,
-        ))
-    } else {
-        Some(Attempt {
+    match (waited > window, last_ping) {
+        (false, None) => None,
+        (false, Some(_)) => Some(Attempt {
             failure: None,
             latency: None,
-        })
+        }),
+        (true, None) => Some(Attempt::failed(
+            format!("no ping within {} of start-up", compact(window)),
+            None,
+        )),
+        (true, Some(_)) => Some(Attempt::failed(
+            format!("no ping within {}", compact(window)),
+            None,
+        )),
     }
+}
+
+/// When the worker first judges a push check: just after its start-up
+/// window (interval + grace) closes, in the phase of its interval, so a job
+/// that never pings is down at `interval + grace`, not up to an interval
+/// later. Later judgements follow one interval apart.
+pub fn first_judgement(interval: Duration, grace: Duration) -> Duration {
+    const JUST_AFTER: Duration = Duration::from_millis(50);
+    let due = interval + grace + JUST_AFTER;
+    let (due_ns, interval_ns) = (due.as_nanos(), interval.as_nanos().max(1));
+    Duration::from_nanos(u64::try_from(due_ns % interval_ns).unwrap_or(0))
 }
 
 /// A duration as `25h`, `1m30s` or `750ms`: hours never roll into days.
@@ -92,7 +108,8 @@ mod tests {
         let late = Some("no ping within 1m30s");
         #[rustfmt::skip]
         let cases = [
-            ("never pinged", None, s(1_000), None),
+            ("never pinged, window open", None, s(90), None),
+            ("never pinged, window over", None, s(91), Some(Some("no ping within 1m30s of start-up"))),
             ("pinged just now", Some(s(100)), s(101), Some(None)),
             ("within the window", Some(s(100)), s(190), Some(None)),
             ("past the window", Some(s(100)), s(191), Some(late)),
@@ -115,5 +132,28 @@ mod tests {
             ms.and_then(|a| a.failure).as_deref(),
             Some("no ping within 750ms")
         );
+    }
+
+    #[test]
+    fn the_first_judgement_falls_just_after_the_start_up_window() {
+        let (ms, secs) = (Duration::from_millis, Duration::from_secs);
+        #[rustfmt::skip]
+        let cases = [
+            // (interval, grace, first judgement): then every interval.
+            (secs(2), secs(1), ms(1_050)),       // 1.05, 3.05 s, ...
+            (secs(60), secs(30), ms(30_050)),    // 30.05, 90.05 s, ...
+            (secs(10), secs(10), ms(50)),        // 0.05, ..., 20.05 s, ...
+            (ms(500), ms(250), ms(300)),         // 0.3, 0.8 s, ...
+        ];
+        for (interval, grace, want) in cases {
+            let first = first_judgement(interval, grace);
+            assert_eq!(first, want, "{interval:?} + {grace:?}");
+            let window = interval + grace;
+            let mut at = first;
+            while at <= window {
+                at += interval;
+            }
+            assert!(at - window <= ms(50), "judged {at:?}, window {window:?}");
+        }
     }
 }

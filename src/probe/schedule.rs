@@ -27,13 +27,14 @@ pub struct Schedule {
 }
 
 impl Schedule {
-    /// A schedule for checks given as `(id, interval)`, in index order.
-    pub fn new<'a>(checks: impl IntoIterator<Item = (&'a str, Duration)>) -> Schedule {
+    /// A schedule for checks given as `(first run, interval)`, in index
+    /// order; network checks start at [`initial_offset`].
+    pub fn new(checks: impl IntoIterator<Item = (Duration, Duration)>) -> Schedule {
         let mut queue = BinaryHeap::new();
         let mut intervals = Vec::new();
         let mut last_due = Vec::new();
-        for (index, (id, interval)) in checks.into_iter().enumerate() {
-            queue.push(Reverse((initial_offset(id, interval), index)));
+        for (index, (first, interval)) in checks.into_iter().enumerate() {
+            queue.push(Reverse((first, index)));
             intervals.push(interval);
             last_due.push(Duration::ZERO);
         }
@@ -105,7 +106,10 @@ mod tests {
 
     #[test]
     fn each_check_runs_once_per_interval() {
-        let mut s = Schedule::new([("a", S(10)), ("b", S(5))]);
+        let mut s = Schedule::new([
+            (initial_offset("a", S(10)), S(10)),
+            (initial_offset("b", S(5)), S(5)),
+        ]);
         let mut runs = [0, 0];
         for t in 0..=100 {
             for i in s.take_due(S(t)) {
@@ -118,7 +122,7 @@ mod tests {
 
     #[test]
     fn a_stall_does_not_cause_a_burst() {
-        let mut s = Schedule::new([("a", S(1))]);
+        let mut s = Schedule::new([(initial_offset("a", S(1)), S(1))]);
         s.take_due(S(1));
         assert_eq!(s.take_due(S(100)), vec![0]);
         assert_eq!(s.take_due(S(100)), Vec::<usize>::new());
@@ -127,8 +131,8 @@ mod tests {
 
     #[test]
     fn the_due_time_of_each_taken_check_is_kept() {
-        let mut s = Schedule::new([("a", S(10))]);
         let first = initial_offset("a", S(10));
+        let mut s = Schedule::new([(first, S(10))]);
         assert_eq!(s.take_due(first + S(3)), vec![0]);
         assert_eq!(s.last_due(0), first);
         assert_eq!(s.take_due(first + S(10)), vec![0]);

@@ -4,7 +4,8 @@ use std::time::Instant;
 
 use tokio::net::TcpStream;
 
-use super::{Attempt, io_reason};
+use super::Attempt;
+use super::reasons::io_reason;
 use crate::domain::TcpCheck;
 
 /// One attempt. The caller bounds it with the check's timeout.

@@ -9,14 +9,13 @@ use std::sync::{Arc, LazyLock};
 use std::time::{Instant, SystemTime};
 
 use rustls::pki_types::ServerName;
-use rustls::{CertificateError, ClientConfig, RootCertStore};
+use rustls::{ClientConfig, RootCertStore};
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 
-use super::{Attempt, io_reason};
+use super::Attempt;
+use super::reasons::{DAY_SECS, days, io_reason};
 use crate::domain::TlsCheck;
-
-const DAY_SECS: i64 = 86_400;
 
 /// The platform's trusted roots, loaded once per process.
 static PLATFORM_ROOTS: LazyLock<Result<Arc<RootCertStore>, String>> = LazyLock::new(|| {
@@ -56,8 +55,7 @@ pub(crate) async fn run_with_roots(check: &TlsCheck, roots: Arc<RootCertStore>) 
             Err(e) => return Attempt::failed(format!("TLS setup failed: {e}"), None),
         };
     let Ok(server_name) = ServerName::try_from(check.server_name.clone()) else {
-        let name = &check.server_name;
-        return Attempt::failed(format!("invalid server name {name:?}"), None);
+        return Attempt::failed("invalid server name".to_owned(), None);
     };
     let tcp = match TcpStream::connect(&check.address).await {
         Ok(tcp) => tcp,
@@ -70,7 +68,7 @@ pub(crate) async fn run_with_roots(check: &TlsCheck, roots: Arc<RootCertStore>) 
     let latency = Some(started.elapsed());
     let stream = match handshake {
         Ok(stream) => stream,
-        Err(e) => return Attempt::failed(handshake_reason(&e), latency),
+        Err(e) => return Attempt::failed(io_reason(&e), latency),
     };
     let (_, session) = stream.get_ref();
     let leaf = session.peer_certificates().and_then(|chain| chain.first());
@@ -102,52 +100,6 @@ fn expiry_reason(not_after: i64, now: i64, min_days: u32) -> Option<String> {
         Some(format!("certificate expires in {}", days(left)))
     } else {
         None
-    }
-}
-
-/// Whole days in `secs`, as words: "less than a day", "1 day", "3 days".
-fn days(secs: i64) -> String {
-    match secs / DAY_SECS {
-        0 => "less than a day".to_owned(),
-        1 => "1 day".to_owned(),
-        n => format!("{n} days"),
-    }
-}
-
-/// A readable reason for a failed handshake.
-fn handshake_reason(e: &std::io::Error) -> String {
-    let tls = e
-        .get_ref()
-        .and_then(|inner| inner.downcast_ref::<rustls::Error>());
-    let Some(tls) = tls else {
-        return io_reason(e);
-    };
-    match tls {
-        rustls::Error::InvalidCertificate(cert) => certificate_reason(cert),
-        rustls::Error::AlertReceived(alert) => format!("server sent TLS alert {alert:?}"),
-        other => format!("TLS handshake failed: {other}"),
-    }
-}
-
-fn certificate_reason(e: &CertificateError) -> String {
-    let ago = |later: u64, earlier: u64| {
-        days(i64::try_from(later.saturating_sub(earlier)).unwrap_or(i64::MAX))
-    };
-    match e {
-        CertificateError::UnknownIssuer => "certificate not trusted: unknown issuer".to_owned(),
-        CertificateError::BadSignature => "certificate not trusted: bad signature".to_owned(),
-        CertificateError::ExpiredContext { time, not_after } => {
-            let ago = ago(time.as_secs(), not_after.as_secs());
-            format!("certificate expired {ago} ago")
-        }
-        CertificateError::Expired => "certificate expired".to_owned(),
-        CertificateError::NotValidYetContext { time, not_before } => {
-            let until = ago(not_before.as_secs(), time.as_secs());
-            format!("certificate not valid yet (starts in {until})")
-        }
-        CertificateError::Revoked => "certificate revoked".to_owned(),
-        // "certificate not valid for name ..." and the rest read well as they are.
-        other => format!("certificate invalid: {other}"),
     }
 }
 

@@ -19,7 +19,7 @@ use super::error::PageError;
 use super::state::AppState;
 use crate::store::StoreError;
 
-pub use present::index_events;
+pub use present::{current_events, index_events};
 
 const HTML: &str = "text/html; charset=utf-8";
 

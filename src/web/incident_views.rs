@@ -72,14 +72,22 @@ pub struct MaintenanceCard {
     pub body: SafeHtml,
 }
 
-/// Incidents and maintenance shown on `/` (all from the snapshot).
+/// What explains a status now: open incidents, maintenance in progress and
+/// upcoming (all from the snapshot). Shown on `/` right after the banner and
+/// on `/components/{id}` for that component (SPEC §4).
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct IndexEvents {
+pub struct CurrentEvents {
     /// Open incidents, newest first.
     pub active: Vec<IncidentCard>,
     pub in_progress: Vec<MaintenanceCard>,
     /// Soonest first.
     pub upcoming: Vec<MaintenanceCard>,
+}
+
+/// Incidents and maintenance shown on `/` (all from the snapshot).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct IndexEvents {
+    pub current: CurrentEvents,
     /// Incidents resolved in the last 7 days, newest first.
     pub past: Vec<IncidentCard>,
 }

@@ -5,6 +5,7 @@
 
 pub mod admin;
 pub mod api_error;
+mod assets;
 pub mod auth;
 pub mod caching;
 pub mod charts;
@@ -21,13 +22,11 @@ pub mod state;
 pub mod statuspage;
 pub mod views;
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use tower_http::compression::CompressionLayer;
-use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -41,24 +40,10 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
                    base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-/// Where the stylesheet and icons are: `BEACON_STATIC_DIR`, else `./static`
-/// when present, else the source tree the binary was built from.
-pub fn static_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("BEACON_STATIC_DIR") {
-        return dir.into();
-    }
-    let local = PathBuf::from("static");
-    if local.join("style.css").is_file() {
-        return local;
-    }
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/static"))
-}
-
 pub use pages::render_index;
 
 /// The whole application, ready to serve or to test with `oneshot`.
 pub fn router(state: AppState) -> Router {
-    let static_files = ServeDir::new(static_dir());
     let written = axum::middleware::from_fn_with_state(state.clone(), admin::show_writes);
     // Compressed per response: everything not served from the page cache.
     let dynamic = Router::new()
@@ -66,7 +51,7 @@ pub fn router(state: AppState) -> Router {
         .merge(admin::router().layer(written))
         .merge(push::router())
         .merge(metrics::router())
-        .nest_service("/static", static_files)
+        .merge(assets::router())
         .fallback(error::not_found)
         .layer(CompressionLayer::new());
     // Public responses carry their own precompressed codings (caching.rs).

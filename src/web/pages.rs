@@ -70,7 +70,8 @@ async fn component(
             let row = component_row(config, model);
             let mut charts = Vec::new();
             for check in &model.checks {
-                let check_id = config.checks[check.spec].id.as_str();
+                let check_spec = &config.checks[check.spec];
+                let check_id = check_spec.id.as_str();
                 for (label, span, hourly) in CHART_SPANS {
                     let from = snap.built_at - span;
                     let samples = if hourly {
@@ -83,7 +84,7 @@ async fn component(
                         .map(|s| Sample { at: s.at, ms: s.ms })
                         .collect();
                     charts.push(ChartView {
-                        label: format!("{check_id}: {label}"),
+                        label: format!("{}: {label}", check_spec.label),
                         chart: charts::build(&samples, from, snap.built_at),
                     });
                 }
@@ -95,6 +96,7 @@ async fn component(
                     &key,
                 ),
                 checks: model.checks.iter().map(|c| check_row(config, c)).collect(),
+                events: super::history::current_events(&snap, Some(&id)),
                 component: row,
                 charts,
             };
@@ -323,15 +325,15 @@ fn cell_title(day: chrono::NaiveDate, percent: Option<f64>) -> String {
 fn check_row(config: &Config, check: &crate::model::CheckModel) -> CheckRow {
     let spec = &config.checks[check.spec];
     CheckRow {
-        id: spec.id.to_string(),
+        label: spec.label.clone(),
         kind: spec.kind.name(),
-        target: spec.kind.target().to_owned(),
+        target: spec.shown_target(),
         state: check_state_view(check.state, check.freshness),
         last_checked: check.last_result_at.map(|at| time_view(config, at)),
         latency: check.last_latency_ms.map(|ms| format!("{ms} ms")),
         last_failure: check.last_failure.as_ref().map(|(at, reason)| FailureView {
             at: time_view(config, *at),
-            reason: reason.clone(),
+            reason: spec.public_reason(reason),
         }),
         interval: format!("every {}", humantime::format_duration(spec.interval)),
     }

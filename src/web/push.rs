@@ -1,6 +1,9 @@
 //! `GET|POST /api/push/{token}` (SPEC §2 `push`, §5): a monitored job says
 //! it ran. The ping goes to the database, where the probe worker (perhaps
-//! another process) finds it; pings are rate-limited per token in memory.
+//! another process) finds it. Pings are rate-limited per check in memory,
+//! against floods only: a job may ping more often than its interval
+//! (retries, several workers), so at least [`BURST`] pings per interval and
+//! [`PER_SECOND`] per second are always accepted.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -19,13 +22,14 @@ use super::state::AppState;
 use crate::config::Config;
 use crate::domain::{CheckKind, CheckSpec};
 
-/// At most this many pings per token per [`WINDOW`]; more are answered 429.
-const LIMIT: u32 = 10;
-const WINDOW: Duration = Duration::from_secs(10);
+/// Pings accepted at once, and at least per interval (SPEC §2: 10).
+const BURST: f64 = 10.0;
+/// Pings per second always accepted, however long the interval (SPEC §2: 5).
+const PER_SECOND: f64 = 5.0;
 
 /// Routes of this module; each router built gets its own rate limiter.
 pub fn router() -> Router<AppState> {
-    let limiter = Arc::new(RateLimiter::new(LIMIT, WINDOW));
+    let limiter = Arc::new(RateLimiter::default());
     Router::new()
         .route("/api/push/{token}", get(ping).post(ping))
         .layer(Extension(limiter))
@@ -48,10 +52,11 @@ async fn record(state: &AppState, limiter: &RateLimiter, token: &str) -> Result<
     let check = push_check(&config, token)
         .ok_or_else(|| ApiError::NotFound("no push check has this token".to_owned()))?;
     tracing::Span::current().record("check", check.id.as_str());
-    if let Err(wait) = limiter.admit(check.id.as_str(), Instant::now()) {
+    let rate = pings_per_second(check.interval);
+    if let Err(wait) = limiter.admit(check.id.as_str(), rate, Instant::now()) {
         let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
         return Err(ApiError::RateLimited {
-            message: format!("at most {LIMIT} pings per {}s", WINDOW.as_secs()),
+            message: format!("too many pings: at most {BURST} at once and {rate:.1} per second"),
             retry_after_secs: seconds.max(1),
         });
     }
@@ -77,34 +82,33 @@ fn no_store(mut response: Response) -> Response {
     response
 }
 
-/// A fixed-window counter per key (a configured check id, so memory is bounded).
-#[derive(Debug)]
+/// The sustained rate a check's pings may keep up: [`BURST`] per interval
+/// or [`PER_SECOND`], whichever is more.
+fn pings_per_second(interval: Duration) -> f64 {
+    let per_interval = BURST / interval.as_secs_f64().max(f64::EPSILON);
+    per_interval.max(PER_SECOND)
+}
+
+/// A token bucket per key (a configured check id, so memory is bounded):
+/// [`BURST`] pings at once, refilled at the key's rate. Any pattern of at most
+/// [`BURST`] pings per interval and [`PER_SECOND`] per second stays within it.
+#[derive(Debug, Default)]
 struct RateLimiter {
-    limit: u32,
-    window: Duration,
-    windows: Mutex<HashMap<String, (Instant, u32)>>,
+    buckets: Mutex<HashMap<String, (Instant, f64)>>,
 }
 
 impl RateLimiter {
-    fn new(limit: u32, window: Duration) -> RateLimiter {
-        RateLimiter {
-            limit,
-            window,
-            windows: Mutex::new(HashMap::new()),
+    /// Counts one ping for `key` at `now`, refilling at `rate` per second;
+    /// `Err` holds how long until one more would be accepted.
+    fn admit(&self, key: &str, rate: f64, now: Instant) -> Result<(), Duration> {
+        let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
+        let (at, tokens) = buckets.entry(key.to_owned()).or_insert((now, BURST));
+        let refilled = now.saturating_duration_since(*at).as_secs_f64() * rate;
+        (*at, *tokens) = (now, (*tokens + refilled).min(BURST));
+        if *tokens < 1.0 {
+            return Err(Duration::from_secs_f64((1.0 - *tokens) / rate));
         }
-    }
-
-    /// Counts one request for `key` at `now`; `Err` holds how long until it may try again.
-    fn admit(&self, key: &str, now: Instant) -> Result<(), Duration> {
-        let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
-        let (start, count) = windows.entry(key.to_owned()).or_insert((now, 0));
-        if now.duration_since(*start) >= self.window {
-            (*start, *count) = (now, 0);
-        }
-        if *count >= self.limit {
-            return Err(self.window.saturating_sub(now.duration_since(*start)));
-        }
-        *count += 1;
+        *tokens -= 1.0;
         Ok(())
     }
 }
@@ -114,22 +118,33 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_limiter_admits_the_limit_per_window_and_per_key() {
-        let limiter = RateLimiter::new(3, Duration::from_secs(10));
+    fn the_rate_is_ten_per_interval_or_five_per_second_whichever_is_more() {
+        let rate = |ms| pings_per_second(Duration::from_millis(ms));
+        assert_eq!(rate(86_400_000), 5.0);
+        assert_eq!(rate(2_000), 5.0);
+        assert_eq!(rate(1_000), 10.0);
+        assert_eq!(rate(100), 100.0);
+    }
+
+    #[test]
+    fn the_limiter_admits_bursts_and_steady_pings_but_not_floods() {
+        let limiter = RateLimiter::default();
         let t0 = Instant::now();
         let at = |ms| t0 + Duration::from_millis(ms);
-        for ms in [0, 100, 200] {
-            assert_eq!(limiter.admit("a", at(ms)), Ok(()), "{ms}");
+        for n in 0..10 {
+            assert_eq!(limiter.admit("a", 5.0, at(0)), Ok(()), "burst ping {n}");
         }
-        assert_eq!(
-            limiter.admit("a", at(2_500)),
-            Err(Duration::from_millis(7_500))
-        );
-        assert_eq!(
-            limiter.admit("b", at(2_500)),
-            Ok(()),
-            "keys are counted apart"
-        );
-        assert_eq!(limiter.admit("a", at(10_000)), Ok(()), "a new window");
+        let wait = limiter
+            .admit("a", 5.0, at(0))
+            .expect_err("the 11th at once");
+        assert!(wait.abs_diff(Duration::from_millis(200)) < Duration::from_millis(1));
+        assert_eq!(limiter.admit("b", 5.0, at(0)), Ok(()), "keys apart");
+        // Five per second go on forever once the burst is spent.
+        for ms in (200..60_000).step_by(200) {
+            assert_eq!(limiter.admit("a", 5.0, at(ms)), Ok(()), "{ms} ms");
+        }
+        // 10 per interval of a day: a burst, refilled over the day at 5/s.
+        let flood = (0..100).filter(|_| limiter.admit("c", 5.0, at(0)).is_ok());
+        assert_eq!(flood.count(), 10);
     }
 }

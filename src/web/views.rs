@@ -107,11 +107,12 @@ pub struct FailureView {
 /// One check on `/components/{id}`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckRow {
-    pub id: String,
+    /// The check's public label (SPEC §2 `label`).
+    pub label: String,
     /// http, tcp, …
     pub kind: &'static str,
-    /// URL or host:port.
-    pub target: String,
+    /// URL without query, or host:port; only with `public_target = true`.
+    pub target: Option<String>,
     pub state: StatusView,
     pub last_checked: Option<TimeView>,
     /// Latest latency, e.g. "182 ms".
@@ -135,6 +136,8 @@ pub struct ChartView {
 pub struct ComponentPage {
     pub layout: Layout,
     pub component: ComponentRow,
+    /// Open incidents and current or upcoming maintenance that concern it.
+    pub events: super::incident_views::CurrentEvents,
     pub checks: Vec<CheckRow>,
     /// 24 h, 7 d and 30 d.
     pub charts: Vec<ChartView>,

@@ -184,11 +184,12 @@ fn component_page() -> ComponentPage {
     ComponentPage {
         layout: layout("API · Acme Cloud Status"),
         component: c,
+        events: Default::default(),
         checks: vec![
             CheckRow {
-                id: "api-health".into(),
+                label: "api-health".into(),
                 kind: "http",
-                target: "https://api.acme.test/healthz".into(),
+                target: Some("https://api.acme.test/healthz".into()),
                 state: status("operational"),
                 last_checked: Some(time(1)),
                 latency: Some("182 ms".into()),
@@ -199,9 +200,9 @@ fn component_page() -> ComponentPage {
                 interval: "every 30s".into(),
             },
             CheckRow {
-                id: "api-graphql".into(),
+                label: "api-graphql".into(),
                 kind: "http",
-                target: "https://api.acme.test/graphql".into(),
+                target: None,
                 state: status("degraded"),
                 last_checked: Some(time(0)),
                 latency: Some("1240 ms".into()),
@@ -209,9 +210,9 @@ fn component_page() -> ComponentPage {
                 interval: "every 1m".into(),
             },
             CheckRow {
-                id: "api-tcp".into(),
+                label: "api-tcp".into(),
                 kind: "tcp",
-                target: "api.acme.test:443".into(),
+                target: Some("api.acme.test:443".into()),
                 state: status("nodata"),
                 last_checked: None,
                 latency: None,
@@ -256,13 +257,17 @@ fn assert_frame(doc: &Html) {
     assert_eq!(doc.select(&sel("html[lang=en]")).count(), 1);
     assert_eq!(doc.select(&sel("meta[name=viewport]")).count(), 1);
     assert_eq!(
-        doc.select(&sel("link[rel=stylesheet][href='/static/style.css']"))
-            .count(),
+        doc.select(&sel(
+            "link[rel=stylesheet][href^='/static/style.'][href$='.css']"
+        ))
+        .count(),
         1
     );
     assert_eq!(
-        doc.select(&sel("link[rel=icon][href='/static/favicon.svg']"))
-            .count(),
+        doc.select(&sel(
+            "link[rel=icon][href^='/static/favicon.'][href$='.svg']"
+        ))
+        .count(),
         1
     );
     assert_eq!(
@@ -461,8 +466,8 @@ fn operator_text_is_escaped() {
 
     let mut page = component_page();
     page.component.name = XSS.into();
-    page.checks[0].target = XSS.into();
-    page.checks[0].id = XSS.into();
+    page.checks[0].target = Some(XSS.into());
+    page.checks[0].label = XSS.into();
     page.checks[0].last_failure.as_mut().unwrap().reason = XSS.into();
     let (html, doc) = render(&page);
     assert_eq!(doc.select(&sel("script")).count(), 0);
@@ -514,6 +519,11 @@ fn component_page_lays_out_checks_and_charts() {
     assert_eq!(rows[0].select(&sel("time[datetime]")).count(), 2);
     let second = rows[1].text().collect::<String>();
     assert!(second.contains("none"));
+    assert_eq!(
+        rows[1].select(&sel(".check-url")).count(),
+        0,
+        "a private target is not shown"
+    );
     let third = rows[2].text().collect::<String>();
     assert!(third.contains("never") && third.contains("No Data"));
 
@@ -590,7 +600,7 @@ fn error_page_shows_status_title_message_and_way_home() {
 }
 
 /// Writes the sample pages to `$BEACON_UI_DUMP` (with the stylesheet under
-/// `static/`) to look at them in a browser.
+/// its hashed name in `static/`) to look at them in a browser.
 #[test]
 #[ignore = "writes files; run by hand with BEACON_UI_DUMP=dir"]
 fn dump() {
@@ -599,11 +609,15 @@ fn dump() {
     };
     let dir = std::path::Path::new(&dir);
     std::fs::create_dir_all(dir.join("static")).unwrap();
-    for f in ["style.css", "favicon.svg"] {
+    let served = [
+        ("style.css", crate::web::assets::stylesheet_url()),
+        ("favicon.svg", crate::web::assets::icon_url()),
+    ];
+    for (f, url) in served {
         let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("static")
             .join(f);
-        std::fs::copy(src, dir.join("static").join(f)).unwrap();
+        std::fs::copy(src, dir.join(url.trim_start_matches('/'))).unwrap();
     }
     let mut ok = index_page();
     ok.banner = BannerView {

@@ -9,7 +9,7 @@ use reqwest::Method;
 use reqwest::header::{ACCEPT_ENCODING, CONTENT_ENCODING, ETAG, IF_NONE_MATCH, VARY};
 use serde_json::json;
 
-use crate::helpers::{Mode, Target, TestApp, spawn_admin_app, spawn_app};
+use crate::helpers::{Mode, Target, TestApp, one_check_config, spawn_admin_app, spawn_app};
 
 /// A client that shows bodies as sent (no automatic decompression).
 fn raw_client() -> reqwest::Client {
@@ -157,26 +157,9 @@ async fn an_etag_from_before_a_change_gets_the_new_content() {
 
 /// Probes every 500 ms and goes down at the first failure.
 fn fast_config(url: &str) -> String {
-    format!(
-        r#"
-[site]
-title = "Load"
-
-[[components]]
-id = "api"
-name = "Public API"
-
-[[checks]]
-id = "api-health"
-component = "api"
-kind = "http"
-url = "{url}"
-interval = "500ms"
-timeout = "250ms"
-failure_threshold = 1
-recovery_threshold = 1
-"#
-    )
+    one_check_config(url)
+        .replace("interval = \"300ms\"", "interval = \"500ms\"")
+        .replace("failure_threshold = 2", "failure_threshold = 1")
 }
 
 #[tokio::test]

@@ -36,7 +36,7 @@ async fn unknown_pages_get_a_styled_404() {
         let (status, html) = app.get(path).await;
         assert_eq!(status, 404, "{path}");
         assert!(
-            html.contains("/static/style.css"),
+            html.contains("/static/style."),
             "{path}: not the styled page: {html}"
         );
         assert!(page_text(&html).contains("Test Status"), "{path}");

@@ -11,8 +11,8 @@ use crate::model::Snapshot;
 use crate::status::{self, Freshness};
 use crate::store::HistoryEntry;
 use crate::web::incident_views::{
-    AffectedView, ChangeView, HistoryItem, IncidentCard, IncidentPage, IncidentsPage, IndexEvents,
-    MaintenanceCard, MaintenancePage, MonthView, Pager, UpdateView,
+    AffectedView, ChangeView, CurrentEvents, HistoryItem, IncidentCard, IncidentPage,
+    IncidentsPage, IndexEvents, MaintenanceCard, MaintenancePage, MonthView, Pager, UpdateView,
 };
 use crate::web::markdown;
 use crate::web::pages::{component_status_view, layout};
@@ -100,27 +100,35 @@ pub(super) fn maintenance_page(
 
 /// Incidents and maintenance for `/`, from the snapshot alone.
 pub fn index_events(snap: &Snapshot) -> IndexEvents {
-    let config = &snap.config;
-    let now = snap.built_at;
     IndexEvents {
-        active: snap
-            .open_incidents()
-            .map(|i| incident_card(config, i))
-            .collect(),
-        in_progress: snap
-            .maintenances_in(MaintenanceStatus::InProgress)
-            .map(|m| maintenance_card(config, m, now))
-            .collect(),
-        upcoming: snap
-            .maintenances_in(MaintenanceStatus::Scheduled)
-            .map(|m| maintenance_card(config, m, now))
-            .collect(),
+        current: current_events(snap, None),
         past: snap
             .incidents
             .iter()
             .filter(|i| !i.is_open())
+            .map(|i| incident_card(&snap.config, i))
+            .collect(),
+    }
+}
+
+/// Open incidents and in-progress and upcoming maintenance, from the
+/// snapshot alone: all of them, or those concerning `component`.
+pub fn current_events(snap: &Snapshot, component: Option<&str>) -> CurrentEvents {
+    let (config, now) = (&snap.config, snap.built_at);
+    let maintenances = |status| -> Vec<MaintenanceCard> {
+        snap.maintenances_in(status)
+            .filter(|m| component.is_none_or(|w| m.components.iter().any(|c| c == w)))
+            .map(|m| maintenance_card(config, m, now))
+            .collect()
+    };
+    CurrentEvents {
+        active: snap
+            .open_incidents()
+            .filter(|i| component.is_none_or(|w| i.components.iter().any(|(c, _)| c == w)))
             .map(|i| incident_card(config, i))
             .collect(),
+        in_progress: maintenances(MaintenanceStatus::InProgress),
+        upcoming: maintenances(MaintenanceStatus::Scheduled),
     }
 }
 
