@@ -14,12 +14,12 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::config::Config;
-use crate::probe;
+use crate::model::Model;
+use crate::probe::{self, lag::ScheduleLag};
 use crate::store::Store;
 use crate::web::auth::{self, TokenUses};
 use crate::web::caching::PageCache;
 use crate::web::metrics::ConnectionStats;
-use crate::web::snapshot::{self, SnapshotCell};
 use crate::web::{self, AppState};
 
 /// A running server; stop it with [`Running::stop`] or wait with [`Running::wait`].
@@ -61,20 +61,22 @@ pub async fn start(
         .local_addr()
         .context("cannot read the bound address")?;
     let (shutdown, stopped) = watch::channel(false);
-    let first = snapshot::load(&store, Arc::clone(&config), Utc::now())
+    let model = Model::load(store.clone(), Arc::clone(&config), Utc::now())
         .await
         .context("cannot read the status from the database")?;
-    let cell = Arc::new(SnapshotCell::new(first));
+    let model = Arc::new(model);
+    let schedule_lag = Arc::new(ScheduleLag::default());
     let connections = Arc::new(ConnectionStats::default());
     let token_uses = Arc::new(TokenUses::default());
     let state = AppState {
         store: store.clone(),
-        snapshot: Arc::clone(&cell),
+        snapshot: Arc::clone(&model),
         pages: Arc::new(PageCache::new(config.server.cache_max_age)),
         http_counts: Arc::default(),
         token_uses: Arc::clone(&token_uses),
         auth_failures: Arc::default(),
         connections: Arc::clone(&connections),
+        schedule_lag: Arc::clone(&schedule_lag),
 
         base_url: config
             .site
@@ -84,8 +86,8 @@ pub async fn start(
         started_at: Utc::now(),
     };
     let refresher = {
-        let (store, stopped) = (store.clone(), stopped.clone());
-        tokio::spawn(async move { cell.refresh_until_stopped(store, stopped).await })
+        let stopped = stopped.clone();
+        tokio::spawn(async move { model.refresh_until_stopped(stopped).await })
     };
     // Token uses are written once more after the last request is done.
     let (uses_stop, uses_stopped) = watch::channel(false);
@@ -102,6 +104,7 @@ pub async fn start(
         tokio::spawn(probe::run_until_stopped(
             store.clone(),
             config,
+            schedule_lag,
             stopped.clone(),
         ))
     });

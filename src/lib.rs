@@ -1,9 +1,10 @@
 //! Beacon: a self-hosted public status page (see `../shared/SPEC.md`).
 //!
-//! The data flows `config` → `probe` → `store` → `status` → `web`: the
-//! config file becomes checks, the probe worker turns checks into results,
-//! the store keeps them (with incidents, maintenance and tokens), the status
-//! rules judge them, and the web layer shows them; `app` and `cli` tie them
+//! The data flows `config` → `probe` → `store` → `status` → `model` → `web`:
+//! the config file becomes checks, the probe worker turns checks into
+//! results, the store keeps them (with incidents, maintenance and tokens),
+//! the status rules judge them, the model holds the judged state and its
+//! rendered responses, and the web layer serves them; `app` and `cli` tie them
 //! up. (rustfmt keeps the declarations below in alphabetical order.)
 
 /// `serve`: store, snapshot refresher, probe worker and web server together.
@@ -14,6 +15,9 @@ pub mod cli;
 pub mod config;
 /// Plain data and validated newtypes shared by every layer.
 pub mod domain;
+/// The status model: the snapshot, its refresher, and every public response
+/// rendered and compressed once per change.
+pub mod model;
 /// The probe worker: scheduler, http/tcp/dns/tls probes, push pings, batched result writer.
 pub mod probe;
 /// Pure status rules of SPEC §3: (data, now) → answer.
@@ -23,5 +27,5 @@ pub mod status;
 pub mod store;
 /// Logging setup (text or JSON).
 pub mod telemetry;
-/// axum routes, the status snapshot, page structs and rendering.
+/// axum routes, page structs and rendering; reads the model.
 pub mod web;

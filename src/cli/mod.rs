@@ -246,9 +246,11 @@ async fn probe_alone(cli: &Cli) -> anyhow::Result<()> {
     };
     let store = Store::open(&cli.database(Some(&config))).await?;
     let (stop, stopped) = tokio::sync::watch::channel(false);
+    // No /metrics in this process: the lag is measured but not shown.
     let mut worker = tokio::spawn(probe::run_until_stopped(
         store.clone(),
         Arc::new(config),
+        Arc::default(),
         stopped,
     ));
     println!(

@@ -5,6 +5,7 @@
 mod dns;
 pub mod http;
 mod incidents;
+pub mod lag;
 mod pending;
 mod push;
 mod reasons;
@@ -105,10 +106,11 @@ fn judge(spec: &CheckSpec, at: chrono::DateTime<Utc>, attempt: Attempt) -> Check
 
 /// Runs every configured check until `shutdown` turns true, then flushes
 /// pending results and returns. Attempts still in flight are abandoned:
-/// they have no result to lose.
+/// they have no result to lose. How late each attempt started goes to `lag`.
 pub async fn run_until_stopped(
     store: Store,
     config: Arc<Config>,
+    lag: Arc<lag::ScheduleLag>,
     mut shutdown: watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
     let client = http::client().context("cannot build the HTTP client")?;
@@ -142,7 +144,9 @@ pub async fn run_until_stopped(
         for index in schedule.take_due(start.elapsed()) {
             let spec = config.checks[index].clone();
             let (client, results, store) = (client.clone(), results.clone(), reader.clone());
+            let (due, lag) = (start + schedule.last_due(index), Arc::clone(&lag));
             in_flight.spawn(async move {
+                lag.observe(Instant::now().saturating_duration_since(due));
                 let Some(result) = run_check(&spec, &client, &store, started_at).await else {
                     return;
                 };

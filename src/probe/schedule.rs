@@ -22,6 +22,8 @@ pub struct Schedule {
     /// (due, check index), earliest first.
     queue: BinaryHeap<Reverse<(Duration, usize)>>,
     intervals: Vec<Duration>,
+    /// When each check was last due (what [`Schedule::take_due`] popped).
+    last_due: Vec<Duration>,
 }
 
 impl Schedule {
@@ -30,16 +32,28 @@ impl Schedule {
     pub fn new(checks: impl IntoIterator<Item = (Duration, Duration)>) -> Schedule {
         let mut queue = BinaryHeap::new();
         let mut intervals = Vec::new();
+        let mut last_due = Vec::new();
         for (index, (first, interval)) in checks.into_iter().enumerate() {
             queue.push(Reverse((first, index)));
             intervals.push(interval);
+            last_due.push(Duration::ZERO);
         }
-        Schedule { queue, intervals }
+        Schedule {
+            queue,
+            intervals,
+            last_due,
+        }
     }
 
     /// When the next check is due, if any check exists.
     pub fn next_due(&self) -> Option<Duration> {
         self.queue.peek().map(|Reverse((due, _))| *due)
+    }
+
+    /// When check `index` was due the last time [`Schedule::take_due`]
+    /// returned it (its lag is how much later it started).
+    pub fn last_due(&self, index: usize) -> Duration {
+        self.last_due.get(index).copied().unwrap_or_default()
     }
 
     /// Pops every check due at `elapsed` and re-queues each one interval
@@ -58,6 +72,7 @@ impl Schedule {
                 next = elapsed + interval;
             }
             self.queue.push(Reverse((next, index)));
+            self.last_due[index] = at;
             due.push(index);
         }
         due
@@ -112,6 +127,16 @@ mod tests {
         assert_eq!(s.take_due(S(100)), vec![0]);
         assert_eq!(s.take_due(S(100)), Vec::<usize>::new());
         assert_eq!(s.next_due(), Some(S(101)));
+    }
+
+    #[test]
+    fn the_due_time_of_each_taken_check_is_kept() {
+        let first = initial_offset("a", S(10));
+        let mut s = Schedule::new([(first, S(10))]);
+        assert_eq!(s.take_due(first + S(3)), vec![0]);
+        assert_eq!(s.last_due(0), first);
+        assert_eq!(s.take_due(first + S(10)), vec![0]);
+        assert_eq!(s.last_due(0), first + S(10));
     }
 
     #[test]

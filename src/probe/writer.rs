@@ -59,6 +59,7 @@ pub async fn run(
         touched: Vec::new(),
         dropped: 0,
         last_prune: None,
+        pruning: None,
     };
     while let Some(results) = gather(&mut inbox, writer.backoff.next_attempt()).await {
         writer.take(results).await;
@@ -112,6 +113,8 @@ struct Writer {
     /// Results dropped since start-up.
     dropped: usize,
     last_prune: Option<Instant>,
+    /// Pruning runs beside the writer (it may take minutes on a backlog).
+    pruning: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Writer {
@@ -222,9 +225,13 @@ impl Writer {
             Ok(()) => self.touched.clear(),
             Err(e) => tracing::warn!(error = %e, "automatic incidents could not be updated"),
         }
-        if self.last_prune.is_none_or(|at| at.elapsed() >= PRUNE_EVERY) {
+        let idle = self.pruning.as_ref().is_none_or(|p| p.is_finished());
+        if idle && self.last_prune.is_none_or(|at| at.elapsed() >= PRUNE_EVERY) {
             self.last_prune = Some(Instant::now());
-            prune(&self.store, &self.config).await;
+            self.pruning = Some(tokio::spawn(prune(
+                self.store.clone(),
+                Arc::clone(&self.config),
+            )));
         }
     }
 
@@ -253,6 +260,10 @@ impl Writer {
             );
         } else {
             self.after_write().await;
+        }
+        // Each pruning batch commits on its own: stopping between two loses nothing.
+        if let Some(pruning) = self.pruning.take() {
+            pruning.abort();
         }
     }
 }
@@ -291,11 +302,10 @@ fn record(
     }
 }
 
-async fn prune(store: &Store, config: &Config) {
+async fn prune(store: Store, config: Arc<Config>) {
     let keep = chrono::Duration::days(i64::from(config.database.retention_days));
-    match store.prune_results(Utc::now() - keep).await {
-        Ok(0) => {}
-        Ok(n) => tracing::info!(deleted = n, "pruned raw results past retention"),
-        Err(e) => tracing::warn!(error = %e, "pruning raw results failed"),
+    // The store logs what it deleted and how long its batches held the lock.
+    if let Err(e) = store.prune_results(Utc::now() - keep).await {
+        tracing::warn!(error = %e, "pruning raw results failed");
     }
 }

@@ -21,20 +21,27 @@ pub struct DayUptime {
 }
 
 /// The last `days` days ending with `today`, oldest first; days absent from
-/// `counts` (or with zero results) are "no data". Counts for the same day are summed.
+/// `counts` (or with zero results) are "no data". Counts for the same day are
+/// summed. Linear in `days` plus `counts`.
 pub fn daily(counts: &[DayCounts], today: NaiveDate, days: u32) -> Vec<DayUptime> {
-    (0..days)
-        .rev()
-        .filter_map(|back| today.checked_sub_days(Days::new(u64::from(back))))
-        .map(|day| {
-            let (good, total) = counts
-                .iter()
-                .filter(|c| c.day == day)
-                .fold((0, 0), |(g, t), c| (g + c.good, t + c.total));
-            DayUptime {
-                day,
-                percent: percent(good, total),
-            }
+    let first = today
+        .checked_sub_days(Days::new(u64::from(days.saturating_sub(1))))
+        .unwrap_or(NaiveDate::MIN);
+    let mut sums = vec![(0u64, 0u64); (today - first).num_days().max(0) as usize + 1];
+    for c in counts {
+        if let Ok(slot) = usize::try_from((c.day - first).num_days())
+            && let Some((good, total)) = sums.get_mut(slot)
+        {
+            *good += c.good;
+            *total += c.total;
+        }
+    }
+    sums.iter()
+        .zip(first.iter_days())
+        .skip(sums.len().saturating_sub(days as usize))
+        .map(|(&(good, total), day)| DayUptime {
+            day,
+            percent: percent(good, total),
         })
         .collect()
 }
@@ -55,8 +62,21 @@ fn percent(good: u64, total: u64) -> Option<f64> {
 /// Two decimals, rounded down so that anything short of perfect never reads
 /// "100.00%": 99.999 → "99.99%".
 pub fn format_percent(percent: f64) -> String {
-    let floored = (percent * 100.0 + 1e-9).floor() / 100.0;
-    format!("{floored:.2}%")
+    Percent(percent).to_string()
+}
+
+/// A percentage displayed as [`format_percent`] words it, for writing
+/// into a buffer without an intermediate string.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Percent(pub f64);
+
+impl std::fmt::Display for Percent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Whole hundredths, printed as integers: float formatting with a
+        // precision is the slowest step of rendering thousands of cells.
+        let hundredths = (self.0 * 100.0 + 1e-9).floor().max(0.0) as u64;
+        write!(f, "{}.{:02}%", hundredths / 100, hundredths % 100)
+    }
 }
 
 #[cfg(test)]

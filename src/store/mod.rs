@@ -82,6 +82,8 @@ impl From<sqlx::Error> for StoreError {
 pub struct Store {
     pool: SqlitePool,
     health: Arc<WriteHealth>,
+    /// Bumped after each batch of results this handle (or a clone) commits.
+    results_written: Arc<tokio::sync::watch::Sender<u64>>,
 }
 
 /// Accepts `sqlite://path`, `sqlite:path` or a bare file path.
@@ -133,9 +135,17 @@ impl Store {
         let store = Store {
             pool,
             health: Arc::default(),
+            results_written: Arc::new(tokio::sync::watch::channel(0).0),
         };
         store.migrate().await?;
         Ok(store)
+    }
+
+    /// Changes after every batch of probe results committed through this
+    /// handle or a clone, so the model rebuilds without waiting for its poll.
+    /// Writes of other processes show only in [`Store::revision`].
+    pub fn results_written(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.results_written.subscribe()
     }
 
     /// Applies pending migrations from `migrations/` (embedded at build time).

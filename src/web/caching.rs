@@ -1,48 +1,24 @@
-//! Rendered public pages cached per snapshot, served with ETag,
-//! Cache-Control and 304 answers to `If-None-Match` (SPEC §7).
+//! Public responses served from the model's response store (rendered and
+//! compressed once per change) in the coding the client prefers, with
+//! `Vary: Accept-Encoding`, an ETag per coding, Cache-Control and 304
+//! answers to `If-None-Match` (SPEC §7).
+//!
+//! A 304 is only ever answered against the current snapshot's response, so
+//! a client never keeps content older than what the server has.
 
-use std::collections::HashMap;
 use std::future::Future;
-use std::sync::{Arc, Mutex};
 
-use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
-use sha2::{Digest, Sha256};
 
 use super::error::PageError;
+use crate::model::{Encoded, Encoding, Responses};
 
-/// A rendered response body and its validator.
-#[derive(Debug)]
-pub struct Rendered {
-    /// The snapshot it was rendered from.
-    built_at: DateTime<Utc>,
-    content_type: &'static str,
-    body: Bytes,
-    etag: HeaderValue,
-}
-
-impl Rendered {
-    fn new(built_at: DateTime<Utc>, content_type: &'static str, body: String) -> Rendered {
-        let digest = Sha256::digest(body.as_bytes());
-        let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
-        let etag = HeaderValue::from_str(&format!("\"{hex}\""))
-            .unwrap_or(HeaderValue::from_static("\"\""));
-        Rendered {
-            built_at,
-            content_type,
-            body: Bytes::from(body),
-            etag,
-        }
-    }
-}
-
-/// Rendered pages by path. Keys are only paths of things that exist, so the
-/// map is bounded by the site's size.
+/// Rendered pages by path, and how long clients may keep them.
 #[derive(Debug, Default)]
 pub struct PageCache {
-    entries: Mutex<HashMap<String, Arc<Rendered>>>,
+    responses: Responses,
     max_age: u64,
 }
 
@@ -50,13 +26,13 @@ impl PageCache {
     /// A cache whose responses carry `Cache-Control: max-age={max_age}`.
     pub fn new(max_age: std::time::Duration) -> PageCache {
         PageCache {
-            entries: Mutex::default(),
+            responses: Responses::default(),
             max_age: max_age.as_secs(),
         }
     }
 
-    /// Serves `key` from the cache when it was rendered from the snapshot
-    /// built at `built_at`; otherwise renders it with `render` first.
+    /// Serves `key` as rendered from the snapshot built at `built_at`,
+    /// rendering it with `render` first when no visitor has yet.
     pub async fn serve<F, Fut>(
         &self,
         key: &str,
@@ -68,50 +44,139 @@ impl PageCache {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<(&'static str, String), PageError>>,
     {
-        let hit = self
-            .lock()
-            .get(key)
-            .filter(|r| r.built_at == built_at)
-            .cloned();
-        let rendered = match hit {
-            Some(r) => r,
-            None => {
-                let (content_type, body) = render().await?;
-                let fresh = Arc::new(Rendered::new(built_at, content_type, body));
-                self.lock().insert(key.to_owned(), Arc::clone(&fresh));
-                fresh
-            }
-        };
-        Ok(self.respond(&rendered, request))
+        let rendered = self.responses.get(key, built_at, render).await?;
+        let encoded = rendered.encoded(preferred(request)).await;
+        Ok(self.respond(rendered.content_type, encoded, request))
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<Rendered>>> {
-        self.entries.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    fn respond(&self, rendered: &Rendered, request: &HeaderMap) -> Response {
+    fn respond(
+        &self,
+        content_type: &'static str,
+        encoded: &Encoded,
+        request: &HeaderMap,
+    ) -> Response {
         let cache_control = HeaderValue::from_str(&format!("public, max-age={}", self.max_age))
             .unwrap_or(HeaderValue::from_static("no-cache"));
-        let matches = request
-            .get_all(header::IF_NONE_MATCH)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .map(|t| t.trim().trim_start_matches("W/"))
-            .any(|t| t == "*" || t.as_bytes() == rendered.etag.as_bytes());
-        let headers = [
-            (header::ETAG, rendered.etag.clone()),
-            (header::CACHE_CONTROL, cache_control),
-        ];
-        if matches {
+        let etag = HeaderValue::from_str(&encoded.etag).unwrap_or(HeaderValue::from_static("\"\""));
+        let mut headers = HeaderMap::new();
+        headers.insert(header::ETAG, etag);
+        headers.insert(header::CACHE_CONTROL, cache_control);
+        headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+        if matches(request, &encoded.etag) {
             return (StatusCode::NOT_MODIFIED, headers).into_response();
         }
-        let content_type = HeaderValue::from_static(rendered.content_type);
-        (
-            headers,
-            [(header::CONTENT_TYPE, content_type)],
-            rendered.body.clone(),
-        )
-            .into_response()
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+        if encoded.encoding != Encoding::Identity {
+            headers.insert(
+                header::CONTENT_ENCODING,
+                HeaderValue::from_static(encoded.encoding.token()),
+            );
+        }
+        (headers, encoded.body.clone()).into_response()
+    }
+}
+
+/// Whether `If-None-Match` names `etag` (weak comparison, RFC 9110 §13.1.2).
+fn matches(request: &HeaderMap, etag: &str) -> bool {
+    request
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|t| t.trim().trim_start_matches("W/"))
+        .any(|t| t == "*" || t == etag)
+}
+
+/// The coding to answer in: the highest `q` of `Accept-Encoding` among
+/// brotli, gzip and identity, ties going to the smaller body (br > gzip >
+/// identity). No header means identity; `*` stands for codings not named;
+/// identity, when not named, is acceptable but least preferred (RFC 9110
+/// §12.5.3), and it is what is served when nothing else is acceptable.
+pub fn preferred(request: &HeaderMap) -> Encoding {
+    let Some(accept) = request
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return Encoding::Identity;
+    };
+    let mut named: Vec<(String, f32)> = Vec::new();
+    for item in accept.split(',') {
+        let mut parts = item.split(';');
+        let coding = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+        if coding.is_empty() {
+            continue;
+        }
+        let q = parts
+            .filter_map(|p| {
+                let p = p.trim();
+                p.strip_prefix("q=").or_else(|| p.strip_prefix("Q="))
+            })
+            .find_map(|v| v.trim().parse::<f32>().ok())
+            .unwrap_or(1.0);
+        named.push((coding, q.clamp(0.0, 1.0)));
+    }
+    let star = named.iter().find(|(c, _)| c == "*").map(|(_, q)| *q);
+    let q_of = |encoding: Encoding| {
+        let aliases: &[&str] = match encoding {
+            Encoding::Identity => &["identity"],
+            Encoding::Gzip => &["gzip", "x-gzip"],
+            Encoding::Brotli => &["br"],
+        };
+        named
+            .iter()
+            .find(|(c, _)| aliases.contains(&c.as_str()))
+            .map(|(_, q)| *q)
+            .or(star)
+            .unwrap_or(if encoding == Encoding::Identity {
+                f32::MIN_POSITIVE
+            } else {
+                0.0
+            })
+    };
+    let mut best = (Encoding::Identity, 0.0_f32);
+    for encoding in Encoding::PREFERENCE {
+        let q = q_of(encoding);
+        if q > best.1 {
+            best = (encoding, q);
+        }
+    }
+    best.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(accept: &str) -> Encoding {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_str(accept).unwrap(),
+        );
+        preferred(&headers)
+    }
+
+    #[test]
+    fn accept_encoding_is_negotiated_by_q_then_size() {
+        assert_eq!(preferred(&HeaderMap::new()), Encoding::Identity);
+        let cases = [
+            ("gzip, deflate, br", Encoding::Brotli),
+            ("gzip", Encoding::Gzip),
+            ("deflate", Encoding::Identity),
+            ("br;q=0.5, gzip", Encoding::Gzip),
+            ("br;q=1.0, gzip;q=0.8, *;q=0.1", Encoding::Brotli),
+            ("gzip;q=0, br;q=0", Encoding::Identity),
+            ("*", Encoding::Brotli),
+            ("*;q=0.5, br;q=0", Encoding::Gzip),
+            ("identity", Encoding::Identity),
+            ("x-gzip", Encoding::Gzip),
+            ("GZIP; Q=0.9", Encoding::Gzip),
+            ("br;q=oops", Encoding::Brotli),
+            ("identity;q=0, gzip;q=0.1", Encoding::Gzip),
+            ("", Encoding::Identity),
+        ];
+        for (accept, want) in cases {
+            assert_eq!(with(accept), want, "{accept:?}");
+        }
     }
 }

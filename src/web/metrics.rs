@@ -201,6 +201,17 @@ async fn metrics(State(state): State<AppState>) -> Result<Response, ApiError> {
     let _ = writeln!(out, "beacon_snapshot_age_seconds {age}");
     let _ = writeln!(
         out,
+        "# HELP beacon_snapshot_rebuilds_total Status snapshots built by this process."
+    );
+    let _ = writeln!(out, "# TYPE beacon_snapshot_rebuilds_total counter");
+    let _ = writeln!(
+        out,
+        "beacon_snapshot_rebuilds_total {}",
+        state.snapshot.rebuilds()
+    );
+    state.schedule_lag.write_prometheus(&mut out);
+    let _ = writeln!(
+        out,
         "# HELP beacon_http_requests_total HTTP responses of this process, by route and status."
     );
     let _ = writeln!(out, "# TYPE beacon_http_requests_total counter");

@@ -1,4 +1,7 @@
-//! The web layer: extract → load → decide → render. No SQL, no status rules.
+//! The web layer: extract → read the model → serve its bytes. No status
+//! rules; public responses are rendered once per snapshot change (the only
+//! SQL left, for history pages and feeds, runs then) and served from the
+//! model's response store in the client's coding.
 
 pub mod admin;
 pub mod api_error;
@@ -15,7 +18,6 @@ pub mod metrics;
 mod ops;
 mod pages;
 mod push;
-pub mod snapshot;
 pub mod state;
 pub mod statuspage;
 pub mod views;
@@ -38,19 +40,27 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
                    base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+pub use pages::render_index;
+
 /// The whole application, ready to serve or to test with `oneshot`.
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .merge(pages::router())
-        .merge(history::router())
+    let written = axum::middleware::from_fn_with_state(state.clone(), admin::show_writes);
+    // Compressed per response: everything not served from the page cache.
+    let dynamic = Router::new()
         .merge(ops::router())
-        .merge(feeds::router())
-        .merge(statuspage::router())
-        .merge(admin::router())
+        .merge(admin::router().layer(written))
         .merge(push::router())
         .merge(metrics::router())
         .merge(assets::router())
         .fallback(error::not_found)
+        .layer(CompressionLayer::new());
+    // Public responses carry their own precompressed codings (caching.rs).
+    Router::new()
+        .merge(pages::router())
+        .merge(history::router())
+        .merge(feeds::router())
+        .merge(statuspage::router())
+        .merge(dynamic)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             metrics::count_requests,
@@ -59,7 +69,6 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             error::render_error_pages,
         ))
-        .layer(CompressionLayer::new())
         .layer(security_header(header::CONTENT_SECURITY_POLICY, CSP))
         .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(security_header(

@@ -9,13 +9,13 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::charts::{self, Sample};
 use super::error::PageError;
-use super::snapshot::{ComponentModel, Snapshot};
 use super::state::AppState;
 use super::views::{
     BannerView, BarCell, ChartView, CheckRow, ComponentPage, ComponentRow, FailureView, GroupView,
     IndexPage, Layout, StatusView, TimeView,
 };
 use crate::config::Config;
+use crate::model::{ComponentModel, Snapshot};
 use crate::status::{CheckState, ComponentStatus, Freshness, Indicator, uptime};
 
 const HTML: &str = "text/html; charset=utf-8";
@@ -33,16 +33,25 @@ async fn index(State(state): State<AppState>, headers: HeaderMap) -> Result<Resp
     state
         .pages
         .serve("/", snap.built_at, &headers, || async {
-            let page = IndexPage {
-                layout: layout(&snap.config, snap.config.site.title.clone(), "/"),
-                banner: banner(&snap),
-                notice: notice(&snap),
-                groups: groups(&snap),
-                events: super::history::index_events(&snap),
-            };
-            Ok((HTML, askama::Template::render(&page)?))
+            Ok((HTML, render_index(&snap)?))
         })
         .await
+}
+
+/// The HTML of `/` for a snapshot.
+pub fn render_index(snap: &Snapshot) -> Result<String, askama::Error> {
+    let page = IndexPage {
+        layout: layout(&snap.config, snap.config.site.title.clone(), "/"),
+        banner: banner(snap),
+        notice: notice(snap),
+        groups: groups(snap),
+        events: super::history::index_events(snap),
+    };
+    // About what a component with its bar takes, so the buffer grows once.
+    let per_component = snap.config.site.history_days as usize * 40 + 1024;
+    let mut html = String::with_capacity(16 * 1024 + snap.components.len() * per_component);
+    askama::Template::render_into(&page, &mut html)?;
+    Ok(html)
 }
 
 #[tracing::instrument(skip(state, headers))]
@@ -281,12 +290,7 @@ fn component_row(config: &Config, model: &ComponentModel) -> ComponentRow {
                     Some(p) if p >= 95.0 => "mid",
                     Some(_) => "low",
                 },
-                title: format!(
-                    "{}: {}",
-                    d.day,
-                    d.percent
-                        .map_or("no data".to_owned(), uptime::format_percent)
-                ),
+                title: cell_title(d.day, d.percent),
             })
             .collect(),
         period_uptime: model
@@ -296,7 +300,29 @@ fn component_row(config: &Config, model: &ComponentModel) -> ComponentRow {
     }
 }
 
-fn check_row(config: &Config, check: &super::snapshot::CheckModel) -> CheckRow {
+/// "2026-11-24: 99.95%" or "2026-11-24: no data", written straight into
+/// one string (a page has thousands of these).
+fn cell_title(day: chrono::NaiveDate, percent: Option<f64>) -> String {
+    use chrono::Datelike as _;
+    use std::fmt::Write as _;
+    let mut title = String::with_capacity(20);
+    let _ = write!(
+        title,
+        "{:04}-{:02}-{:02}: ",
+        day.year(),
+        day.month(),
+        day.day()
+    );
+    match percent {
+        Some(p) => {
+            let _ = write!(title, "{}", uptime::Percent(p));
+        }
+        None => title.push_str("no data"),
+    }
+    title
+}
+
+fn check_row(config: &Config, check: &crate::model::CheckModel) -> CheckRow {
     let spec = &config.checks[check.spec];
     CheckRow {
         label: spec.label.clone(),

@@ -20,9 +20,9 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use self::badge::Badge;
 use self::json::{Builder, Envelope};
 use super::error::PageError;
-use super::snapshot::Snapshot;
 use super::state::AppState;
 use crate::domain::{Maintenance, MaintenanceStatus};
+use crate::model::Snapshot;
 use crate::status;
 
 const JSON: &str = "application/json";

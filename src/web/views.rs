@@ -52,7 +52,8 @@ pub struct BannerView {
 /// One day of an uptime bar.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BarCell {
-    /// One of: full (100 %), high (≥ 99 %), mid (≥ 95 %), low (< 95 %), none (no data).
+    /// One of: full (100 %), high (≥ 99 %), mid (≥ 95 %), low (< 95 %), none
+    /// (no data). Templates leave the class out for full, the default colour.
     pub class: &'static str,
     /// E.g. "2026-11-24: 99.95%" or "2026-11-24: no data".
     pub title: String,

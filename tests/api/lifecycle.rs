@@ -121,7 +121,7 @@ async fn maintenance_suppresses_incidents_and_uptime_until_it_ends() {
     // Several failing results arrive during the window: no incident, no uptime counted.
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert!(store.recent_incidents(Utc::now()).await.unwrap().is_empty());
-    let today = beacon::web::snapshot::today(
+    let today = beacon::model::today(
         &beacon::config::Config::parse(&config, "t.toml".as_ref()).unwrap(),
         Utc::now(),
     );

@@ -6,14 +6,6 @@ use crate::helpers::{
     Mode, Target, one_check_config, page_text, spawn_app, spawn_app_in, texts, wait_until,
 };
 
-fn attr_values(html: &str, selector: &str, attr: &str) -> Vec<String> {
-    let doc = scraper::Html::parse_document(html);
-    let sel = scraper::Selector::parse(selector).unwrap();
-    doc.select(&sel)
-        .filter_map(|e| e.value().attr(attr).map(str::to_owned))
-        .collect()
-}
-
 #[tokio::test]
 async fn the_uptime_bar_has_one_titled_cell_per_day_and_today_has_a_figure() {
     let target = Target::start(Mode::Ok).await;
@@ -24,7 +16,7 @@ async fn the_uptime_bar_has_one_titled_cell_per_day_and_today_has_a_figure() {
     })
     .await;
     let (_, html) = app.get("/").await;
-    let titles = attr_values(&html, "[title]", "title");
+    let titles = texts(&html, "ol.bar > li");
     let cells: Vec<&String> = titles
         .iter()
         .filter(|t| t.len() > 12 && t.as_bytes()[4] == b'-' && t[10..].starts_with(": "))

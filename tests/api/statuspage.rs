@@ -208,6 +208,23 @@ async fn indicator(app: &TestApp) -> String {
         .to_owned()
 }
 
+/// Waits until the server's snapshot was built after everything written up
+/// to now through a second store handle (another process, as far as the
+/// server knows: its revision poll picks writes up within a second).
+async fn wait_for_snapshot_of_writes_so_far(app: &TestApp) {
+    let written = Utc::now();
+    wait_until(
+        Duration::from_secs(5),
+        "a snapshot after the writes",
+        || async {
+            let ready: Value = serde_json::from_str(&app.get("/readyz").await.1).unwrap();
+            let built = ready["snapshot_built_at"].as_str().unwrap_or_default();
+            chrono::DateTime::parse_from_rfc3339(built).is_ok_and(|t| t > written)
+        },
+    )
+    .await;
+}
+
 async fn wait_for_indicator(app: &TestApp, want: &str) {
     wait_until(Duration::from_secs(10), want, || async {
         indicator(app).await == want
@@ -441,6 +458,7 @@ async fn endpoints_keep_the_reference_shape_with_maintenances_and_operator_incid
         .unwrap();
     store.cancel_maintenance(&cancelled.id, now).await.unwrap();
 
+    wait_for_snapshot_of_writes_so_far(&app).await;
     wait_for_indicator(&app, "maintenance").await;
     summary_agrees_with_banner(&app).await;
     check_all_endpoints(&app, "maintenance in progress").await;
@@ -512,6 +530,7 @@ async fn endpoints_keep_the_reference_shape_with_maintenances_and_operator_incid
         )
         .await
         .unwrap();
+    wait_for_snapshot_of_writes_so_far(&app).await;
     wait_for_indicator(&app, "major").await;
     summary_agrees_with_banner(&app).await;
     check_all_endpoints(&app, "open operator incident").await;

@@ -1,14 +1,13 @@
 //! The store against a real SQLite file: every function, its errors, and the
 //! revision that tells other processes data changed.
 
-use std::time::Duration;
-
 use beacon::domain::{
-    CheckId, CheckResult, ComponentStatus, Impact, IncidentEdit, IncidentStatus, MaintenanceEdit,
-    NewIncident, NewMaintenance, NewUpdate, Outcome,
+    ComponentStatus, Impact, IncidentEdit, IncidentStatus, MaintenanceEdit, NewIncident,
+    NewMaintenance, NewUpdate, Outcome,
 };
-use beacon::status::Tracker;
-use beacon::store::{Recorded, Store, StoreError, generate_token, hash_token};
+use beacon::store::{Store, StoreError, generate_token, hash_token};
+
+use crate::helpers::recorded as result;
 use chrono::{DateTime, TimeZone, Utc};
 
 async fn store() -> (tempfile::TempDir, Store) {
@@ -21,22 +20,6 @@ async fn store() -> (tempfile::TempDir, Store) {
 
 fn at(h: u32, m: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 24, h, m, 0).unwrap()
-}
-
-fn result(check: &str, when: DateTime<Utc>, outcome: Outcome, latency_ms: u64) -> Recorded {
-    let reason = (outcome != Outcome::Ok).then(|| format!("{outcome:?} reason"));
-    Recorded {
-        result: CheckResult {
-            check: CheckId::parse(check).unwrap(),
-            at: when,
-            outcome,
-            latency: Some(Duration::from_millis(latency_ms)),
-            reason,
-        },
-        tracker: Tracker::NEW.next(outcome, 1, 1),
-        day: when.date_naive(),
-        counted: true,
-    }
 }
 
 #[tokio::test]
@@ -457,4 +440,44 @@ async fn listing_incidents_keeps_each_timeline_with_its_own_incident() {
             ComponentStatus::DegradedPerformance
         );
     }
+}
+
+#[tokio::test]
+async fn pruning_works_in_batches_the_writer_gets_between() {
+    let (_dir, store) = store().await;
+    // 20,000 old results of 4 checks, written in time order, then a new one.
+    let old: Vec<_> = (0..20_000)
+        .map(|i| {
+            let when = at(0, 0) + chrono::Duration::seconds(i);
+            result(["a", "b", "c", "d"][i as usize % 4], when, Outcome::Ok, 10)
+        })
+        .collect();
+    store.record(&old).await.unwrap();
+    store
+        .record(&[result("a", at(23, 0), Outcome::Ok, 10)])
+        .await
+        .unwrap();
+
+    let pruning = {
+        let store = store.clone();
+        tokio::spawn(async move { store.prune_results(at(12, 0)).await.unwrap() })
+    };
+    // A result written meanwhile commits while pruning is still under way.
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    store
+        .record(&[result("b", at(23, 1), Outcome::Ok, 10)])
+        .await
+        .unwrap();
+    assert!(
+        !pruning.is_finished(),
+        "the writer waited for the whole prune"
+    );
+    assert_eq!(pruning.await.unwrap(), 20_000);
+
+    let kept = store.latency_samples("a", at(0, 0)).await.unwrap();
+    assert_eq!(kept.len(), 1, "only the new result of a is kept");
+    assert_eq!(store.latency_samples("b", at(0, 0)).await.unwrap().len(), 1);
+    let counts = store.daily_counts(at(0, 0).date_naive()).await.unwrap();
+    let total: u64 = counts.iter().map(|(_, c)| c.total).sum();
+    assert_eq!(total, 20_002, "rollups stay");
 }

@@ -4,7 +4,8 @@
 //! Each handler: [`AdminToken`](super::auth::AdminToken) → `ApiJson` of a
 //! permissive request struct (every field optional, unknown fields refused)
 //! → [`validate`] into a domain value, naming every bad field → store (which
-//! commits before returning) → JSON. Errors are [`ApiError`]s.
+//! commits before returning) → JSON. Errors are [`ApiError`]s. Every 2xx
+//! write waits in [`show_writes`] until the status model shows it.
 
 mod incidents;
 mod maintenances;
@@ -12,8 +13,10 @@ mod overrides;
 pub mod validate;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
-use axum::response::IntoResponse;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::Method;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use serde::{Deserialize, Serialize};
 use utoipa::openapi::header::Header;
@@ -54,6 +57,27 @@ pub fn router() -> Router<AppState> {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT));
     Router::new().nest("/api/admin", api)
+}
+
+/// Middleware: once a write has succeeded, waits for a snapshot rebuilt
+/// after it, so the client's next read of any public route or of the v2
+/// API sees it (read-your-writes, SPEC §6). Concurrent writers share one
+/// rebuild. Should the rebuild fail, the write is still durable and the
+/// answer stays a success (a retry would duplicate it); the revision poll
+/// shows it within a second, and the failure is logged.
+pub async fn show_writes(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let write = !matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    let response = next.run(request).await;
+    if write
+        && response.status().is_success()
+        && let Err(e) = state.snapshot.refresh_now().await
+    {
+        tracing::error!(error = %e, "write committed, but the status model could not be rebuilt");
+    }
+    response
 }
 
 #[tracing::instrument(skip_all)]

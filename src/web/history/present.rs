@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 
 use crate::config::Config;
 use crate::domain::{Incident, IncidentUpdate, Maintenance, MaintenanceStatus};
+use crate::model::Snapshot;
 use crate::status::{self, Freshness};
 use crate::store::HistoryEntry;
 use crate::web::incident_views::{
@@ -15,7 +16,6 @@ use crate::web::incident_views::{
 };
 use crate::web::markdown;
 use crate::web::pages::{component_status_view, layout};
-use crate::web::snapshot::Snapshot;
 
 use super::format::{
     MAINTENANCE, duration_words, impact_view, incident_status_view, maintenance_status_view,

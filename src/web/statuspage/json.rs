@@ -31,7 +31,7 @@ use sha2::{Digest, Sha256};
 
 use self::components::Row;
 use crate::config::Config;
-use crate::web::snapshot::Snapshot;
+use crate::model::Snapshot;
 
 pub use self::components::ComponentJson;
 pub use self::incidents::{AffectedJson, IncidentJson, MaintenanceJson, UpdateJson};

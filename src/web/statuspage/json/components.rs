@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::{Builder, time};
 use crate::domain::ComponentStatus;
-use crate::web::snapshot::Snapshot;
+use crate::model::Snapshot;
 
 /// One row of the flat `components` array (a component or a group).
 #[derive(Debug, Clone, Serialize)]

@@ -1,9 +1,8 @@
-//! The status model every public page reads: built from the store when data
-//! changes (or time moves on), never per visitor.
+//! The snapshot: config + store data + status rules at one instant, built
+//! by a pure function of what was loaded and `now`.
 
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
-use std::time::Duration;
+use std::sync::Arc;
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
 
@@ -12,16 +11,7 @@ use crate::domain::{Impact, Incident, Maintenance, MaintenanceStatus};
 use crate::status::{
     self, CheckState, ComponentStatus, DayUptime, Freshness, Indicator, uptime::DayCounts,
 };
-use crate::store::{Override, Store, StoreError, StoredCheckState};
-
-/// Resolved incidents stay on `/` this long (SPEC §4: the last 7 days).
-pub const RECENT_INCIDENTS: chrono::Duration = chrono::Duration::days(7);
-
-/// A snapshot is rebuilt at least this often, so time-driven changes (stale
-/// data, a new day) show even when no data changes.
-pub const MAX_AGE: Duration = Duration::from_secs(10);
-/// How often the store's revision is polled for changes from any process.
-pub const POLL_EVERY: Duration = Duration::from_millis(500);
+use crate::store::{Override, StoredCheckState};
 
 /// One check as the page shows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,7 +62,8 @@ pub struct Snapshot {
 pub struct Loaded {
     pub revision: i64,
     pub states: Vec<StoredCheckState>,
-    pub counts: Vec<(String, DayCounts)>,
+    /// Daily counts of every check from [`first_loaded_day`] on.
+    pub counts: DayTable,
     /// Open incidents and recently resolved ones.
     pub incidents: Vec<Incident>,
     /// Maintenances ending now or later, cancelled included.
@@ -124,27 +115,44 @@ fn badge_first_day(config: &Config, now: DateTime<Utc>) -> NaiveDate {
         .unwrap_or(NaiveDate::MIN)
 }
 
-/// Composes loaded data with the status rules (pure: `now` is given).
+/// Daily counts by check id, each check's days in any order.
+pub type DayTable = HashMap<String, Vec<DayCounts>>;
+
+/// The oldest day any part of a snapshot shows (the bar or the badge).
+pub fn first_loaded_day(config: &Config, now: DateTime<Utc>) -> NaiveDate {
+    first_day(config, now).min(badge_first_day(config, now))
+}
+
+/// Composes loaded data with the status rules (pure: `now` is given). Linear
+/// in checks and loaded days, so a page of 500 components stays cheap.
 pub fn build(config: Arc<Config>, loaded: Loaded, now: DateTime<Utc>) -> Snapshot {
-    let counts = &loaded.counts;
     let states: HashMap<&str, &StoredCheckState> = loaded
         .states
         .iter()
         .map(|s| (s.check_id.as_str(), s))
         .collect();
+    let mut checks_of: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (index, check) in config.checks.iter().enumerate() {
+        checks_of
+            .entry(check.component.as_str())
+            .or_default()
+            .push(index);
+    }
     let open: Vec<&Incident> = loaded.incidents.iter().filter(|i| i.is_open()).collect();
     let (first, today) = (first_day(&config, now), today(&config, now));
+    let badge_first = badge_first_day(&config, now);
     let components: Vec<ComponentModel> = config
         .components
         .iter()
         .enumerate()
         .map(|(index, component)| {
-            let checks: Vec<CheckModel> = config
-                .checks
+            let specs = checks_of
+                .get(component.id.as_str())
+                .map_or(&[][..], Vec::as_slice);
+            let checks: Vec<CheckModel> = specs
                 .iter()
-                .enumerate()
-                .filter(|(_, c)| c.component == component.id)
-                .map(|(spec, c)| {
+                .map(|&spec| {
+                    let c = &config.checks[spec];
                     let stored = states.get(c.id.as_str());
                     let last = stored.map(|s| s.last_result_at);
                     CheckModel {
@@ -157,16 +165,11 @@ pub fn build(config: Arc<Config>, loaded: Loaded, now: DateTime<Utc>) -> Snapsho
                     }
                 })
                 .collect();
-            let ids: Vec<&str> = config
-                .checks
+            let own: Vec<DayCounts> = specs
                 .iter()
-                .filter(|c| c.component == component.id)
-                .map(|c| c.id.as_str())
-                .collect();
-            let own: Vec<DayCounts> = counts
-                .iter()
-                .filter(|(id, _)| ids.contains(&id.as_str()))
-                .map(|(_, c)| *c)
+                .filter_map(|&spec| loaded.counts.get(config.checks[spec].id.as_str()))
+                .flatten()
+                .copied()
                 .collect();
             let freshness: Vec<Freshness> = checks.iter().map(|c| c.freshness).collect();
             let states: Vec<Option<CheckState>> = checks.iter().map(|c| c.state).collect();
@@ -194,7 +197,7 @@ pub fn build(config: Arc<Config>, loaded: Loaded, now: DateTime<Utc>) -> Snapsho
                 last_checked: checks.iter().filter_map(|c| c.last_result_at).max(),
                 days: status::uptime::daily(&own, today, config.site.history_days),
                 period_uptime: status::uptime::period(&own, first, today),
-                uptime_30d: status::uptime::period(&own, badge_first_day(&config, now), today),
+                uptime_30d: status::uptime::period(&own, badge_first, today),
                 checks,
             }
         })
@@ -229,75 +232,5 @@ pub fn build(config: Arc<Config>, loaded: Loaded, now: DateTime<Utc>) -> Snapsho
         components,
         incidents: loaded.incidents,
         maintenances,
-    }
-}
-
-/// Loads what a snapshot needs from the store and builds it.
-pub async fn load(
-    store: &Store,
-    config: Arc<Config>,
-    now: DateTime<Utc>,
-) -> Result<Snapshot, StoreError> {
-    let loaded = Loaded {
-        revision: store.revision().await?,
-        states: store.check_states().await?,
-        counts: store
-            .daily_counts(first_day(&config, now).min(badge_first_day(&config, now)))
-            .await?,
-        incidents: store.recent_incidents(now - RECENT_INCIDENTS).await?,
-        maintenances: store.maintenances_ending_after(now).await?,
-        overrides: store.overrides().await?,
-    };
-    Ok(build(config, loaded, now))
-}
-
-/// The current snapshot, shared by all handlers.
-#[derive(Debug)]
-pub struct SnapshotCell(RwLock<Arc<Snapshot>>);
-
-impl SnapshotCell {
-    /// A cell holding `first`.
-    pub fn new(first: Snapshot) -> SnapshotCell {
-        SnapshotCell(RwLock::new(Arc::new(first)))
-    }
-
-    /// The current snapshot.
-    pub fn get(&self) -> Arc<Snapshot> {
-        Arc::clone(&self.0.read().unwrap_or_else(|e| e.into_inner()))
-    }
-
-    fn set(&self, next: Snapshot) {
-        *self.0.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(next);
-    }
-
-    /// Rebuilds the snapshot whenever the store's revision changes or it is
-    /// older than [`MAX_AGE`], until `shutdown` turns true.
-    pub async fn refresh_until_stopped(
-        &self,
-        store: Store,
-        mut shutdown: tokio::sync::watch::Receiver<bool>,
-    ) {
-        while !*shutdown.borrow() {
-            tokio::select! {
-                _ = tokio::time::sleep(POLL_EVERY) => {}
-                _ = shutdown.changed() => continue,
-            }
-            let current = self.get();
-            let now = Utc::now();
-            let changed = match store.revision().await {
-                Ok(revision) => revision != current.revision,
-                Err(e) => {
-                    tracing::warn!(error = %e, "cannot read the store revision");
-                    continue;
-                }
-            };
-            let old = (now - current.built_at).to_std().unwrap_or_default() >= MAX_AGE;
-            if changed || old {
-                match load(&store, Arc::clone(&current.config), now).await {
-                    Ok(next) => self.set(next),
-                    Err(e) => tracing::warn!(error = %e, "cannot rebuild the status snapshot"),
-                }
-            }
-        }
     }
 }
