@@ -305,7 +305,12 @@ fn record(
 async fn prune(store: Store, config: Arc<Config>) {
     let keep = chrono::Duration::days(i64::from(config.database.retention_days));
     // The store logs what it deleted and how long its batches held the lock.
-    if let Err(e) = store.prune_results(Utc::now() - keep).await {
+    let now = Utc::now();
+    if let Err(e) = store.prune_results(now - keep).await {
         tracing::warn!(error = %e, "pruning raw results failed");
+    }
+    let chart = now - crate::store::FIVE_MINUTES_KEPT;
+    if let Err(e) = store.prune_five_minute_rollups(chart).await {
+        tracing::warn!(error = %e, "pruning five-minute rollups failed");
     }
 }
