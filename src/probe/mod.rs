@@ -26,7 +26,7 @@ use tokio::time::Instant;
 use crate::config::Config;
 use crate::domain::{CheckKind, CheckResult, CheckSpec, Outcome};
 use crate::store::Store;
-use schedule::Schedule;
+use schedule::{Schedule, Timing};
 
 /// What one attempt found, before thresholds and `degraded_over` apply.
 #[derive(Debug, Clone, PartialEq)]
@@ -123,12 +123,11 @@ pub async fn run_until_stopped(
     let writer = tokio::spawn(writer::run(store, Arc::clone(&config), states, inbox));
     let started_at = Utc::now();
 
-    let mut schedule = Schedule::new(config.checks.iter().map(|c| {
-        let first = match &c.kind {
-            CheckKind::Push(p) => push::first_judgement(c.interval, p.grace),
-            _ => schedule::initial_offset(c.id.as_str(), c.interval),
-        };
-        (first, c.interval)
+    let mut schedule = Schedule::new(config.checks.iter().map(|c| match &c.kind {
+        CheckKind::Push(p) => {
+            Timing::steady(push::first_judgement(c.interval, p.grace), c.interval)
+        }
+        _ => Timing::network(c.id.as_str(), c.interval),
     }));
     let start = Instant::now();
     let mut in_flight = JoinSet::new();
