@@ -141,12 +141,14 @@ pub async fn run_until_stopped(
             _ = shutdown.changed() => continue,
         }
         for index in schedule.take_due(start.elapsed()) {
-            let spec = config.checks[index].clone();
+            // The config is shared, not the check cloned: no copy per probe.
+            let config = Arc::clone(&config);
             let (client, results, store) = (client.clone(), results.clone(), reader.clone());
             let (due, lag) = (start + schedule.last_due(index), Arc::clone(&lag));
             in_flight.spawn(async move {
                 lag.observe(Instant::now().saturating_duration_since(due));
-                let Some(result) = run_check(&spec, &client, &store, started_at).await else {
+                let spec = &config.checks[index];
+                let Some(result) = run_check(spec, &client, &store, started_at).await else {
                     return;
                 };
                 // The writer only goes away at shutdown; then the result is moot.
