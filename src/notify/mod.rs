@@ -10,8 +10,16 @@
 //! `Debug`, and reasons never repeat a URL (chat webhook URLs are secrets).
 
 pub mod backoff;
+mod chat;
+mod discord;
+mod http;
 mod outcome;
 mod secret;
+mod slack;
+mod sms;
+mod teams;
+mod text;
+mod webhook;
 
 use std::time::Duration;
 
@@ -19,8 +27,12 @@ use bytes::Bytes;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Map, Value};
 
+pub use chat::{Chat, ChatKind};
+pub use http::client;
 pub use outcome::Outcome;
 pub use secret::{Secret, SecretUrl};
+pub use sms::{SMS_MAX_CHARS, Sms, sms_body};
+pub use webhook::Webhook;
 
 /// Every send gives up after this long (SPEC §8: a 10 s timeout).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
