@@ -12,6 +12,7 @@
 pub mod backoff;
 mod chat;
 mod discord;
+pub mod email;
 mod http;
 mod outcome;
 mod secret;
