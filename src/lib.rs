@@ -18,6 +18,8 @@ pub mod domain;
 /// The status model: the snapshot, its refresher, and every public response
 /// rendered and compressed once per change.
 pub mod model;
+/// SPEC §8 transports: webhook, chat, e-mail and SMS sends, and the retry schedule.
+pub mod notify;
 /// The probe worker: scheduler, http/tcp/dns/tls probes, push pings, batched result writer.
 pub mod probe;
 /// Pure status rules of SPEC §3: (data, now) → answer.
