@@ -11,7 +11,9 @@ mod incident_rows;
 mod incidents;
 mod maintenances;
 mod overrides;
+mod prune;
 mod push;
+mod record;
 mod results;
 mod tokens;
 
@@ -28,7 +30,9 @@ use sqlx::sqlite::{
 pub use health::{Failing, Fault, WriteHealth};
 pub use history::HistoryEntry;
 pub use overrides::Override;
-pub use results::{HourlyLatency, LatencySample, Recorded, StoredCheckState};
+pub use prune::FIVE_MINUTES_KEPT;
+pub use record::Recorded;
+pub use results::{HourlyLatency, LatencyBucket, LatencySample, StoredCheckState};
 pub use tokens::{TokenInfo, generate_token, hash_token};
 
 /// What can go wrong in the store.
