@@ -10,7 +10,7 @@
 mod checks;
 mod demo;
 mod file;
-mod kinds;
+mod scope;
 mod validate;
 
 use std::fmt;
