@@ -41,7 +41,7 @@ async fn incidents(
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
     let page = page_number(query.as_deref())?;
-    let snap = state.snapshot.get();
+    let snap = state.model.get();
     // Only pages that exist reach the cache: a render error is not stored.
     let key = format!("/incidents?page={page}");
     state
@@ -72,7 +72,7 @@ async fn incident(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
-    let snap = state.snapshot.get();
+    let snap = state.model.get();
     let key = format!("/incidents/{id}");
     state
         .pages
@@ -90,7 +90,7 @@ async fn maintenance(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
-    let snap = state.snapshot.get();
+    let snap = state.model.get();
     let key = format!("/maintenances/{id}");
     state
         .pages

@@ -4,11 +4,7 @@
 //! from the snapshot and the store (so a separate `beacon probe` process is
 //! covered too), request counts from a middleware in this process.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::{MatchedPath, Request, State};
@@ -21,76 +17,6 @@ use chrono::Utc;
 use super::api_error::ApiError;
 use super::state::AppState;
 use crate::domain::ComponentStatus;
-
-/// Requests served by this process, by route pattern and status.
-#[derive(Debug, Default)]
-pub struct HttpCounts(Mutex<BTreeMap<(String, u16), u64>>);
-
-impl HttpCounts {
-    fn add(&self, route: &str, status: u16) {
-        let mut counts = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        *counts.entry((route.to_owned(), status)).or_default() += 1;
-    }
-
-    fn snapshot(&self) -> BTreeMap<(String, u16), u64> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
-    }
-}
-
-/// Connections of this process's HTTP server (see `app::server`).
-#[derive(Debug, Default)]
-pub struct ConnectionStats {
-    open: AtomicU64,
-    closed_since_take: AtomicU64,
-    refused: AtomicU64,
-    last_refusal_logged: Mutex<Option<Instant>>,
-}
-
-/// A refused connection is logged at most this often.
-const REFUSAL_LOG_EVERY: Duration = Duration::from_secs(10);
-
-impl ConnectionStats {
-    /// A connection was accepted.
-    pub fn opened(&self) {
-        self.open.fetch_add(1, Ordering::Relaxed);
-    }
-
-    /// An accepted connection ended.
-    pub fn closed(&self) {
-        self.open.fetch_sub(1, Ordering::Relaxed);
-        self.closed_since_take.fetch_add(1, Ordering::Relaxed);
-    }
-
-    /// Connections closed since the last call.
-    pub fn take_closed(&self) -> u64 {
-        self.closed_since_take.swap(0, Ordering::Relaxed)
-    }
-
-    /// Counts a connection refused over the limit; true when it is time to
-    /// log (once per [`REFUSAL_LOG_EVERY`], not once per connection).
-    pub fn refused(&self) -> bool {
-        self.refused.fetch_add(1, Ordering::Relaxed);
-        let mut last = self
-            .last_refusal_logged
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        let due = last.is_none_or(|at| at.elapsed() >= REFUSAL_LOG_EVERY);
-        if due {
-            *last = Some(Instant::now());
-        }
-        due
-    }
-
-    /// Connections open now.
-    pub fn open(&self) -> u64 {
-        self.open.load(Ordering::Relaxed)
-    }
-
-    /// Connections refused since start-up.
-    pub fn refused_total(&self) -> u64 {
-        self.refused.load(Ordering::Relaxed)
-    }
-}
 
 /// Middleware: counts every response by its route pattern (not the raw
 /// path, so unknown paths cannot grow the map) and status.
@@ -123,7 +49,7 @@ fn label(value: &str) -> String {
 }
 
 async fn metrics(State(state): State<AppState>) -> Result<Response, ApiError> {
-    let snap = state.snapshot.get();
+    let snap = state.model.get();
     let config = &snap.config;
     let totals = state.store.result_totals().await?;
     let mut out = String::new();
@@ -207,7 +133,7 @@ async fn metrics(State(state): State<AppState>) -> Result<Response, ApiError> {
     let _ = writeln!(
         out,
         "beacon_snapshot_rebuilds_total {}",
-        state.snapshot.rebuilds()
+        state.model.rebuilds()
     );
     state.schedule_lag.write_prometheus(&mut out);
     let _ = writeln!(

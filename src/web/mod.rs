@@ -9,7 +9,9 @@ mod assets;
 pub mod auth;
 pub mod caching;
 pub mod charts;
+pub mod counters;
 pub mod error;
+mod error_pages;
 mod feeds;
 mod history;
 pub mod incident_views;
@@ -52,7 +54,7 @@ pub fn router(state: AppState) -> Router {
         .merge(push::router())
         .merge(metrics::router())
         .merge(assets::router())
-        .fallback(error::not_found)
+        .fallback(error_pages::not_found)
         .layer(CompressionLayer::new());
     // Public responses carry their own precompressed codings (caching.rs).
     Router::new()
@@ -67,7 +69,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            error::render_error_pages,
+            error_pages::render_error_pages,
         ))
         .layer(security_header(header::CONTENT_SECURITY_POLICY, CSP))
         .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))

@@ -29,7 +29,7 @@ pub fn router() -> Router<AppState> {
 
 #[tracing::instrument(skip_all)]
 async fn index(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, PageError> {
-    let snap = state.snapshot.get();
+    let snap = state.model.get();
     state
         .pages
         .serve("/", snap.built_at, &headers, || async {
@@ -60,7 +60,7 @@ async fn component(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
-    let snap = state.snapshot.get();
+    let snap = state.model.get();
     let model = snap.component(&id).ok_or(PageError::NotFound)?;
     let key = format!("/components/{id}");
     state

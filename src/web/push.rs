@@ -48,7 +48,7 @@ async fn ping(
 }
 
 async fn record(state: &AppState, limiter: &RateLimiter, token: &str) -> Result<(), ApiError> {
-    let config = Arc::clone(&state.snapshot.get().config);
+    let config = Arc::clone(&state.config);
     let check = push_check(&config, token)
         .ok_or_else(|| ApiError::NotFound("no push check has this token".to_owned()))?;
     tracing::Span::current().record("check", check.id.as_str());

@@ -98,7 +98,7 @@ async fn serve_api(
     headers: HeaderMap,
     endpoint: Endpoint,
 ) -> Result<Response, PageError> {
-    let snap = state.snapshot.get();
+    let snap = state.model.get();
     state
         .pages
         .serve(endpoint.path(), snap.built_at, &headers, || async {
@@ -198,7 +198,7 @@ async fn status_badge(
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
     let id = file.strip_suffix(".svg").ok_or(PageError::NotFound)?;
-    let snap = state.snapshot.get();
+    let snap = state.model.get();
     let model = snap.component(id).ok_or(PageError::NotFound)?;
     let name = &snap.config.components[model.spec].name;
     let key = format!("/badge/{id}.svg");
@@ -218,7 +218,7 @@ async fn uptime_badge(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
-    let snap = state.snapshot.get();
+    let snap = state.model.get();
     let model = snap.component(&id).ok_or(PageError::NotFound)?;
     let label = format!("{} uptime (30d)", snap.config.components[model.spec].name);
     let key = format!("/badge/{id}/uptime.svg");

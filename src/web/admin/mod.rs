@@ -73,7 +73,7 @@ pub async fn show_writes(State(state): State<AppState>, request: Request, next: 
     let response = next.run(request).await;
     if write
         && response.status().is_success()
-        && let Err(e) = state.snapshot.refresh_now().await
+        && let Err(e) = state.model.refresh_now().await
     {
         tracing::error!(error = %e, "write committed, but the status model could not be rebuilt");
     }

@@ -47,7 +47,7 @@ impl From<Override> for OverrideJson {
 }
 
 fn known_component(state: &AppState, id: &str) -> Result<(), ApiError> {
-    if is_component(&state.snapshot.get().config, id) {
+    if is_component(&state.config, id) {
         Ok(())
     } else {
         Err(ApiError::not_found("component", id))

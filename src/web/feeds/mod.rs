@@ -62,7 +62,7 @@ async fn feed(
     component: Option<String>,
     format: Format,
 ) -> Result<Response, PageError> {
-    let snap = state.snapshot.get();
+    let snap = state.model.get();
     let config = &snap.config;
     let name = match &component {
         Some(id) => Some(

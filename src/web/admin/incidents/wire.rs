@@ -154,7 +154,7 @@ pub struct IncidentList {
 }
 
 pub(super) fn parse_new(req: CreateIncident, state: &AppState) -> Result<NewIncident, ApiError> {
-    let config = &state.snapshot.get().config;
+    let config = &state.config;
     let mut p = Problems::default();
     let title = p
         .required("title", req.title)
@@ -186,7 +186,7 @@ pub(super) fn parse_new(req: CreateIncident, state: &AppState) -> Result<NewInci
 }
 
 pub(super) fn parse_update(req: CreateUpdate, state: &AppState) -> Result<NewUpdate, ApiError> {
-    let config = &state.snapshot.get().config;
+    let config = &state.config;
     let mut p = Problems::default();
     let status = p
         .required("status", req.status)
@@ -209,7 +209,7 @@ pub(super) fn parse_update(req: CreateUpdate, state: &AppState) -> Result<NewUpd
 }
 
 pub(super) fn parse_edit(req: EditIncident, state: &AppState) -> Result<IncidentEdit, ApiError> {
-    let config = &state.snapshot.get().config;
+    let config = &state.config;
     let mut p = Problems::default();
     let edit = IncidentEdit {
         title: req.title.and_then(|t| p.title("title", t)),

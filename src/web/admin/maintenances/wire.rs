@@ -97,7 +97,7 @@ pub(super) fn parse_new(
     req: CreateMaintenance,
     state: &AppState,
 ) -> Result<NewMaintenance, ApiError> {
-    let config = &state.snapshot.get().config;
+    let config = &state.config;
     let mut p = Problems::default();
     let title = p
         .required("title", req.title)
@@ -135,7 +135,7 @@ pub(super) fn parse_edit(
     current: &Maintenance,
     state: &AppState,
 ) -> Result<MaintenanceEdit, ApiError> {
-    let config = &state.snapshot.get().config;
+    let config = &state.config;
     let mut p = Problems::default();
     let mut edit = MaintenanceEdit {
         title: req.title.and_then(|t| p.title("title", t)),
