@@ -8,6 +8,7 @@
 //! duplicate ids and components; `[[checks]]` entries are in [`super::checks`].
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono_tz::Tz;
@@ -75,11 +76,15 @@ pub(super) fn validate(raw: RawConfig, p: &mut Problems) -> Config {
     duplicates(component_ids.clone(), "component", p);
     duplicates(raw.checks.iter().filter_map(|c| c.id.as_ref()), "check", p);
     let known: HashSet<&str> = component_ids.map(|f| f.value.as_str()).collect();
-    let checks = checks::checks(&raw.checks, &known, p);
+    let checks = checks::checks(&raw.checks, &known, p)
+        .into_iter()
+        .map(Arc::new)
+        .collect();
     let components = raw
         .components
         .iter()
         .filter_map(|c| component(c, p))
+        .map(Arc::new)
         .collect();
     Config {
         site,

@@ -207,6 +207,7 @@ impl Writer {
             .components
             .iter()
             .filter(|c| self.touched.iter().any(|t| t == c.id.as_str()))
+            .map(|c| &**c)
             .collect();
         let known = incidents::Known {
             trackers: &self.trackers,
@@ -270,7 +271,11 @@ impl Writer {
 
 fn component_of<'a>(config: &'a Config, result: &CheckResult) -> Option<&'a Component> {
     let check = config.checks.iter().find(|c| c.id == result.check)?;
-    config.components.iter().find(|c| c.id == check.component)
+    config
+        .components
+        .iter()
+        .find(|c| c.id == check.component)
+        .map(|c| &**c)
 }
 
 /// Moves the check's tracker on, dates the result in the site timezone, and

@@ -50,7 +50,6 @@ fn label(value: &str) -> String {
 
 async fn metrics(State(state): State<AppState>) -> Result<Response, ApiError> {
     let snap = state.model.get();
-    let config = &snap.config;
     let totals = state.store.result_totals().await?;
     let mut out = String::new();
     let _ = writeln!(
@@ -78,7 +77,7 @@ async fn metrics(State(state): State<AppState>) -> Result<Response, ApiError> {
     let checks = snap.components.iter().flat_map(|c| &c.checks);
     for check in checks.clone() {
         if let Some(ms) = check.last_latency_ms {
-            let id = label(config.checks[check.spec].id.as_str());
+            let id = label(check.spec.id.as_str());
             let _ = writeln!(
                 out,
                 "beacon_check_latency_seconds{{check=\"{id}\"}} {}",
@@ -98,7 +97,7 @@ async fn metrics(State(state): State<AppState>) -> Result<Response, ApiError> {
                 crate::status::CheckState::Degraded => "0.5",
                 crate::status::CheckState::Down => "0",
             };
-            let id = label(config.checks[check.spec].id.as_str());
+            let id = label(check.spec.id.as_str());
             let _ = writeln!(out, "beacon_check_up{{check=\"{id}\"}} {value}");
         }
     }
@@ -108,7 +107,7 @@ async fn metrics(State(state): State<AppState>) -> Result<Response, ApiError> {
     );
     let _ = writeln!(out, "# TYPE beacon_component_status gauge");
     for component in &snap.components {
-        let id = label(config.components[component.spec].id.as_str());
+        let id = label(component.spec.id.as_str());
         for status in ComponentStatus::ALL {
             let value = u8::from(component.status == status);
             let _ = writeln!(

@@ -16,6 +16,7 @@ use super::views::{
 };
 use crate::config::Config;
 use crate::model::{ComponentModel, Snapshot};
+use crate::status::overall::Headline;
 use crate::status::{CheckState, ComponentStatus, Freshness, Indicator, uptime};
 
 const HTML: &str = "text/html; charset=utf-8";
@@ -70,7 +71,7 @@ async fn component(
             let row = component_row(config, model);
             let mut charts = Vec::new();
             for check in &model.checks {
-                let check_spec = &config.checks[check.spec];
+                let check_spec = &check.spec;
                 let check_id = check_spec.id.as_str();
                 for (label, span, hourly) in CHART_SPANS {
                     let from = snap.built_at - span;
@@ -132,27 +133,26 @@ pub fn time_view(config: &Config, at: DateTime<Utc>) -> TimeView {
     }
 }
 
-/// The overall banner. A green "All Systems Operational" is only shown when
-/// every component has fresh data; otherwise the banner says what it lacks.
+/// The overall banner: the snapshot's headline, which says when data is
+/// missing rather than showing a green it cannot vouch for.
 fn banner(snap: &Snapshot) -> BannerView {
-    let indicator = snap.indicator;
-    if indicator == Indicator::None {
-        let any = |f| snap.components.iter().any(|c| c.freshness == f);
-        if any(Freshness::Stale) {
+    let indicator = match snap.headline {
+        Headline::Stale => {
             return BannerView {
                 class: "unknown",
                 icon: "?",
                 text: "Monitoring Data Is Stale",
             };
         }
-        if any(Freshness::NoData) {
+        Headline::NoData => {
             return BannerView {
                 class: "unknown",
                 icon: "?",
                 text: "Waiting for the First Check Results",
             };
         }
-    }
+        Headline::Indicator(indicator) => indicator,
+    };
     let icon = match indicator {
         Indicator::None => "✓",
         Indicator::Maintenance => "⚒",
@@ -171,7 +171,7 @@ fn notice(snap: &Snapshot) -> Option<String> {
         .components
         .iter()
         .filter(|c| c.freshness == Freshness::Stale)
-        .map(|c| snap.config.components[c.spec].name.as_str())
+        .map(|c| c.spec.name.as_str())
         .collect();
     (!stale.is_empty()).then(|| {
         format!(
@@ -184,7 +184,7 @@ fn notice(snap: &Snapshot) -> Option<String> {
 fn groups(snap: &Snapshot) -> Vec<GroupView> {
     let mut groups: Vec<GroupView> = Vec::new();
     for model in &snap.components {
-        let name = snap.config.components[model.spec].group.clone();
+        let name = model.spec.group.clone();
         let row = component_row(&snap.config, model);
         match groups.iter_mut().find(|g| g.name == name) {
             Some(group) => group.components.push(row),
@@ -260,7 +260,7 @@ fn check_state_view(state: Option<CheckState>, freshness: Freshness) -> StatusVi
 }
 
 fn component_row(config: &Config, model: &ComponentModel) -> ComponentRow {
-    let spec = &config.components[model.spec];
+    let spec = &model.spec;
     let freshness_note = match model.freshness {
         Freshness::Fresh => None,
         Freshness::NoData => Some("No data yet: waiting for the first check result.".to_owned()),
@@ -323,7 +323,7 @@ fn cell_title(day: chrono::NaiveDate, percent: Option<f64>) -> String {
 }
 
 fn check_row(config: &Config, check: &crate::model::CheckModel) -> CheckRow {
-    let spec = &config.checks[check.spec];
+    let spec = &check.spec;
     CheckRow {
         label: spec.label.clone(),
         kind: spec.kind.name(),

@@ -67,7 +67,7 @@ async fn record(state: &AppState, limiter: &RateLimiter, token: &str) -> Result<
 }
 
 /// The push check whose token this is; tokens compare in constant time.
-fn push_check<'c>(config: &'c Config, token: &str) -> Option<&'c CheckSpec> {
+fn push_check<'c>(config: &'c Config, token: &str) -> Option<&'c Arc<CheckSpec>> {
     config.checks.iter().find(|c| match &c.kind {
         CheckKind::Push(push) => bool::from(push.token.as_bytes().ct_eq(token.as_bytes())),
         _ => false,

@@ -200,7 +200,7 @@ async fn status_badge(
     let id = file.strip_suffix(".svg").ok_or(PageError::NotFound)?;
     let snap = state.model.get();
     let model = snap.component(id).ok_or(PageError::NotFound)?;
-    let name = &snap.config.components[model.spec].name;
+    let name = &model.spec.name;
     let key = format!("/badge/{id}.svg");
     state
         .pages
@@ -220,7 +220,7 @@ async fn uptime_badge(
 ) -> Result<Response, PageError> {
     let snap = state.model.get();
     let model = snap.component(&id).ok_or(PageError::NotFound)?;
-    let label = format!("{} uptime (30d)", snap.config.components[model.spec].name);
+    let label = format!("{} uptime (30d)", model.spec.name);
     let key = format!("/badge/{id}/uptime.svg");
     state
         .pages

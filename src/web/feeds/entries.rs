@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use crate::config::Config;
 use crate::domain::{Incident, Maintenance};
-use crate::status::maintenance::effective_end;
+use crate::status::maintenance;
 use crate::web::markdown::{self, SafeHtml};
 
 /// At most this many entries per feed (SPEC §5).
@@ -115,16 +115,14 @@ pub fn maintenance(base: &str, config: &Config, m: &Maintenance, now: DateTime<U
         at,
     };
     let mut events = vec![event("Scheduled", m.created_at, markdown::render(&m.body))];
-    let stop = m.cancelled_at.unwrap_or(DateTime::<Utc>::MAX_UTC);
-    if m.starts_at <= now && m.starts_at < stop {
+    if let Some(started) = maintenance::started_at(m, now) {
         events.push(event(
             "In progress",
-            m.starts_at.max(m.created_at),
+            started.max(m.created_at),
             SafeHtml::default(),
         ));
     }
-    let end = effective_end(m);
-    if end <= now && end < stop {
+    if let Some(end) = maintenance::completed_at(m, now) {
         events.push(event("Completed", end, SafeHtml::default()));
     }
     if let Some(cancelled) = m.cancelled_at {

@@ -67,7 +67,7 @@ async fn feed(
     let name = match &component {
         Some(id) => Some(
             snap.component(id)
-                .map(|c| config.components[c.spec].name.clone())
+                .map(|c| c.spec.name.clone())
                 .ok_or(PageError::NotFound)?,
         ),
         None => None,

@@ -12,6 +12,7 @@ use serde::Serialize;
 use super::{Builder, time};
 use crate::domain::ComponentStatus;
 use crate::model::Snapshot;
+use crate::status;
 
 /// One row of the flat `components` array (a component or a group).
 #[derive(Debug, Clone, Serialize)]
@@ -70,7 +71,7 @@ pub(super) fn rows(
     // first appearance; ungrouped ones together where the first one is.
     let mut groups: Vec<(Option<&str>, Vec<Row>)> = Vec::new();
     for model in &snap.components {
-        let spec = &config.components[model.spec];
+        let spec = &model.spec;
         let start = config
             .checks
             .iter()
@@ -134,10 +135,11 @@ pub(super) fn rows(
             row.json.position = u32::try_from(index + 1).unwrap_or(u32::MAX);
             row.json.group_id = Some(id.clone());
         }
-        let status = children
-            .iter()
-            .filter_map(|r| ComponentStatus::parse(r.json.status))
-            .fold(ComponentStatus::Operational, ComponentStatus::worst);
+        let status = status::component::of_group(
+            children
+                .iter()
+                .filter_map(|r| ComponentStatus::parse(r.json.status)),
+        );
         let created = children.iter().map(|r| r.created).min().unwrap_or(since);
         let updated = children.iter().map(|r| r.updated).max().unwrap_or(created);
         rows.push(Row {

@@ -143,7 +143,8 @@ impl Builder<'_> {
         let config = &self.snap.config;
         let now = self.snap.built_at;
         let state = status::maintenance::status(m, now);
-        let end = status::maintenance::effective_end(m);
+        let completed = status::maintenance::completed_at(m, now);
+        let started = status::maintenance::started_at(m, now);
         let moved = |old: ComponentStatus, new: ComponentStatus| -> Vec<AffectedJson> {
             m.components
                 .iter()
@@ -161,7 +162,7 @@ impl Builder<'_> {
             m.body.clone()
         };
         let mut updates = Vec::new();
-        if state == MaintenanceStatus::Completed {
+        if let Some(end) = completed {
             updates.push(self.update_json(
                 format!("{}-completed", m.id),
                 &m.id,
@@ -174,8 +175,7 @@ impl Builder<'_> {
                 ),
             ));
         }
-        let started = now >= m.starts_at && end > m.starts_at;
-        if started {
+        if started.is_some() {
             let text = if m.created_at >= m.starts_at {
                 body.clone()
             } else {
@@ -193,7 +193,7 @@ impl Builder<'_> {
                 ),
             ));
         }
-        if m.created_at < m.starts_at || !started {
+        if m.created_at < m.starts_at || started.is_none() {
             updates.push(self.update_json(
                 format!("{}-scheduled", m.id),
                 &m.id,
@@ -205,8 +205,8 @@ impl Builder<'_> {
         }
         let latest = [m.updated_at, m.created_at]
             .into_iter()
-            .chain((state == MaintenanceStatus::Completed).then_some(end))
-            .chain(started.then_some(m.starts_at))
+            .chain(completed)
+            .chain(started)
             .max()
             .unwrap_or(m.updated_at);
         let maintenance_status = match state {
@@ -228,7 +228,7 @@ impl Builder<'_> {
                 updated_at: time(config, latest),
                 started_at: time(config, m.starts_at),
                 monitoring_at: None,
-                resolved_at: (state == MaintenanceStatus::Completed).then(|| time(config, end)),
+                resolved_at: completed.map(|end| time(config, end)),
                 incident_updates: updates,
                 components: self.components_of(m.components.iter().map(String::as_str)),
             },
