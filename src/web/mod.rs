@@ -13,15 +13,16 @@ pub mod counters;
 pub mod error;
 mod error_pages;
 mod feeds;
-mod history;
-pub mod incident_views;
+mod incidents;
 pub mod markdown;
 pub mod metrics;
 mod ops;
 mod pages;
+pub mod present;
 mod push;
+pub mod render;
 pub mod state;
-pub mod statuspage;
+mod statuspage;
 pub mod views;
 
 use std::time::Duration;
@@ -42,7 +43,7 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
                    base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-pub use pages::render_index;
+pub use render::index as render_index;
 
 /// The whole application, ready to serve or to test with `oneshot`.
 pub fn router(state: AppState) -> Router {
@@ -59,7 +60,7 @@ pub fn router(state: AppState) -> Router {
     // Public responses carry their own precompressed codings (caching.rs).
     Router::new()
         .merge(pages::router())
-        .merge(history::router())
+        .merge(incidents::router())
         .merge(feeds::router())
         .merge(statuspage::router())
         .merge(dynamic)

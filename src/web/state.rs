@@ -4,15 +4,21 @@
 
 use std::sync::Arc;
 
+use std::future::Future;
+
 use axum::extract::FromRef;
+use axum::http::HeaderMap;
+use axum::response::Response;
 use chrono::{DateTime, Utc};
 
 use super::auth::throttle::AuthFailures;
 use super::auth::uses::TokenUses;
 use super::caching::PageCache;
 use super::counters::{ConnectionStats, HttpCounts};
+use super::error::PageError;
+use super::render::Body;
 use crate::config::Config;
-use crate::model::Model;
+use crate::model::{Model, Snapshot};
 use crate::probe::lag::ScheduleLag;
 use crate::store::Store;
 
@@ -65,6 +71,28 @@ impl AppState {
             schedule_lag: Arc::default(),
             started_at: Utc::now(),
         }
+    }
+}
+
+impl AppState {
+    /// The one opening of every public handler: the current snapshot's
+    /// response for `key`, rendered by `render` for the first visitor after
+    /// a change and shared by the others, in the coding `headers` prefer.
+    pub async fn serve<F, Fut>(
+        &self,
+        headers: &HeaderMap,
+        key: &str,
+        render: F,
+    ) -> Result<Response, PageError>
+    where
+        F: FnOnce(Arc<Snapshot>) -> Fut,
+        Fut: Future<Output = Result<Body, PageError>>,
+    {
+        let snap = self.model.get();
+        let built_at = snap.built_at;
+        self.pages
+            .serve(key, built_at, headers, || render(snap))
+            .await
     }
 }
 

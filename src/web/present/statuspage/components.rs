@@ -183,16 +183,6 @@ impl Builder<'_> {
             .map(|r| r.json.clone())
             .collect()
     }
-
-    /// The configured name of a component, or its id if it is gone.
-    pub(super) fn component_name(&self, id: &str) -> String {
-        let config = &self.snap.config;
-        config
-            .components
-            .iter()
-            .find(|c| c.id.as_str() == id)
-            .map_or_else(|| id.to_owned(), |c| c.name.clone())
-    }
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ use serde::Serialize;
 use super::{Builder, ComponentJson, time};
 use crate::domain::{ComponentStatus, Incident, IncidentUpdate, Maintenance, MaintenanceStatus};
 use crate::status;
+use crate::web::present::component_name;
 
 /// An incident, or the incident part of a scheduled maintenance.
 #[derive(Debug, Serialize)]
@@ -96,7 +97,7 @@ impl Builder<'_> {
             .iter()
             .map(|a| AffectedJson {
                 code: a.component.clone(),
-                name: self.component_name(&a.component),
+                name: component_name(&self.snap.config, &a.component).to_owned(),
                 old_status: a.old_status.as_str(),
                 new_status: a.new_status.as_str(),
             })
@@ -150,7 +151,7 @@ impl Builder<'_> {
                 .iter()
                 .map(|c| AffectedJson {
                     code: c.clone(),
-                    name: self.component_name(c),
+                    name: component_name(config, c).to_owned(),
                     old_status: old.as_str(),
                     new_status: new.as_str(),
                 })
