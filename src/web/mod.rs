@@ -51,7 +51,7 @@ pub fn router(state: AppState) -> Router {
     // Compressed per response: everything not served from the page cache.
     let dynamic = Router::new()
         .merge(ops::router())
-        .merge(admin::router().layer(written))
+        .merge(admin::router(&state).layer(written))
         .merge(push::router())
         .merge(metrics::router())
         .merge(assets::router())

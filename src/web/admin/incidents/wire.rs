@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::domain::{Incident, IncidentEdit, IncidentUpdate, NewIncident, NewUpdate};
+use crate::web::admin::schema::{ComponentStatusDoc, ImpactDoc, IncidentStatusDoc};
 use crate::web::admin::validate::Problems;
-use crate::web::admin::{ComponentStatusDoc, ImpactDoc, IncidentStatusDoc};
 use crate::web::api_error::ApiError;
 use crate::web::state::AppState;
 

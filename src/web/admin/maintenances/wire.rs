@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 
 use crate::domain::{Maintenance, MaintenanceEdit, MaintenanceStatus, NewMaintenance};
 use crate::status;
-use crate::web::admin::MaintenanceStatusDoc;
+use crate::web::admin::schema::MaintenanceStatusDoc;
 use crate::web::admin::validate::Problems;
 use crate::web::api_error::ApiError;
 use crate::web::state::AppState;
