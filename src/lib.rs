@@ -28,6 +28,9 @@ pub mod status;
 /// rendered and compressed once per change.
 pub mod model;
 
+/// SPEC §8 transports: webhook, chat, e-mail and SMS sends, and the retry schedule.
+pub mod notify;
+
 /// axum routes, page structs and rendering; reads the model.
 pub mod web;
 

@@ -56,18 +56,19 @@ install_npm() {
   cp "$dir/package-lock.json" "$stamp"
 }
 
-# The feed tests run `python3` with feedparser; when the system's python3
-# lacks it, a virtual environment in the target directory provides it.
+# The feed tests run `python3` with feedparser, the e-mail tests with
+# aiosmtpd; when the system's python3 lacks one, a virtual environment in the
+# target directory provides both.
 install_pip() {
   local target="${CARGO_TARGET_DIR:-target}" venv
   mkdir -p "$target"
   venv="$(cd "$target" && pwd)/test-venv"
   if [ -x "$venv/bin/python3" ]; then export PATH="$venv/bin:$PATH"; fi
-  if python3 -c 'import feedparser' >/dev/null 2>&1; then return; fi
-  say "pip install -r tests/feeds/requirements.txt into $venv"
+  if python3 -c 'import feedparser, aiosmtpd' >/dev/null 2>&1; then return; fi
+  say "pip install -r tests/feeds/requirements.txt -r tests/smtp/requirements.txt into $venv"
   if [ ! -x "$venv/bin/python3" ]; then python3 -m venv "$venv"; fi
   "$venv/bin/python3" -m pip install -q --disable-pip-version-check \
-    -r tests/feeds/requirements.txt
+    -r tests/feeds/requirements.txt -r tests/smtp/requirements.txt
   export PATH="$venv/bin:$PATH"
 }
 
