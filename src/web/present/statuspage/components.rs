@@ -9,10 +9,10 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
-use super::{Builder, time};
 use crate::domain::ComponentStatus;
 use crate::model::Snapshot;
 use crate::status;
+use crate::web::present::time::api;
 
 /// One row of the flat `components` array (a component or a group).
 #[derive(Debug, Clone, Serialize)]
@@ -97,8 +97,8 @@ pub(super) fn rows(
                 showcase: true,
                 only_show_if_degraded: false,
                 start_date: start.map(|d| d.to_string()),
-                created_at: time(config, created),
-                updated_at: time(config, updated),
+                created_at: api(config, created),
+                updated_at: api(config, updated),
             },
             created,
             updated,
@@ -156,8 +156,8 @@ pub(super) fn rows(
                 showcase: false,
                 only_show_if_degraded: false,
                 start_date: None,
-                created_at: time(config, created),
-                updated_at: time(config, updated),
+                created_at: api(config, created),
+                updated_at: api(config, updated),
             },
             created,
             updated,
@@ -165,24 +165,6 @@ pub(super) fn rows(
         rows.extend(children);
     }
     rows
-}
-
-impl Builder<'_> {
-    /// The flat `components` array: group rows followed by their children.
-    pub fn components(&self) -> Vec<ComponentJson> {
-        self.rows.iter().map(|r| r.json.clone()).collect()
-    }
-
-    /// Component objects for these ids (ids no longer configured are left out).
-    pub(super) fn components_of<'i>(
-        &self,
-        ids: impl IntoIterator<Item = &'i str>,
-    ) -> Vec<ComponentJson> {
-        ids.into_iter()
-            .filter_map(|id| self.rows.iter().find(|r| !r.json.group && r.json.id == id))
-            .map(|r| r.json.clone())
-            .collect()
-    }
 }
 
 #[cfg(test)]

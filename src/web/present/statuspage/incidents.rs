@@ -8,10 +8,12 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::{Builder, ComponentJson, time};
+use super::builder::Builder;
+use super::components::ComponentJson;
 use crate::domain::{ComponentStatus, Incident, IncidentUpdate, Maintenance, MaintenanceStatus};
 use crate::status;
 use crate::web::present::component_name;
+use crate::web::present::time::api;
 
 /// An incident, or the incident part of a scheduled maintenance.
 #[derive(Debug, Serialize)]
@@ -77,11 +79,11 @@ impl Builder<'_> {
             status: incident.status.as_str(),
             impact: incident.impact.as_str(),
             shortlink: self.link(&format!("/incidents/{}", incident.id)),
-            created_at: time(config, incident.created_at),
-            updated_at: time(config, incident.updated_at),
-            started_at: time(config, incident.created_at),
-            monitoring_at: incident.monitoring_at.map(|at| time(config, at)),
-            resolved_at: incident.resolved_at.map(|at| time(config, at)),
+            created_at: api(config, incident.created_at),
+            updated_at: api(config, incident.updated_at),
+            started_at: api(config, incident.created_at),
+            monitoring_at: incident.monitoring_at.map(|at| api(config, at)),
+            resolved_at: incident.resolved_at.map(|at| api(config, at)),
             incident_updates: incident
                 .updates
                 .iter()
@@ -121,7 +123,7 @@ impl Builder<'_> {
         at: DateTime<Utc>,
         affected: Vec<AffectedJson>,
     ) -> UpdateJson {
-        let at = time(&self.snap.config, at);
+        let at = api(&self.snap.config, at);
         UpdateJson {
             id,
             incident_id: incident_id.to_owned(),
@@ -225,16 +227,16 @@ impl Builder<'_> {
                 status: maintenance_status,
                 impact: "maintenance",
                 shortlink: self.link(&format!("/maintenances/{}", m.id)),
-                created_at: time(config, m.created_at),
-                updated_at: time(config, latest),
-                started_at: time(config, m.starts_at),
+                created_at: api(config, m.created_at),
+                updated_at: api(config, latest),
+                started_at: api(config, m.starts_at),
                 monitoring_at: None,
-                resolved_at: completed.map(|end| time(config, end)),
+                resolved_at: completed.map(|end| api(config, end)),
                 incident_updates: updates,
                 components: self.components_of(m.components.iter().map(String::as_str)),
             },
-            scheduled_for: time(config, m.starts_at),
-            scheduled_until: time(config, m.ends_at),
+            scheduled_for: api(config, m.starts_at),
+            scheduled_until: api(config, m.ends_at),
         }
     }
 }
