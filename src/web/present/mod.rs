@@ -5,7 +5,8 @@
 //!
 //! [`index`] and [`components`] build `/` and `/components/{id}`,
 //! [`incidents`] the incident and maintenance pages and cards, [`feeds`]
-//! the feeds, [`statuspage`] the API v2 payloads, [`badge`] the badges;
+//! the feeds, [`statuspage`] the API v2 payloads, [`badge`] the badges,
+//! [`metrics`] the Prometheus text;
 //! [`status`] and [`time`] word single values for all of them.
 
 pub mod badge;
@@ -13,6 +14,7 @@ pub mod components;
 pub mod feeds;
 pub mod incidents;
 pub mod index;
+pub mod metrics;
 pub mod status;
 pub mod statuspage;
 pub mod time;
