@@ -10,12 +10,13 @@
 mod checks;
 mod demo;
 mod file;
-mod kinds;
+mod scope;
 mod validate;
 
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::domain::{CheckSpec, Component, ComponentId};
@@ -26,9 +27,10 @@ pub struct Config {
     pub site: Site,
     pub server: Server,
     pub database: Database,
-    /// In file order (the page groups them in this order).
-    pub components: Vec<Component>,
-    pub checks: Vec<CheckSpec>,
+    /// In file order (the page groups them in this order). Shared: the
+    /// status model and the probe worker hold these handles, not indexes.
+    pub components: Vec<Arc<Component>>,
+    pub checks: Vec<Arc<CheckSpec>>,
 }
 
 /// `[site]` (SPEC §2): what the page says about itself.
@@ -212,7 +214,7 @@ impl Config {
     }
 
     /// The component with this id, if configured (SPEC §2 `[[components]]`).
-    pub fn component(&self, id: &ComponentId) -> Option<&Component> {
+    pub fn component(&self, id: &ComponentId) -> Option<&Arc<Component>> {
         self.components.iter().find(|c| &c.id == id)
     }
 }

@@ -18,6 +18,7 @@ mod helpers;
 mod history;
 mod kinds;
 mod lifecycle;
+mod migrations;
 mod notify;
 mod pages;
 mod privacy;
