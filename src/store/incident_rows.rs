@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use sqlx::Row;
+use sqlx::any::AnyRow;
 
 use super::{Store, StoreError, id_list, ms_to_time};
 use crate::domain::{
@@ -26,7 +27,7 @@ impl Store {
         let sql = concat!(
             "SELECT ",
             incident_columns!(),
-            " FROM incidents WHERE incident_id = ?"
+            " FROM incidents WHERE incident_id = $1"
         );
         let rows = sqlx::query(sql).bind(id).fetch_all(&self.pool).await?;
         self.hydrate(rows).await?.pop().ok_or(StoreError::NotFound)
@@ -38,11 +39,11 @@ impl Store {
         let sql = concat!(
             "SELECT ",
             incident_columns!(),
-            " FROM incidents ORDER BY created_ms DESC, incident_id LIMIT ? OFFSET ?"
+            " FROM incidents ORDER BY created_ms DESC, incident_id LIMIT $1 OFFSET $2"
         );
         let rows = sqlx::query(sql)
-            .bind(limit)
-            .bind(offset)
+            .bind(i64::from(limit))
+            .bind(i64::from(offset))
             .fetch_all(&self.pool)
             .await?;
         self.hydrate(rows).await
@@ -57,7 +58,7 @@ impl Store {
         let sql = concat!(
             "SELECT ",
             incident_columns!(),
-            " FROM incidents WHERE resolved_ms IS NULL OR resolved_ms >= ?
+            " FROM incidents WHERE resolved_ms IS NULL OR resolved_ms >= $1
              ORDER BY created_ms DESC, incident_id"
         );
         let rows = sqlx::query(sql)
@@ -76,7 +77,7 @@ impl Store {
         let sql = concat!(
             "SELECT ",
             incident_columns!(),
-            " FROM incidents WHERE auto_component = ? AND resolved_ms IS NULL
+            " FROM incidents WHERE auto_component = $1 AND resolved_ms IS NULL
              ORDER BY created_ms DESC LIMIT 1"
         );
         let rows = sqlx::query(sql)
@@ -110,19 +111,19 @@ impl Store {
         let sql = concat!(
             "SELECT ",
             incident_columns!(),
-            " FROM incidents ORDER BY updated_ms DESC, incident_id LIMIT ?"
+            " FROM incidents ORDER BY updated_ms DESC, incident_id LIMIT $1"
         );
-        let rows = sqlx::query(sql).bind(limit).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(sql)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
         self.hydrate(rows).await
     }
 
     /// Completes incident rows with their components and updates.
     /// Completes incident rows with their components and timelines: three
     /// queries for the whole set, whatever its size (no query per incident).
-    async fn hydrate(
-        &self,
-        rows: Vec<sqlx::sqlite::SqliteRow>,
-    ) -> Result<Vec<Incident>, StoreError> {
+    async fn hydrate(&self, rows: Vec<AnyRow>) -> Result<Vec<Incident>, StoreError> {
         if rows.is_empty() {
             return Ok(Vec::new());
         }
@@ -131,28 +132,32 @@ impl Store {
             .map(|row| row.try_get("incident_id"))
             .collect::<Result<_, _>>()?;
         let ids = id_list(&ids);
-        let components: Vec<(String, String, String)> = sqlx::query_as(
-            "SELECT incident_id, component_id, status FROM incident_components
-             WHERE incident_id IN (SELECT value FROM json_each(?)) ORDER BY component_id",
-        )
-        .bind(&ids)
-        .fetch_all(&self.pool)
-        .await?;
-        let updates: Vec<(String, String, String, String, i64)> = sqlx::query_as(
-            "SELECT incident_id, update_id, status, body, created_ms FROM incident_updates
-             WHERE incident_id IN (SELECT value FROM json_each(?)) ORDER BY seq DESC",
-        )
-        .bind(&ids)
-        .fetch_all(&self.pool)
-        .await?;
-        let affected: Vec<(String, String, String, String)> = sqlx::query_as(
-            "SELECT c.update_id, c.component_id, c.old_status, c.new_status
+        let set = self.backend.json_texts();
+        let components: Vec<(String, String, String)> =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT incident_id, component_id, status FROM incident_components
+             WHERE incident_id IN (SELECT value FROM {set}) ORDER BY component_id"
+            )))
+            .bind(&ids)
+            .fetch_all(&self.pool)
+            .await?;
+        let updates: Vec<(String, String, String, String, i64)> =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT incident_id, update_id, status, body, created_ms FROM incident_updates
+             WHERE incident_id IN (SELECT value FROM {set}) ORDER BY seq DESC"
+            )))
+            .bind(&ids)
+            .fetch_all(&self.pool)
+            .await?;
+        let affected: Vec<(String, String, String, String)> =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT c.update_id, c.component_id, c.old_status, c.new_status
              FROM update_components c JOIN incident_updates u ON u.update_id = c.update_id
-             WHERE u.incident_id IN (SELECT value FROM json_each(?)) ORDER BY c.component_id",
-        )
-        .bind(&ids)
-        .fetch_all(&self.pool)
-        .await?;
+             WHERE u.incident_id IN (SELECT value FROM {set}) ORDER BY c.component_id"
+            )))
+            .bind(&ids)
+            .fetch_all(&self.pool)
+            .await?;
 
         let mut changes: HashMap<String, Vec<AffectedComponent>> = HashMap::new();
         for (update, component, old, new) in affected {

@@ -3,9 +3,10 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sqlx::{Row, SqliteConnection};
+use sqlx::Row;
+use sqlx::any::AnyRow;
 
-use super::{Store, StoreError, commit_change, found, id_list, ms_to_time, new_id};
+use super::{Conn, Store, StoreError, commit_change, found, id_list, ms_to_time, new_id};
 use crate::domain::{Maintenance, MaintenanceEdit, NewMaintenance};
 
 /// The columns every query of this table selects.
@@ -28,7 +29,7 @@ impl Store {
             let mut tx = self.begin_write().await?;
             sqlx::query(
                 "INSERT INTO maintenances (maintenance_id, title, body, starts_ms, ends_ms, created_ms, updated_ms)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+                 VALUES ($1, $2, $3, $4, $5, $6, $6)",
             )
             .bind(&id)
             .bind(&new.title)
@@ -57,11 +58,11 @@ impl Store {
             let ms = now.timestamp_millis();
             let mut tx = self.begin_write().await?;
             let done = sqlx::query(
-                "UPDATE maintenances SET title = COALESCE(?2, title), body = COALESCE(?3, body),
-                     starts_ms = COALESCE(?4, starts_ms), ends_ms = COALESCE(?5, ends_ms),
-                     completed_ms = CASE WHEN ?6 THEN COALESCE(completed_ms, ?7) ELSE completed_ms END,
-                     updated_ms = ?7
-                 WHERE maintenance_id = ?1",
+                "UPDATE maintenances SET title = COALESCE($2, title), body = COALESCE($3, body),
+                     starts_ms = COALESCE($4, starts_ms), ends_ms = COALESCE($5, ends_ms),
+                     completed_ms = CASE WHEN $6 THEN COALESCE(completed_ms, $7) ELSE completed_ms END,
+                     updated_ms = $7
+                 WHERE maintenance_id = $1",
             )
             .bind(id)
             .bind(&edit.title)
@@ -74,7 +75,7 @@ impl Store {
             .await?;
             found(&done)?;
             if let Some(components) = &edit.components {
-                sqlx::query("DELETE FROM maintenance_components WHERE maintenance_id = ?")
+                sqlx::query("DELETE FROM maintenance_components WHERE maintenance_id = $1")
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
@@ -97,8 +98,8 @@ impl Store {
             let ms = now.timestamp_millis();
             let mut tx = self.begin_write().await?;
             let done = sqlx::query(
-                "UPDATE maintenances SET cancelled_ms = COALESCE(cancelled_ms, ?2), updated_ms = ?2
-                 WHERE maintenance_id = ?1",
+                "UPDATE maintenances SET cancelled_ms = COALESCE(cancelled_ms, $2), updated_ms = $2
+                 WHERE maintenance_id = $1",
             )
             .bind(id)
             .bind(ms)
@@ -117,7 +118,7 @@ impl Store {
         let sql = concat!(
             "SELECT ",
             maintenance_columns!(),
-            " FROM maintenances WHERE maintenance_id = ?"
+            " FROM maintenances WHERE maintenance_id = $1"
         );
         let rows = sqlx::query(sql).bind(id).fetch_all(&self.pool).await?;
         self.hydrate_maintenances(rows)
@@ -136,11 +137,11 @@ impl Store {
         let sql = concat!(
             "SELECT ",
             maintenance_columns!(),
-            " FROM maintenances ORDER BY starts_ms DESC, maintenance_id LIMIT ? OFFSET ?"
+            " FROM maintenances ORDER BY starts_ms DESC, maintenance_id LIMIT $1 OFFSET $2"
         );
         let rows = sqlx::query(sql)
-            .bind(limit)
-            .bind(offset)
+            .bind(i64::from(limit))
+            .bind(i64::from(offset))
             .fetch_all(&self.pool)
             .await?;
         self.hydrate_maintenances(rows).await
@@ -155,7 +156,7 @@ impl Store {
         let sql = concat!(
             "SELECT ",
             maintenance_columns!(),
-            " FROM maintenances WHERE COALESCE(MIN(completed_ms, ends_ms), ends_ms) >= ?
+            " FROM maintenances WHERE CASE WHEN completed_ms < ends_ms THEN completed_ms ELSE ends_ms END >= $1
              ORDER BY starts_ms, maintenance_id"
         );
         let rows = sqlx::query(sql)
@@ -175,17 +176,18 @@ impl Store {
 
     async fn hydrate_maintenances(
         &self,
-        rows: Vec<sqlx::sqlite::SqliteRow>,
+        rows: Vec<AnyRow>,
     ) -> Result<Vec<Maintenance>, StoreError> {
         let ids: Vec<String> = rows
             .iter()
             .map(|row| row.try_get("maintenance_id"))
             .collect::<Result<_, _>>()?;
         // One query for the components of the whole set.
-        let pairs: Vec<(String, String)> = sqlx::query_as(
+        let pairs: Vec<(String, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT maintenance_id, component_id FROM maintenance_components
-             WHERE maintenance_id IN (SELECT value FROM json_each(?)) ORDER BY component_id",
-        )
+             WHERE maintenance_id IN (SELECT value FROM {}) ORDER BY component_id",
+            self.backend.json_texts()
+        )))
         .bind(id_list(&ids))
         .fetch_all(&self.pool)
         .await?;
@@ -217,17 +219,16 @@ impl Store {
     }
 }
 
-async fn set_components(
-    tx: &mut SqliteConnection,
-    id: &str,
-    components: &[String],
-) -> Result<(), StoreError> {
+async fn set_components(tx: &mut Conn, id: &str, components: &[String]) -> Result<(), StoreError> {
     for component in components {
-        sqlx::query("INSERT OR IGNORE INTO maintenance_components (maintenance_id, component_id) VALUES (?, ?)")
-            .bind(id)
-            .bind(component)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO maintenance_components (maintenance_id, component_id) VALUES ($1, $2)
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(id)
+        .bind(component)
+        .execute(&mut *tx)
+        .await?;
     }
     Ok(())
 }

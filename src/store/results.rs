@@ -103,7 +103,7 @@ impl Store {
     ) -> Result<Vec<(String, DayCounts)>, StoreError> {
         let rows = sqlx::query(
             "SELECT check_id, day, good, total FROM daily_rollups
-             WHERE day >= ?1 AND (?2 IS NULL OR day < ?2)",
+             WHERE day >= $1 AND ($2 IS NULL OR day < $2)",
         )
         .bind(since.to_string())
         .bind(before.map(|d| d.to_string()))
@@ -152,7 +152,7 @@ impl Store {
     ) -> Result<Vec<LatencySample>, StoreError> {
         let rows: Vec<(i64, i64)> = sqlx::query_as(
             "SELECT at_ms, latency_ms FROM check_results
-             WHERE check_id = ? AND at_ms >= ? AND latency_ms IS NOT NULL ORDER BY at_ms",
+             WHERE check_id = $1 AND at_ms >= $2 AND latency_ms IS NOT NULL ORDER BY at_ms",
         )
         .bind(check_id)
         .bind(since.timestamp_millis())
@@ -176,7 +176,7 @@ impl Store {
     ) -> Result<Vec<HourlyLatency>, StoreError> {
         let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
             "SELECT hour_ms, latency_sum_ms, latency_count FROM hourly_rollups
-             WHERE check_id = ? AND hour_ms >= ? AND latency_count > 0 ORDER BY hour_ms",
+             WHERE check_id = $1 AND hour_ms >= $2 AND latency_count > 0 ORDER BY hour_ms",
         )
         .bind(check_id)
         .bind(since.timestamp_millis() - since.timestamp_millis().rem_euclid(HOUR_MS))
@@ -202,7 +202,7 @@ impl Store {
         let since = since.timestamp_millis();
         let rows: FiveMinuteRows = sqlx::query_as(
             "SELECT bucket_ms, total, failed, latency_count, latency_sum_ms, latency_min_ms, latency_max_ms
-             FROM five_minute_rollups WHERE check_id = ? AND bucket_ms >= ? ORDER BY bucket_ms",
+             FROM five_minute_rollups WHERE check_id = $1 AND bucket_ms >= $2 ORDER BY bucket_ms",
         )
         .bind(check_id)
         .bind(since - since.rem_euclid(FIVE_MINUTES_MS))
@@ -230,7 +230,8 @@ impl Store {
     #[tracing::instrument(skip(self), err(level = "warn"))]
     pub async fn result_totals(&self) -> Result<Vec<(String, u64, u64)>, StoreError> {
         let rows: Vec<(String, i64, i64)> = sqlx::query_as(
-            "SELECT check_id, SUM(good), SUM(total) FROM daily_rollups GROUP BY check_id ORDER BY check_id",
+            "SELECT check_id, CAST(SUM(good) AS BIGINT), CAST(SUM(total) AS BIGINT) FROM daily_rollups
+             GROUP BY check_id ORDER BY check_id",
         )
         .fetch_all(&self.pool)
         .await?;

@@ -13,17 +13,17 @@ use sqlx::sqlite::SqlitePool;
 const BEFORE_RENAME: [(&str, &str); 3] = [
     (
         "20261124000001_create_results.sql",
-        include_str!("../../migrations/20261124000001_create_results.sql"),
+        include_str!("../../migrations/sqlite/20261124000001_create_results.sql"),
     ),
     (
         "20261124000002_create_incidents.sql",
         include_str!(
-            "../../migrations/20261124000002_create_incidents_maintenances_overrides_tokens.sql"
+            "../../migrations/sqlite/20261124000002_create_incidents_maintenances_overrides_tokens.sql"
         ),
     ),
     (
         "20261124000100_create_push_pings.sql",
-        include_str!("../../migrations/20261124000100_create_push_pings.sql"),
+        include_str!("../../migrations/sqlite/20261124000100_create_push_pings.sql"),
     ),
 ];
 
