@@ -81,6 +81,11 @@ impl Backend {
         }
     }
 
+    /// How many migrations this backend has.
+    pub fn migrations(self) -> usize {
+        self.migrator().iter().count()
+    }
+
     /// A table source of one row per element of the JSON array bound as
     /// `$1`, in a column `value` (read its fields with `value ->> N`).
     pub(super) fn json_rows(self) -> &'static str {

@@ -26,6 +26,7 @@ mod lifecycle;
 mod migrations;
 mod notify;
 mod pages;
+mod postgres;
 mod privacy;
 mod probe;
 mod receivers;

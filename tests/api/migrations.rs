@@ -74,3 +74,55 @@ async fn a_database_migrated_under_the_old_file_names_opens_without_migrating_ag
         "nothing applied twice or renamed; later migrations only added"
     );
 }
+
+/// Made by `beacon` 0.1.0 as released (main at 02e4841): `beacon migrate`,
+/// two `token create`s, a few minutes of `serve` with the demo checks, an
+/// incident and a maintenance through the admin API.
+const RELEASED_DB: &[u8] = include_bytes!("../fixtures/release/beacon-0.1.0.db");
+/// The second token created for the fixture (a test value, valid nowhere else).
+const RELEASED_TOKEN: &str = "bcn_aYwPdpvxu7oSy95iSeXDoaxsqu5ug_WynxXznCN1P1K";
+
+#[tokio::test]
+async fn a_database_made_by_the_released_binary_opens_with_its_data() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("beacon.db"), RELEASED_DB).unwrap();
+    let url = format!("{}?mode=rwc", crate::helpers::database_url(&dir));
+    let pool = SqlitePool::connect(&url).await.unwrap();
+    let before = applied(&pool).await;
+    pool.close().await;
+
+    let store = Store::open(&crate::helpers::database_url(&dir))
+        .await
+        .expect("the released database opens: every applied checksum still matches");
+    let incident = store.incident("p0nvnbr0co7l").await.unwrap();
+    assert_eq!(incident.title, "Fixture outage");
+    assert_eq!(incident.updates[0].body, "Looking into it");
+    let maintenance = store.maintenance("cp08tzqj57vz").await.unwrap();
+    assert_eq!(maintenance.title, "Fixture window");
+    assert_eq!(
+        store.authenticate(RELEASED_TOKEN).await.unwrap().as_deref(),
+        Some("fixture2")
+    );
+    assert!(
+        !store.check_states().await.unwrap().is_empty(),
+        "probe results kept"
+    );
+    store
+        .create_token("after-upgrade", &generate_token(), Utc::now())
+        .await
+        .unwrap();
+    store.close().await;
+
+    let pool = SqlitePool::connect(&url).await.unwrap();
+    let after = applied(&pool).await;
+    assert_eq!(
+        after[..before.len()],
+        before[..],
+        "released migrations untouched"
+    );
+    assert_eq!(
+        after.len(),
+        beacon::store::Backend::Sqlite.migrations(),
+        "and every later one applied"
+    );
+}

@@ -19,8 +19,9 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
-/// Debian's PostgreSQL 15; `BEACON_PG_BIN` names another directory.
-const DEFAULT_BIN: &str = "/usr/lib/postgresql/15/bin";
+/// Where Debian puts each PostgreSQL version's binaries; the newest is used
+/// unless `BEACON_PG_BIN` names another directory.
+const DEBIAN_DIR: &str = "/usr/lib/postgresql";
 
 /// A database for one test; SQLite's file lives as long as this does.
 #[derive(Debug)]
@@ -114,7 +115,9 @@ fn cluster() -> &'static Cluster {
 }
 
 fn start() -> Result<Cluster, String> {
-    let bin = PathBuf::from(std::env::var("BEACON_PG_BIN").unwrap_or_else(|_| DEFAULT_BIN.into()));
+    let bin = std::env::var_os("BEACON_PG_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(newest_debian_bin);
     for tool in ["initdb", "postgres", "createdb", "pg_isready"] {
         if !bin.join(tool).exists() {
             return Err(format!(
@@ -193,6 +196,18 @@ fn start() -> Result<Cluster, String> {
         }
         std::thread::sleep(Duration::from_millis(100));
     }
+}
+
+/// `/usr/lib/postgresql/<newest version>/bin` (15 when none is installed,
+/// so the error names a real path).
+fn newest_debian_bin() -> PathBuf {
+    let newest = std::fs::read_dir(DEBIAN_DIR)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .max()
+        .unwrap_or(15);
+    Path::new(DEBIAN_DIR).join(newest.to_string()).join("bin")
 }
 
 /// `program`, run as the `postgres` user when this process is root.
