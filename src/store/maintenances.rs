@@ -3,13 +3,25 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sqlx::Row;
-use sqlx::any::AnyRow;
 
 use super::{Conn, Store, StoreError, commit_change, found, id_list, ms_to_time, new_id};
 use crate::domain::{Maintenance, MaintenanceEdit, NewMaintenance};
 
-/// The columns every query of this table selects.
+/// One row of `maintenances`, as every query of it selects.
+#[derive(sqlx::FromRow)]
+struct MaintenanceRow {
+    maintenance_id: String,
+    title: String,
+    body: String,
+    starts_ms: i64,
+    ends_ms: i64,
+    completed_ms: Option<i64>,
+    cancelled_ms: Option<i64>,
+    created_ms: i64,
+    updated_ms: i64,
+}
+
+/// The columns of [`MaintenanceRow`].
 macro_rules! maintenance_columns {
     () => {
         "maintenance_id, title, body, starts_ms, ends_ms, completed_ms, cancelled_ms, created_ms, updated_ms"
@@ -120,7 +132,7 @@ impl Store {
             maintenance_columns!(),
             " FROM maintenances WHERE maintenance_id = $1"
         );
-        let rows = sqlx::query(sql).bind(id).fetch_all(&self.pool).await?;
+        let rows = sqlx::query_as(sql).bind(id).fetch_all(&self.pool).await?;
         self.hydrate_maintenances(rows)
             .await?
             .pop()
@@ -139,7 +151,7 @@ impl Store {
             maintenance_columns!(),
             " FROM maintenances ORDER BY starts_ms DESC, maintenance_id LIMIT $1 OFFSET $2"
         );
-        let rows = sqlx::query(sql)
+        let rows = sqlx::query_as(sql)
             .bind(i64::from(limit))
             .bind(i64::from(offset))
             .fetch_all(&self.pool)
@@ -159,7 +171,7 @@ impl Store {
             " FROM maintenances WHERE CASE WHEN completed_ms < ends_ms THEN completed_ms ELSE ends_ms END >= $1
              ORDER BY starts_ms, maintenance_id"
         );
-        let rows = sqlx::query(sql)
+        let rows = sqlx::query_as(sql)
             .bind(since.timestamp_millis())
             .fetch_all(&self.pool)
             .await?;
@@ -176,12 +188,9 @@ impl Store {
 
     async fn hydrate_maintenances(
         &self,
-        rows: Vec<AnyRow>,
+        rows: Vec<MaintenanceRow>,
     ) -> Result<Vec<Maintenance>, StoreError> {
-        let ids: Vec<String> = rows
-            .iter()
-            .map(|row| row.try_get("maintenance_id"))
-            .collect::<Result<_, _>>()?;
+        let ids: Vec<String> = rows.iter().map(|row| row.maintenance_id.clone()).collect();
         // One query for the components of the whole set.
         let pairs: Vec<(String, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT maintenance_id, component_id FROM maintenance_components
@@ -195,27 +204,21 @@ impl Store {
         for (maintenance, component) in pairs {
             covered.entry(maintenance).or_default().push(component);
         }
-        let mut out = Vec::with_capacity(rows.len());
-        for (row, id) in rows.into_iter().zip(ids) {
-            let components = covered.remove(&id).unwrap_or_default();
-            out.push(Maintenance {
-                title: row.try_get("title")?,
-                body: row.try_get("body")?,
-                starts_at: ms_to_time(row.try_get("starts_ms")?),
-                ends_at: ms_to_time(row.try_get("ends_ms")?),
-                components,
-                completed_early_at: row
-                    .try_get::<Option<i64>, _>("completed_ms")?
-                    .map(ms_to_time),
-                cancelled_at: row
-                    .try_get::<Option<i64>, _>("cancelled_ms")?
-                    .map(ms_to_time),
-                created_at: ms_to_time(row.try_get("created_ms")?),
-                updated_at: ms_to_time(row.try_get("updated_ms")?),
-                id,
-            });
-        }
-        Ok(out)
+        Ok(rows
+            .into_iter()
+            .map(|row| Maintenance {
+                components: covered.remove(&row.maintenance_id).unwrap_or_default(),
+                title: row.title,
+                body: row.body,
+                starts_at: ms_to_time(row.starts_ms),
+                ends_at: ms_to_time(row.ends_ms),
+                completed_early_at: row.completed_ms.map(ms_to_time),
+                cancelled_at: row.cancelled_ms.map(ms_to_time),
+                created_at: ms_to_time(row.created_ms),
+                updated_at: ms_to_time(row.updated_ms),
+                id: row.maintenance_id,
+            })
+            .collect())
     }
 }
 

@@ -512,18 +512,7 @@ store_test!(async fn five_minute_buckets_fold_across_batches_and_are_pruned(stor
 async fn stored_bytes(url: &str) -> Vec<u8> {
     match Backend::of_url(url) {
         Backend::Sqlite => std::fs::read(url.trim_start_matches("sqlite://")).unwrap(),
-        Backend::Postgres => {
-            let out = std::process::Command::new("pg_dump")
-                .args(["--format=plain", "--dbname", url])
-                .output()
-                .unwrap();
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            out.stdout
-        }
+        Backend::Postgres => pg_tool("pg_dump", &["--format=plain", "--dbname", url]),
     }
 }
 
@@ -534,18 +523,22 @@ fn restored(backend: Backend, path: &std::path::Path) -> String {
         Backend::Sqlite => format!("sqlite://{}", path.display()),
         Backend::Postgres => {
             let url = crate::databases::postgres_database();
-            let out = std::process::Command::new("pg_restore")
-                .arg("--dbname")
-                .arg(&url)
-                .arg(path)
-                .output()
-                .unwrap();
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
+            pg_tool("pg_restore", &["--dbname", &url, path.to_str().unwrap()]);
             url
         }
     }
+}
+
+/// Runs one of PostgreSQL's client tools, which must succeed; its stdout.
+fn pg_tool(tool: &str, args: &[&str]) -> Vec<u8> {
+    let out = std::process::Command::new(tool)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{tool}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
 }
