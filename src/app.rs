@@ -1,5 +1,5 @@
-//! `beacon serve`: store, snapshot refresher, probe worker and web server in
-//! one process, stopped together (SPEC §1, §7). The HTTP server and its
+//! `beacon serve`: store, snapshot refresher, probe worker, notification
+//! sender and web server in one process, stopped together (SPEC §1, §7). The HTTP server and its
 //! limits are in [`server`].
 
 pub mod server;
@@ -15,6 +15,7 @@ use tokio::task::JoinHandle;
 
 use crate::config::Config;
 use crate::model::Model;
+use crate::notify::outbox::{Sender, Targets};
 use crate::probe::{self, lag::ScheduleLag};
 use crate::store::Store;
 use crate::web::auth::{self, TokenUses};
@@ -65,6 +66,9 @@ pub async fn start(
         .await
         .context("cannot read the status from the database")?;
     let model = Arc::new(model);
+    let targets = Targets::new(&config)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot set up the notifiers: {e}"))?;
     let schedule_lag = Arc::new(ScheduleLag::default());
     let connections = Arc::new(ConnectionStats::default());
     let token_uses = Arc::new(TokenUses::default());
@@ -85,6 +89,14 @@ pub async fn start(
             .unwrap_or_else(|| format!("http://{addr}")),
         started_at: Utc::now(),
     };
+    let sender = Sender::new(
+        store.clone(),
+        Arc::clone(&model),
+        targets,
+        state.base_url.clone(),
+        state.started_at,
+    );
+    let sender = tokio::spawn(sender.run_until_stopped(stopped.clone()));
     let refresher = {
         let stopped = stopped.clone();
         tokio::spawn(async move { model.refresh_until_stopped(stopped).await })
@@ -119,6 +131,7 @@ pub async fn start(
             worker.await.context("probe worker panicked")??;
         }
         refresher.await.context("snapshot refresher panicked")?;
+        sender.await.context("notification sender panicked")?;
         uses.await.context("token use recorder panicked")?;
         store.close().await;
         Ok(())

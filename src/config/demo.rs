@@ -72,6 +72,7 @@ pub(super) fn config(listen: SocketAddr) -> Config {
             cache_max_age: Duration::from_secs(30),
             header_timeout: Server::HEADER_TIMEOUT,
             max_connections: Server::MAX_CONNECTIONS,
+            trusted_proxies: Vec::new(),
         },
         database: Database {
             url: None,
@@ -85,6 +86,7 @@ pub(super) fn config(listen: SocketAddr) -> Config {
             check("web-healthz", &web, http, Some(Duration::from_secs(1))),
             check("listener-port", &listener, tcp, None),
         ],
+        notify: Default::default(),
     }
 }
 

@@ -11,6 +11,7 @@ mod checks;
 mod demo;
 mod file;
 mod kinds;
+mod notify;
 mod validate;
 
 use std::fmt;
@@ -19,6 +20,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::domain::{CheckSpec, Component, ComponentId};
+
+pub use notify::validate::Env;
+pub use notify::{Email, Notifier, NotifierKind, Notify};
 
 /// The whole validated configuration file (SPEC §2).
 #[derive(Debug, Clone)]
@@ -29,6 +33,8 @@ pub struct Config {
     /// In file order (the page groups them in this order).
     pub components: Vec<Component>,
     pub checks: Vec<CheckSpec>,
+    /// `[email]`, `[[notifiers]]`, `[subscriptions]` (SPEC §8).
+    pub notify: Notify,
 }
 
 /// `[site]` (SPEC §2): what the page says about itself.
@@ -57,6 +63,8 @@ pub struct Server {
     pub header_timeout: Duration,
     /// Connections open at once; more are answered 503 and closed.
     pub max_connections: u32,
+    /// Peers whose `X-Forwarded-For` is believed (SPEC §7 `trusted_proxies`).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Server {
@@ -192,11 +200,18 @@ impl Config {
         Config::parse(&text, path)
     }
 
-    /// Parses config text (SPEC §2), reporting every problem at once; `path` only labels them.
+    /// Parses config text (SPEC §2), reporting every problem at once; `path`
+    /// only labels them. Secrets are read from the process's environment.
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        Config::parse_with_env(text, path, &|name| std::env::var(name).ok())
+    }
+
+    /// [`Config::parse`], reading the environment variables the file names
+    /// through `env`.
+    pub fn parse_with_env(text: &str, path: &Path, env: Env) -> Result<Config, ConfigError> {
         let mut problems = Problems::new(text);
         let config =
-            file::read(text, &mut problems).map(|raw| validate::validate(raw, &mut problems));
+            file::read(text, &mut problems).map(|raw| validate::validate(raw, env, &mut problems));
         match config {
             Some(config) if problems.is_empty() => Ok(config),
             _ => Err(ConfigError::Invalid {

@@ -5,8 +5,9 @@
 //! delivery id) lives above this module and schedules retries with
 //! [`backoff`].
 //!
-//! Nothing here reads the configuration or the store, blocks a
-//! thread, or logs: secrets ([`Secret`], [`SecretUrl`]) never show in
+//! The transports read neither the configuration nor the store; the
+//! sender in [`outbox`] does, and drives them. Nothing here blocks a
+//! thread, and the transports do not log: secrets ([`Secret`], [`SecretUrl`]) never show in
 //! `Debug`, and reasons never repeat a URL (chat webhook URLs are secrets).
 
 pub mod backoff;
@@ -14,6 +15,7 @@ mod chat;
 mod discord;
 pub mod email;
 mod http;
+pub mod outbox;
 mod outcome;
 mod secret;
 mod slack;
@@ -76,7 +78,7 @@ impl Delivery {
 }
 
 /// One event as people read it, for chat, e-mail and SMS.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Message {
     /// One readable line: "Public API is down: connection refused".
     pub line: String,

@@ -5,11 +5,13 @@
 //! module without touching them.
 
 mod backup;
+mod events;
 mod health;
 mod history;
 mod incident_rows;
 mod incidents;
 mod maintenances;
+mod outbox;
 mod overrides;
 mod push;
 mod results;
@@ -27,6 +29,7 @@ use sqlx::sqlite::{
 
 pub use health::{Failing, Fault, WriteHealth};
 pub use history::HistoryEntry;
+pub use outbox::{Attempted, DeliveryInfo, DueDelivery, Event, NewDelivery};
 pub use overrides::Override;
 pub use results::{HourlyLatency, LatencySample, Recorded, StoredCheckState};
 pub use tokens::{TokenInfo, generate_token, hash_token};

@@ -3,8 +3,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row;
 
-use super::{Store, StoreError, commit_change, ms_to_time};
-use crate::domain::{CheckResult, Outcome};
+use super::{Store, StoreError, commit_change, events, ms_to_time};
+use crate::domain::{CheckResult, ComponentStatus, Outcome};
 use crate::status::{CheckState, Tracker, uptime::DayCounts};
 
 /// One result to record with what the writer derived from it.
@@ -17,6 +17,9 @@ pub struct Recorded {
     pub day: NaiveDate,
     /// Counted in uptime: false when taken during maintenance covering its component.
     pub counted: bool,
+    /// The check's component and its check-derived status after this
+    /// result (SPEC §8 `component.status`); `None` for an unknown check.
+    pub component: Option<(String, ComponentStatus)>,
 }
 
 /// A check's persisted state and latest facts.
@@ -100,6 +103,7 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
                 }
+                events::on_result(&mut tx, r).await?;
                 let failed = res.outcome == Outcome::Failed;
                 sqlx::query(
                     "INSERT INTO check_states (check_id, state, streak_of, streak, last_result_ms, last_latency_ms,

@@ -412,6 +412,7 @@ async fn endpoints_keep_the_reference_shape_with_maintenances_and_operator_incid
                 starts_at: now - chrono::Duration::minutes(5),
                 ends_at: now + chrono::Duration::hours(1),
                 components: vec!["db".into()],
+                notify: true,
             },
             now - chrono::Duration::hours(1),
         )
@@ -425,6 +426,7 @@ async fn endpoints_keep_the_reference_shape_with_maintenances_and_operator_incid
                 starts_at: now + chrono::Duration::hours(2),
                 ends_at: now + chrono::Duration::hours(3),
                 components: vec!["api".into()],
+                notify: true,
             },
             now,
         )
@@ -438,6 +440,7 @@ async fn endpoints_keep_the_reference_shape_with_maintenances_and_operator_incid
                 starts_at: now - chrono::Duration::hours(3),
                 ends_at: now - chrono::Duration::hours(2),
                 components: vec!["api".into()],
+                notify: true,
             },
             now - chrono::Duration::hours(4),
         )
@@ -451,6 +454,7 @@ async fn endpoints_keep_the_reference_shape_with_maintenances_and_operator_incid
                 starts_at: now + chrono::Duration::hours(5),
                 ends_at: now + chrono::Duration::hours(6),
                 components: vec!["api".into()],
+                notify: true,
             },
             now,
         )
@@ -512,6 +516,7 @@ async fn endpoints_keep_the_reference_shape_with_maintenances_and_operator_incid
                 body: "Looking into it.".into(),
                 components: vec![("api".into(), ComponentStatus::PartialOutage)],
                 auto_component: None,
+                notify: true,
             },
             Utc::now(),
         )
@@ -525,6 +530,7 @@ async fn endpoints_keep_the_reference_shape_with_maintenances_and_operator_incid
                 body: "Found it.".into(),
                 components: vec![],
                 impact: None,
+                notify: true,
             },
             Utc::now() + chrono::Duration::seconds(1),
         )
@@ -559,6 +565,7 @@ async fn endpoints_keep_the_reference_shape_with_maintenances_and_operator_incid
                 body: "Fixed.".into(),
                 components: vec![("api".into(), ComponentStatus::Operational)],
                 impact: None,
+                notify: true,
             },
             Utc::now() + chrono::Duration::seconds(2),
         )

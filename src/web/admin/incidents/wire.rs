@@ -179,6 +179,7 @@ pub(super) fn parse_new(req: CreateIncident, state: &AppState) -> Result<NewInci
                 body,
                 components,
                 auto_component: None,
+                notify: true,
             })
         }
         _ => Err(ApiError::invalid("body", "invalid incident")),
@@ -203,6 +204,7 @@ pub(super) fn parse_update(req: CreateUpdate, state: &AppState) -> Result<NewUpd
             body,
             components,
             impact: impact.flatten(),
+            notify: true,
         }),
         _ => Err(ApiError::invalid("body", "invalid update")),
     }

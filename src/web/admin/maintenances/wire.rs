@@ -124,6 +124,7 @@ pub(super) fn parse_new(
                 starts_at,
                 ends_at,
                 components,
+                notify: true,
             })
         }
         _ => Err(ApiError::invalid("body", "invalid maintenance")),
