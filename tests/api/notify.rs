@@ -5,6 +5,7 @@
 
 mod chat;
 mod email;
+mod outbox;
 mod sms;
 mod webhook;
 
