@@ -58,19 +58,27 @@ CREATE TABLE maintenance_edges (
 ALTER TABLE maintenances ADD COLUMN notify INTEGER NOT NULL DEFAULT 1;
 
 -- Visitors subscribed by e-mail (double opt-in) and webhook subscribers
--- added through the admin API. Tokens are stored as SHA-256 hex only.
+-- added through the admin API. The opt-in token is stored as SHA-256 hex
+-- only; unsubscribe links carry a MAC of the subscriber id under the key
+-- below, so they are checked without storing any token.
 CREATE TABLE subscribers (
     subscriber_id   TEXT    PRIMARY KEY,
     kind            TEXT    NOT NULL,        -- email | webhook
     address         TEXT    NOT NULL,        -- e-mail address or webhook URL
     secret          TEXT,                    -- webhook: HMAC key
     components      TEXT    NOT NULL,        -- JSON array of component ids; [] = all
-    confirm_hash    TEXT UNIQUE,             -- e-mail: until confirmed
-    unsubscribe_hash TEXT NOT NULL UNIQUE,
+    confirm_hash    TEXT UNIQUE,             -- e-mail: SHA-256 of the opt-in token, until confirmed
     created_ms      INTEGER NOT NULL,
     confirmed_ms    INTEGER                  -- NULL: not confirmed yet (expires after 48 h)
 );
 CREATE UNIQUE INDEX subscribers_by_address ON subscribers (kind, address);
+
+-- Server-side keys, made once here: `subscriptions` signs unsubscribe links.
+CREATE TABLE secrets (
+    name            TEXT PRIMARY KEY,
+    value           TEXT NOT NULL
+) WITHOUT ROWID;
+INSERT INTO secrets (name, value) VALUES ('subscriptions', lower(hex(randomblob(32))));
 
 -- Windows that had already started or ended before this migration were
 -- announced by nobody; they stay quiet rather than being announced late.

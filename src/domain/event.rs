@@ -17,6 +17,8 @@ pub enum EventKind {
     ReportsSpike,
     /// `beacon notify test ID`: never recorded, never filtered out.
     Test,
+    /// A visitor's double opt-in mail: recorded with its one delivery.
+    SubscriptionConfirm,
 }
 
 impl EventKind {
@@ -50,12 +52,19 @@ impl EventKind {
             EventKind::MaintenanceCancelled => "maintenance.cancelled",
             EventKind::ReportsSpike => "reports.spike",
             EventKind::Test => "test",
+            EventKind::SubscriptionConfirm => "subscription.confirm",
         }
     }
 
     /// Inverse of [`EventKind::as_str`] for the kinds in [`EventKind::ALL`].
     pub fn parse(name: &str) -> Option<EventKind> {
         EventKind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
+    /// [`EventKind::parse`], and the kinds Beacon records for itself.
+    pub fn parse_recorded(name: &str) -> Option<EventKind> {
+        let internal = [EventKind::SubscriptionConfirm];
+        EventKind::parse(name).or_else(|| internal.into_iter().find(|k| k.as_str() == name))
     }
 
     /// What visitor subscribers get (SPEC §8): incidents and maintenances.

@@ -15,6 +15,7 @@ mod outbox;
 mod overrides;
 mod push;
 mod results;
+mod subscribers;
 mod tokens;
 
 use std::future::Future;
@@ -32,6 +33,7 @@ pub use history::HistoryEntry;
 pub use outbox::{Attempted, DeliveryInfo, DueDelivery, Event, NewDelivery};
 pub use overrides::Override;
 pub use results::{HourlyLatency, LatencySample, Recorded, StoredCheckState};
+pub use subscribers::{CONFIRM_WITHIN, SignUp, Subscriber};
 pub use tokens::{TokenInfo, generate_token, hash_token};
 
 /// What can go wrong in the store.

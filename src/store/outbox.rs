@@ -83,7 +83,7 @@ fn delivery_id() -> String {
 
 fn event_from(row: &sqlx::sqlite::SqliteRow) -> Result<Option<Event>, sqlx::Error> {
     let kind: String = row.try_get("kind")?;
-    let Some(kind) = EventKind::parse(&kind) else {
+    let Some(kind) = EventKind::parse_recorded(&kind) else {
         return Ok(None);
     };
     Ok(Some(Event {
@@ -226,8 +226,13 @@ impl Store {
         };
         self.write(async {
             sqlx::query(
+                // A finished opt-in mail forgets its payload: it holds the
+                // token, which is otherwise kept only as a hash.
                 "UPDATE deliveries SET status = $2, next_ms = COALESCE($3, next_ms),
-                     last_error = COALESCE($4, last_error), updated_ms = $5
+                     last_error = COALESCE($4, last_error), updated_ms = $5,
+                     payload = CASE WHEN $2 <> 'pending' AND event_id IN (
+                         SELECT event_id FROM events WHERE kind = 'subscription.confirm')
+                         THEN '' ELSE payload END
                  WHERE delivery_id = $1",
             )
             .bind(id)
@@ -351,7 +356,7 @@ impl Store {
 }
 
 /// Inserts one pending delivery due at once; 0 when that round exists.
-async fn insert_delivery(
+pub(super) async fn insert_delivery(
     tx: &mut SqliteConnection,
     event: i64,
     d: &NewDelivery,

@@ -356,3 +356,7 @@ fn addresses(s: &mut Scope, f: &Field<Vec<Spanned<String>>>) -> Option<Vec<Strin
     }
     ok.then_some(list)
 }
+
+#[cfg(test)]
+#[path = "validate_tests.rs"]
+mod tests;

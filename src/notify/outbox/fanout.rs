@@ -60,6 +60,28 @@ pub(super) async fn fan_out(sender: &Sender, now: DateTime<Utc>) -> Result<usize
                 });
             }
         }
+        if event.kind.for_subscribers() && event.subscribers {
+            let built = serde_json::from_str::<Payload>(&payload);
+            for subscriber in store.subscribers_for(&components).await? {
+                let email = subscriber.kind == "email";
+                if email && !sender.config.notify.subscriptions {
+                    continue;
+                }
+                let Ok(built) = &built else { break };
+                let token = store.unsubscribe_token(&subscriber.id).await?;
+                let link = format!("{}/subscriptions/unsubscribe/{token}", sender.base);
+                let own = if email {
+                    built.for_subscriber(&link)
+                } else {
+                    built.clone()
+                };
+                deliveries.push(NewDelivery {
+                    target: format!("{SUBSCRIBER}{}", subscriber.id),
+                    recipient: String::new(),
+                    payload: serde_json::to_string(&own).unwrap_or_default(),
+                });
+            }
+        }
         store.fan_out(event.id, &deliveries, now).await?;
     }
     Ok(events.len())
@@ -74,14 +96,28 @@ fn optional<T>(found: Result<T, StoreError>) -> Result<Option<T>, StoreError> {
     }
 }
 
+/// The target prefix of subscribers' deliveries.
+const SUBSCRIBER: &str = "subscriber:";
+
 /// One attempt of `due`.
 pub(super) async fn send(
-    _store: &Store,
+    store: &Store,
     targets: &Targets,
     due: &DueDelivery,
     payload: &Payload,
 ) -> Outcome {
-    targets
-        .send(&due.target, &due.id, &due.recipient, payload)
-        .await
+    let Some(id) = due.target.strip_prefix(SUBSCRIBER) else {
+        return targets
+            .send(&due.target, &due.id, &due.recipient, payload)
+            .await;
+    };
+    match store.subscriber(id).await {
+        Ok(subscriber) => {
+            targets
+                .send_to_subscriber(&subscriber, &due.id, payload)
+                .await
+        }
+        Err(StoreError::NotFound) => Outcome::Permanent("the subscriber is gone".to_owned()),
+        Err(e) => Outcome::Retry(format!("cannot read the subscriber: {e}")),
+    }
 }

@@ -124,6 +124,7 @@ impl Sender {
                     self.store.queue_reminders(&n.id, every, now).await?;
                 }
             }
+            self.store.expire_sign_ups(now).await?;
         }
         fanout::fan_out(self, now).await?;
         self.start_due(now).await

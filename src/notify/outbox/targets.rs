@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use crate::config::{Config, Notifier, NotifierKind};
 use crate::notify::email::{EmailSettings, Mail, Mailer};
-use crate::notify::{Chat, Delivery, Outcome, Sms, Webhook, client};
+use crate::notify::{Chat, Delivery, Outcome, Secret, Sms, Webhook, client};
+use crate::store::Subscriber;
 
 use super::payload::Payload;
 
@@ -23,6 +24,8 @@ enum Transport {
 pub struct Targets {
     notifiers: Arc<Vec<(Notifier, Transport)>>,
     mailer: Option<Mailer>,
+    /// For webhook subscribers, whose targets live in the store.
+    http: reqwest::Client,
 }
 
 impl Targets {
@@ -77,6 +80,7 @@ impl Targets {
         Ok(Targets {
             notifiers: Arc::new(notifiers),
             mailer,
+            http,
         })
     }
 
@@ -117,6 +121,37 @@ impl Targets {
             Transport::Email(to) => match &self.mailer {
                 Some(mailer) => {
                     let mail = Mail::new(id, to.clone(), payload.message.clone());
+                    mailer.send(&mail).await
+                }
+                None => Outcome::Permanent("no [email] section is configured".to_owned()),
+            },
+        }
+    }
+}
+
+impl Targets {
+    /// One attempt of delivery `id` of `payload` to `subscriber`.
+    pub async fn send_to_subscriber(
+        &self,
+        subscriber: &Subscriber,
+        id: &str,
+        payload: &Payload,
+    ) -> Outcome {
+        match subscriber.kind.as_str() {
+            "webhook" => {
+                let secret = subscriber.secret.clone().map(Secret::new);
+                match Webhook::new(self.http.clone(), &subscriber.address, secret.as_ref()) {
+                    Ok(hook) => hook.send(&webhook_delivery(id, payload)).await,
+                    Err(why) => Outcome::Permanent(why),
+                }
+            }
+            _ => match &self.mailer {
+                Some(mailer) => {
+                    let to = vec![subscriber.address.clone()];
+                    let mut mail = Mail::new(id, to, payload.message.clone());
+                    if let Some(url) = &payload.unsubscribe {
+                        mail = mail.one_click_unsubscribe(url);
+                    }
                     mailer.send(&mail).await
                 }
                 None => Outcome::Permanent("no [email] section is configured".to_owned()),
