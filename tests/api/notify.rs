@@ -4,6 +4,7 @@
 //! and an SMS gateway in Twilio's shape.
 
 mod chat;
+mod cli;
 mod email;
 mod outbox;
 mod sms;

@@ -378,3 +378,37 @@ async fn kill_9_during_a_burst_loses_no_event_and_duplicates_none() {
         assert_eq!(ids.len(), 1, "event {event} had one delivery id: {ids:?}");
     }
 }
+
+#[tokio::test]
+async fn remind_every_repeats_check_down_while_down_and_stops_after_recovery() {
+    let target = Target::start(Mode::Ok).await;
+    let hook = HookReceiver::start(Some(SECRET)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let extra = "events = [\"check.down\"]\nremind_every = \"1s\"";
+    write(
+        &dir,
+        &config(&target.url(), &webhook("ops", &hook.url(), extra)),
+    );
+    let _served = serve(dir.path());
+
+    target.set(Mode::Close);
+    wait_until(Duration::from_secs(20), "a reminder", || async {
+        by_id(&hook, "check.down").len() >= 2
+    })
+    .await;
+    let bodies: HashSet<String> = hook
+        .requests()
+        .iter()
+        .map(|r| r.json()["check"]["id"].to_string())
+        .collect();
+    assert_eq!(bodies.len(), 1, "reminders are about the same check");
+    target.set(Mode::Ok);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let after_recovery = by_id(&hook, "check.down").len();
+    tokio::time::sleep(Duration::from_secs(7)).await;
+    assert_eq!(
+        by_id(&hook, "check.down").len(),
+        after_recovery,
+        "no reminder once up"
+    );
+}
