@@ -6,6 +6,7 @@
 mod chat;
 mod cli;
 mod email;
+mod events;
 mod outbox;
 mod sms;
 mod webhook;
