@@ -150,6 +150,9 @@ async fn edge_once(
     Ok(done.rows_affected() == 1)
 }
 
+/// `starts_ms, ends_ms, completed_ms, cancelled_ms, notify` of one maintenance.
+type WindowRow = (i64, i64, Option<i64>, Option<i64>, bool);
+
 /// Records the maintenance events due for maintenance `id` at `now` (its
 /// window's edges, once each) and, with `announce` (at creation), the one
 /// that announces it: `maintenance.scheduled` for a future window,
@@ -161,7 +164,7 @@ pub(super) async fn on_maintenance(
     announce: bool,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let row: Option<(i64, i64, Option<i64>, Option<i64>, bool)> = sqlx::query_as(
+    let row: Option<WindowRow> = sqlx::query_as(
         "SELECT starts_ms, ends_ms, completed_ms, cancelled_ms, notify FROM maintenances
          WHERE maintenance_id = $1",
     )

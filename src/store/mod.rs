@@ -5,6 +5,7 @@
 //! module without touching them.
 
 mod backup;
+mod deliveries;
 mod events;
 mod health;
 mod history;
@@ -28,9 +29,10 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+pub use deliveries::DeliveryInfo;
 pub use health::{Failing, Fault, WriteHealth};
 pub use history::HistoryEntry;
-pub use outbox::{Attempted, DeliveryInfo, DueDelivery, Event, NewDelivery};
+pub use outbox::{Attempted, DueDelivery, Event, NewDelivery};
 pub use overrides::Override;
 pub use results::{HourlyLatency, LatencySample, Recorded, StoredCheckState};
 pub use subscribers::{CONFIRM_WITHIN, SignUp, Subscriber};

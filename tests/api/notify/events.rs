@@ -176,7 +176,7 @@ async fn a_delivery_is_fanned_out_once_claimed_once_and_listed_with_its_last_err
         payload: "{}".into(),
     };
     store
-        .fan_out(event.id, &[d.clone()], at(9, 0))
+        .fan_out(event.id, std::slice::from_ref(&d), at(9, 0))
         .await
         .unwrap();
     store.fan_out(event.id, &[d], at(9, 0)).await.unwrap();
@@ -300,7 +300,11 @@ async fn sign_ups_confirm_once_expire_after_48_hours_and_unsubscribe_tokens_are_
         .into_iter()
         .map(|s| s.id)
         .collect();
-    assert_eq!(for_web, [hook.id.clone()], "api-only subscriber left out");
+    assert_eq!(
+        for_web,
+        std::slice::from_ref(&hook.id),
+        "api-only subscriber left out"
+    );
     assert_eq!(store.subscribers_for(&components).await.unwrap().len(), 2);
 
     let token = store.unsubscribe_token(&id).await.unwrap();
