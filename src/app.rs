@@ -15,7 +15,7 @@ use tokio::task::JoinHandle;
 
 use crate::config::Config;
 use crate::model::Model;
-use crate::notify::outbox::{Sender, Targets};
+use crate::outbox::{Sender, Targets};
 use crate::probe::{self, lag::ScheduleLag};
 use crate::store::Store;
 use crate::web::auth::{self, TokenUses};

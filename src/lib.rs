@@ -20,6 +20,8 @@ pub mod domain;
 pub mod model;
 /// SPEC §8 transports: webhook, chat, e-mail and SMS sends, and the retry schedule.
 pub mod notify;
+/// SPEC §8 sender: events fanned out into deliveries and sent, retried, reminded.
+pub mod outbox;
 /// The probe worker: scheduler, http/tcp/dns/tls probes, push pings, batched result writer.
 pub mod probe;
 /// Pure status rules of SPEC §3: (data, now) → answer.

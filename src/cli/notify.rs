@@ -10,8 +10,8 @@ use clap::Subcommand;
 use super::{Cli, Source};
 use crate::config::Config;
 use crate::model::Model;
-use crate::notify::outbox::Targets;
-use crate::notify::outbox::payload::Composer;
+use crate::outbox::Targets;
+use crate::outbox::payload::Composer;
 use crate::store::Store;
 use crate::web::statuspage::json::Builder;
 

@@ -6,8 +6,8 @@
 //! [`backoff`].
 //!
 //! The transports read neither the configuration nor the store; the
-//! sender in [`outbox`] does, and drives them. Nothing here blocks a
-//! thread, and the transports do not log: secrets ([`Secret`], [`SecretUrl`]) never show in
+//! sender in [`crate::outbox`] does, and drives them. Nothing here blocks
+//! a thread or logs: secrets ([`Secret`], [`SecretUrl`]) never show in
 //! `Debug`, and reasons never repeat a URL (chat webhook URLs are secrets).
 
 pub mod backoff;
@@ -15,7 +15,6 @@ mod chat;
 mod discord;
 pub mod email;
 mod http;
-pub mod outbox;
 mod outcome;
 mod secret;
 mod slack;
