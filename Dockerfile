@@ -2,9 +2,11 @@
 # as an unprivileged user with the database on a volume.
 FROM rust:1-bookworm AS build
 WORKDIR /src
-# Dependencies first, so source edits do not rebuild them.
+# Dependencies first, so source edits do not rebuild them. The manifest
+# names the criterion bench, so cargo needs that file to exist: a stub.
 COPY Cargo.toml Cargo.lock ./
-RUN mkdir src && echo 'fn main() {}' > src/main.rs && touch src/lib.rs \
+RUN mkdir src benches && echo 'fn main() {}' > src/main.rs && touch src/lib.rs \
+    && echo 'fn main() {}' > benches/render.rs \
     && cargo build --release --locked && rm -rf src
 COPY src ./src
 COPY migrations ./migrations

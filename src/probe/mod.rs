@@ -26,7 +26,7 @@ use tokio::time::Instant;
 use crate::config::Config;
 use crate::domain::{CheckKind, CheckResult, CheckSpec, Outcome};
 use crate::store::Store;
-use schedule::Schedule;
+use schedule::{Schedule, Timing};
 
 /// What one attempt found, before thresholds and `degraded_over` apply.
 #[derive(Debug, Clone, PartialEq)]
@@ -123,12 +123,11 @@ pub async fn run_until_stopped(
     let writer = tokio::spawn(writer::run(store, Arc::clone(&config), states, inbox));
     let started_at = Utc::now();
 
-    let mut schedule = Schedule::new(config.checks.iter().map(|c| {
-        let first = match &c.kind {
-            CheckKind::Push(p) => push::first_judgement(c.interval, p.grace),
-            _ => schedule::initial_offset(c.id.as_str(), c.interval),
-        };
-        (first, c.interval)
+    let mut schedule = Schedule::new(config.checks.iter().map(|c| match &c.kind {
+        CheckKind::Push(p) => {
+            Timing::steady(push::first_judgement(c.interval, p.grace), c.interval)
+        }
+        _ => Timing::network(c.id.as_str(), c.interval),
     }));
     let start = Instant::now();
     let mut in_flight = JoinSet::new();
@@ -142,12 +141,14 @@ pub async fn run_until_stopped(
             _ = shutdown.changed() => continue,
         }
         for index in schedule.take_due(start.elapsed()) {
-            let spec = config.checks[index].clone();
+            // The config is shared, not the check cloned: no copy per probe.
+            let config = Arc::clone(&config);
             let (client, results, store) = (client.clone(), results.clone(), reader.clone());
             let (due, lag) = (start + schedule.last_due(index), Arc::clone(&lag));
             in_flight.spawn(async move {
                 lag.observe(Instant::now().saturating_duration_since(due));
-                let Some(result) = run_check(&spec, &client, &store, started_at).await else {
+                let spec = &config.checks[index];
+                let Some(result) = run_check(spec, &client, &store, started_at).await else {
                     return;
                 };
                 // The writer only goes away at shutdown; then the result is moot.

@@ -1,19 +1,71 @@
-//! When each check runs next (pure). One scheduler for all checks; first
-//! runs are spread across each interval so checks do not fire together.
+//! When each check runs next (pure). One scheduler for all checks.
+//!
+//! A fresh start shows results at once: every network check's first run
+//! falls within [`STARTUP_WINDOW`] of start-up, spread over it. Later runs
+//! keep a stable phase spread across the whole interval (derived from the
+//! check's id), so checks do not herd: the second run is the first phase
+//! slot at least half an interval after the first, so it comes between half
+//! an interval and an interval and a half later.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::time::Duration;
 
-/// First-run offset of a check: a stable fraction of its interval derived
-/// from its id, so restarts keep the same spread and checks do not herd.
-pub fn initial_offset(id: &str, interval: Duration) -> Duration {
+/// Network checks all run for the first time within this long of start-up.
+pub const STARTUP_WINDOW: Duration = Duration::from_millis(1500);
+
+/// A stable fraction in [0, 1) derived from a check id, so restarts keep
+/// the same spread.
+fn fraction(id: &str) -> f64 {
     // FNV-1a: stable across runs and platforms (std's hasher is not).
     let hash = id.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
     });
-    let fraction = (hash % 10_000) as f64 / 10_000.0;
-    interval.mul_f64(fraction)
+    (hash % 10_000) as f64 / 10_000.0
+}
+
+/// When one check runs: first at `first`, later at `phase + k × interval`
+/// (offsets from the worker's start).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Timing {
+    pub first: Duration,
+    pub phase: Duration,
+    pub interval: Duration,
+}
+
+impl Timing {
+    /// Runs at `first` and every `interval` after it (push checks judged on
+    /// their own rule).
+    pub fn steady(first: Duration, interval: Duration) -> Timing {
+        Timing {
+            first,
+            phase: first,
+            interval,
+        }
+    }
+
+    /// A network check: first run spread over [`STARTUP_WINDOW`] (or the
+    /// interval, when shorter), later runs spread over the interval.
+    pub fn network(id: &str, interval: Duration) -> Timing {
+        let f = fraction(id);
+        Timing {
+            first: interval.min(STARTUP_WINDOW).mul_f64(f),
+            phase: interval.mul_f64(f),
+            interval,
+        }
+    }
+
+    /// The first phase slot at least half an interval after `at`.
+    fn after(&self, at: Duration) -> Duration {
+        let target = at + self.interval / 2;
+        if target <= self.phase {
+            return self.phase;
+        }
+        let interval = self.interval.as_nanos().max(1);
+        let periods = (target - self.phase).as_nanos().div_ceil(interval);
+        let nanos = u64::try_from(periods * interval).unwrap_or(u64::MAX);
+        self.phase + Duration::from_nanos(nanos)
+    }
 }
 
 /// Due times of every check, as offsets from the worker's start.
@@ -21,26 +73,25 @@ pub fn initial_offset(id: &str, interval: Duration) -> Duration {
 pub struct Schedule {
     /// (due, check index), earliest first.
     queue: BinaryHeap<Reverse<(Duration, usize)>>,
-    intervals: Vec<Duration>,
+    timings: Vec<Timing>,
     /// When each check was last due (what [`Schedule::take_due`] popped).
     last_due: Vec<Duration>,
 }
 
 impl Schedule {
-    /// A schedule for checks given as `(first run, interval)`, in index
-    /// order; network checks start at [`initial_offset`].
-    pub fn new(checks: impl IntoIterator<Item = (Duration, Duration)>) -> Schedule {
+    /// A schedule for checks in index order.
+    pub fn new(checks: impl IntoIterator<Item = Timing>) -> Schedule {
         let mut queue = BinaryHeap::new();
-        let mut intervals = Vec::new();
+        let mut timings = Vec::new();
         let mut last_due = Vec::new();
-        for (index, (first, interval)) in checks.into_iter().enumerate() {
-            queue.push(Reverse((first, index)));
-            intervals.push(interval);
+        for (index, timing) in checks.into_iter().enumerate() {
+            queue.push(Reverse((timing.first, index)));
+            timings.push(timing);
             last_due.push(Duration::ZERO);
         }
         Schedule {
             queue,
-            intervals,
+            timings,
             last_due,
         }
     }
@@ -56,9 +107,9 @@ impl Schedule {
         self.last_due.get(index).copied().unwrap_or_default()
     }
 
-    /// Pops every check due at `elapsed` and re-queues each one interval
-    /// later. A check that fell more than an interval behind (a stalled
-    /// process) is re-queued from `elapsed` instead of firing a burst.
+    /// Pops every check due at `elapsed` and re-queues each at its next
+    /// phase slot. A check that fell more than an interval behind (a
+    /// stalled process) is re-queued from `elapsed` instead of firing a burst.
     pub fn take_due(&mut self, elapsed: Duration) -> Vec<usize> {
         let mut due = Vec::new();
         while let Some(&Reverse((at, index))) = self.queue.peek() {
@@ -66,10 +117,10 @@ impl Schedule {
                 break;
             }
             self.queue.pop();
-            let interval = self.intervals[index];
-            let mut next = at + interval;
+            let timing = self.timings[index];
+            let mut next = timing.after(at);
             if next <= elapsed {
-                next = elapsed + interval;
+                next = elapsed + timing.interval;
             }
             self.queue.push(Reverse((next, index)));
             self.last_due[index] = at;
@@ -85,31 +136,64 @@ mod tests {
 
     const S: fn(u64) -> Duration = Duration::from_secs;
 
-    #[test]
-    fn offsets_are_stable_and_within_the_interval() {
-        let a = initial_offset("api-health", S(30));
-        assert_eq!(a, initial_offset("api-health", S(30)));
-        assert!(a < S(30));
+    /// The first `n` due times of check 0.
+    fn runs(timing: Timing, n: usize) -> Vec<Duration> {
+        let mut s = Schedule::new([timing]);
+        (0..n)
+            .map(|_| {
+                let due = s.next_due().unwrap();
+                assert_eq!(s.take_due(due), vec![0]);
+                due
+            })
+            .collect()
     }
 
     #[test]
-    fn offsets_spread_many_checks() {
-        let offsets: Vec<_> = (0..100)
-            .map(|i| initial_offset(&format!("check-{i}"), S(60)))
+    fn timings_are_stable_and_within_their_windows() {
+        let a = Timing::network("api-health", S(30));
+        assert_eq!(a, Timing::network("api-health", S(30)));
+        assert!(a.first < STARTUP_WINDOW && a.phase < S(30));
+        let short = Timing::network("api-health", Duration::from_millis(500));
+        assert!(short.first < Duration::from_millis(500));
+    }
+
+    #[test]
+    fn first_runs_come_at_once_and_later_ones_spread_over_the_interval() {
+        let timings: Vec<_> = (0..100)
+            .map(|i| Timing::network(&format!("check-{i}"), S(60)))
             .collect();
-        let first_half = offsets.iter().filter(|o| **o < S(30)).count();
+        assert!(timings.iter().all(|t| t.first < STARTUP_WINDOW));
+        let early = timings
+            .iter()
+            .filter(|t| t.first < STARTUP_WINDOW / 2)
+            .count();
         assert!(
-            (30..=70).contains(&first_half),
-            "{first_half} of 100 in the first half"
+            (30..=70).contains(&early),
+            "{early} of 100 in the first half of the window"
+        );
+        let second: Vec<_> = timings.iter().map(|t| runs(*t, 2)[1]).collect();
+        let spread = second.iter().filter(|d| d.as_secs() % 60 < 30).count();
+        assert!(
+            (30..=70).contains(&spread),
+            "{spread} of 100 in a first half-minute"
         );
     }
 
     #[test]
+    fn the_second_run_is_half_to_one_and_a_half_intervals_after_the_first() {
+        for i in 0..200 {
+            let t = Timing::network(&format!("c{i}"), S(60));
+            let r = runs(t, 4);
+            let gap = r[1] - r[0];
+            assert!(gap >= S(30) && gap <= S(90), "{t:?}: {r:?}");
+            assert_eq!((r[2] - r[1], r[3] - r[2]), (S(60), S(60)), "{t:?}: {r:?}");
+            assert_eq!((r[2] - t.phase).as_nanos() % S(60).as_nanos(), 0);
+        }
+    }
+
+    #[test]
     fn each_check_runs_once_per_interval() {
-        let mut s = Schedule::new([
-            (initial_offset("a", S(10)), S(10)),
-            (initial_offset("b", S(5)), S(5)),
-        ]);
+        let mut s = Schedule::new([Timing::network("a", S(10)), Timing::network("b", S(5))]);
         let mut runs = [0, 0];
         for t in 0..=100 {
             for i in s.take_due(S(t)) {
@@ -121,8 +205,14 @@ mod tests {
     }
 
     #[test]
+    fn steady_checks_keep_their_own_first_time() {
+        let r = runs(Timing::steady(S(45), S(30)), 3);
+        assert_eq!(r, [S(45), S(75), S(105)]);
+    }
+
+    #[test]
     fn a_stall_does_not_cause_a_burst() {
-        let mut s = Schedule::new([(initial_offset("a", S(1)), S(1))]);
+        let mut s = Schedule::new([Timing::steady(S(0), S(1))]);
         s.take_due(S(1));
         assert_eq!(s.take_due(S(100)), vec![0]);
         assert_eq!(s.take_due(S(100)), Vec::<usize>::new());
@@ -131,8 +221,8 @@ mod tests {
 
     #[test]
     fn the_due_time_of_each_taken_check_is_kept() {
-        let first = initial_offset("a", S(10));
-        let mut s = Schedule::new([(first, S(10))]);
+        let first = S(3);
+        let mut s = Schedule::new([Timing::steady(first, S(10))]);
         assert_eq!(s.take_due(first + S(3)), vec![0]);
         assert_eq!(s.last_due(0), first);
         assert_eq!(s.take_due(first + S(10)), vec![0]);

@@ -7,7 +7,7 @@
 //! database taking writes again. At shutdown, pending results get
 //! [`FINAL_FLUSH`] to be written; whatever is left is logged as lost.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -18,7 +18,7 @@ use tokio::time::Instant;
 use super::incidents;
 use super::pending::{Backoff, Pending};
 use crate::config::Config;
-use crate::domain::{CheckResult, Component, ComponentStatus, Maintenance, Outcome};
+use crate::domain::{CheckResult, CheckSpec, Component, ComponentStatus, Maintenance, Outcome};
 use crate::status::{self, Tracker, maintenance};
 use crate::store::{Recorded, Store, StoreError, StoredCheckState};
 
@@ -52,11 +52,12 @@ pub async fn run(
             .into_iter()
             .map(|s| (s.check_id, s.tracker))
             .collect(),
+        checks: CheckIndex::new(&config),
         store,
         config,
         pending: Pending::new(MAX_PENDING),
         backoff: Backoff::new(RETRY_FIRST, RETRY_MAX),
-        touched: Vec::new(),
+        touched: BTreeSet::new(),
         dropped: 0,
         last_prune: None,
         pruning: None,
@@ -100,16 +101,43 @@ async fn gather(
     Some(results)
 }
 
+/// Where each check and its component sit in the config, by check id, so
+/// a result finds them without scanning every check.
+struct CheckIndex(HashMap<String, (usize, Option<usize>)>);
+
+impl CheckIndex {
+    fn new(config: &Config) -> CheckIndex {
+        CheckIndex(
+            config
+                .checks
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    let component = config.components.iter().position(|k| k.id == c.component);
+                    (c.id.as_str().to_owned(), (i, component))
+                })
+                .collect(),
+        )
+    }
+
+    /// The check's index in `config.checks`, and its component's index.
+    fn get(&self, result: &CheckResult) -> Option<(usize, Option<usize>)> {
+        self.0.get(result.check.as_str()).copied()
+    }
+}
+
 /// The writer's state between batches.
 struct Writer {
     store: Store,
     config: Arc<Config>,
+    checks: CheckIndex,
     trackers: HashMap<String, Tracker>,
     reasons: HashMap<String, String>,
     pending: Pending<Recorded>,
     backoff: Backoff,
-    /// Components with results written since automatic incidents last ran.
-    touched: Vec<String>,
+    /// Components (indices in the config) with results written since
+    /// automatic incidents last ran.
+    touched: BTreeSet<usize>,
     /// Results dropped since start-up.
     dropped: usize,
     last_prune: Option<Instant>,
@@ -134,7 +162,17 @@ impl Writer {
                 self.reasons
                     .insert(result.check.as_str().to_owned(), reason);
             }
-            let recorded = record(&self.config, &mut self.trackers, &maintenances, result);
+            let spec = self
+                .checks
+                .get(&result)
+                .map(|(i, _)| &self.config.checks[i]);
+            let recorded = record(
+                &self.config,
+                spec,
+                &mut self.trackers,
+                &maintenances,
+                result,
+            );
             dropped += self.pending.push(recorded);
         }
         if dropped > 0 {
@@ -185,14 +223,8 @@ impl Writer {
     async fn write_batch(&mut self) -> Result<(), StoreError> {
         let batch = self.pending.oldest(MAX_BATCH);
         self.store.record(batch).await?;
-        for r in batch {
-            if let Some(component) = component_of(&self.config, &r.result) {
-                let id = component.id.as_str();
-                if !self.touched.iter().any(|t| t == id) {
-                    self.touched.push(id.to_owned());
-                }
-            }
-        }
+        let components = batch.iter().filter_map(|r| self.checks.get(&r.result)?.1);
+        self.touched.extend(components);
         let n = batch.len();
         self.pending.written(n);
         self.store.health().set_pending_results(self.pending.len());
@@ -203,10 +235,9 @@ impl Writer {
         let now = Utc::now();
         let maintenances = self.maintenances(now).await;
         let touched: Vec<&Component> = self
-            .config
-            .components
+            .touched
             .iter()
-            .filter(|c| self.touched.iter().any(|t| t == c.id.as_str()))
+            .map(|&i| &self.config.components[i])
             .collect();
         let known = incidents::Known {
             trackers: &self.trackers,
@@ -268,21 +299,16 @@ impl Writer {
     }
 }
 
-fn component_of<'a>(config: &'a Config, result: &CheckResult) -> Option<&'a Component> {
-    let check = config.checks.iter().find(|c| c.id == result.check)?;
-    config.components.iter().find(|c| c.id == check.component)
-}
-
 /// Moves the check's tracker on, dates the result in the site timezone, and
 /// leaves it out of uptime when a maintenance covering its component was in
 /// progress when it was taken (SPEC §3).
 fn record(
     config: &Config,
+    spec: Option<&CheckSpec>,
     trackers: &mut HashMap<String, Tracker>,
     maintenances: &[Maintenance],
     result: CheckResult,
 ) -> Recorded {
-    let spec = config.checks.iter().find(|c| c.id == result.check);
     let (failure, recovery) = spec.map_or((1, 1), |c| (c.failure_threshold, c.recovery_threshold));
     let in_maintenance = spec.is_some_and(|c| {
         maintenances
@@ -292,14 +318,20 @@ fn record(
     let tracker = trackers
         .entry(result.check.as_str().to_owned())
         .or_insert(Tracker::NEW);
+    let before = tracker.state;
     *tracker = tracker.next(result.outcome, failure, recovery);
     let tracker = *tracker;
     let day = result.at.with_timezone(&config.site.timezone).date_naive();
+    // A component's check-derived status moves only when one of its
+    // checks changes state: only then is it worked out (and compared).
+    let component = spec
+        .filter(|_| tracker.state != before)
+        .map(|c| component_status(config, trackers, c.component.as_str()));
     Recorded {
         tracker,
         day,
         counted: !in_maintenance,
-        component: spec.map(|c| component_status(config, trackers, c.component.as_str())),
+        component,
         result,
     }
 }
@@ -325,7 +357,12 @@ fn component_status(
 async fn prune(store: Store, config: Arc<Config>) {
     let keep = chrono::Duration::days(i64::from(config.database.retention_days));
     // The store logs what it deleted and how long its batches held the lock.
-    if let Err(e) = store.prune_results(Utc::now() - keep).await {
+    let now = Utc::now();
+    if let Err(e) = store.prune_results(now - keep).await {
         tracing::warn!(error = %e, "pruning raw results failed");
+    }
+    let chart = now - crate::store::FIVE_MINUTES_KEPT;
+    if let Err(e) = store.prune_five_minute_rollups(chart).await {
+        tracing::warn!(error = %e, "pruning five-minute rollups failed");
     }
 }

@@ -3,11 +3,13 @@
 //! back together. The store's write functions call these; their callers
 //! need not know.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use sqlx::SqliteConnection;
 
-use super::{Recorded, Store, StoreError, commit_change, ms_to_time};
-use crate::domain::{EventKind, IncidentStatus};
+use super::{Recorded, Store, StoreError, commit_change, id_list, ms_to_time};
+use crate::domain::{ComponentStatus, EventKind, IncidentStatus};
 use crate::status::CheckState;
 
 /// An event about to be recorded, inside the caller's transaction.
@@ -52,61 +54,91 @@ pub(super) async fn emit(
     Ok(())
 }
 
-/// A result about to be recorded: `check.down` / `check.up` when its
-/// check's state crosses `down`, `component.status` when its component's
-/// check-derived status changes. Reads the states as stored, so two probe
+/// A batch of results about to be recorded: `check.down` / `check.up`
+/// for each check whose state crosses `down`, `component.status` for each
+/// component whose check-derived status changes, in result order. The
+/// states are read as stored (one query for the batch), so two probe
 /// processes never announce one change twice.
-pub(super) async fn on_result(tx: &mut SqliteConnection, r: &Recorded) -> Result<(), StoreError> {
-    let check = r.result.check.as_str();
-    let old: Option<Option<String>> =
-        sqlx::query_scalar("SELECT state FROM check_states WHERE check_id = $1")
-            .bind(check)
-            .fetch_optional(&mut *tx)
-            .await?;
-    let was_down = old.flatten().as_deref().and_then(CheckState::parse) == Some(CheckState::Down);
-    let is_down = r.tracker.state == Some(CheckState::Down);
-    let component = r.component.as_ref().map(|(id, _)| id.as_str());
-    if was_down != is_down {
-        let (kind, reason) = if is_down {
-            (EventKind::CheckDown, r.result.reason.as_deref())
-        } else {
-            (EventKind::CheckUp, None)
-        };
-        let event = NewEvent {
-            check: Some(check),
-            component,
-            reason,
-            ..NewEvent::default()
-        };
-        emit(tx, kind, r.result.at, event).await?;
+pub(super) async fn on_results(
+    tx: &mut SqliteConnection,
+    batch: &[Recorded],
+) -> Result<(), StoreError> {
+    let checks: Vec<String> = batch
+        .iter()
+        .map(|r| r.result.check.as_str().to_owned())
+        .collect();
+    let stored: Vec<(String, Option<String>)> = sqlx::query_as(
+        "SELECT check_id, state FROM check_states WHERE check_id IN (SELECT value FROM json_each($1))",
+    )
+    .bind(id_list(&checks))
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut down: HashMap<&str, bool> = stored
+        .iter()
+        .map(|(check, state)| {
+            let state = state.as_deref().and_then(CheckState::parse);
+            (check.as_str(), state == Some(CheckState::Down))
+        })
+        .collect();
+    for r in batch {
+        let check = r.result.check.as_str();
+        let was_down = down.get(check).copied().unwrap_or(false);
+        let is_down = r.tracker.state == Some(CheckState::Down);
+        down.insert(check, is_down);
+        let component = r.component.as_ref().map(|(id, _)| id.as_str());
+        if was_down != is_down {
+            let (kind, reason) = if is_down {
+                (EventKind::CheckDown, r.result.reason.as_deref())
+            } else {
+                (EventKind::CheckUp, None)
+            };
+            let event = NewEvent {
+                check: Some(check),
+                component,
+                reason,
+                ..NewEvent::default()
+            };
+            emit(tx, kind, r.result.at, event).await?;
+        }
+        if let Some((component, status)) = &r.component {
+            on_component(tx, component, *status, r.result.at).await?;
+        }
     }
-    let Some((component, status)) = &r.component else {
-        return Ok(());
-    };
+    Ok(())
+}
+
+/// `component.status` when `component`'s check-derived status is not the
+/// one stored (operational when none is).
+async fn on_component(
+    tx: &mut SqliteConnection,
+    component: &str,
+    status: ComponentStatus,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
     let old: Option<String> =
         sqlx::query_scalar("SELECT status FROM component_states WHERE component_id = $1")
             .bind(component)
             .fetch_optional(&mut *tx)
             .await?;
-    let old = old.unwrap_or_else(|| "operational".to_owned());
-    if old != status.as_str() {
-        sqlx::query(
-            "INSERT INTO component_states (component_id, status) VALUES ($1, $2)
-             ON CONFLICT (component_id) DO UPDATE SET status = excluded.status",
-        )
-        .bind(component)
-        .bind(status.as_str())
-        .execute(&mut *tx)
-        .await?;
-        let event = NewEvent {
-            component: Some(component),
-            old_status: Some(&old),
-            new_status: Some(status.as_str()),
-            ..NewEvent::default()
-        };
-        emit(tx, EventKind::ComponentStatus, r.result.at, event).await?;
+    let old = old.unwrap_or_else(|| ComponentStatus::Operational.as_str().to_owned());
+    if old == status.as_str() {
+        return Ok(());
     }
-    Ok(())
+    sqlx::query(
+        "INSERT INTO component_states (component_id, status) VALUES ($1, $2)
+         ON CONFLICT (component_id) DO UPDATE SET status = excluded.status",
+    )
+    .bind(component)
+    .bind(status.as_str())
+    .execute(&mut *tx)
+    .await?;
+    let event = NewEvent {
+        component: Some(component),
+        old_status: Some(&old),
+        new_status: Some(status.as_str()),
+        ..NewEvent::default()
+    };
+    emit(tx, EventKind::ComponentStatus, at, event).await
 }
 
 /// An incident opened (`opened`) or updated: `incident.opened`,

@@ -3,24 +3,10 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row;
 
-use super::{Store, StoreError, commit_change, events, ms_to_time};
-use crate::domain::{CheckResult, ComponentStatus, Outcome};
+use super::record::FIVE_MINUTES_MS;
+use super::{Store, StoreError, ms_to_time};
+use crate::domain::Outcome;
 use crate::status::{CheckState, Tracker, uptime::DayCounts};
-
-/// One result to record with what the writer derived from it.
-#[derive(Debug, Clone)]
-pub struct Recorded {
-    pub result: CheckResult,
-    /// The check's tracker after this result.
-    pub tracker: Tracker,
-    /// The result's day in the site timezone.
-    pub day: NaiveDate,
-    /// Counted in uptime: false when taken during maintenance covering its component.
-    pub counted: bool,
-    /// The check's component and its check-derived status after this
-    /// result (SPEC §8 `component.status`); `None` for an unknown check.
-    pub component: Option<(String, ComponentStatus)>,
-}
 
 /// A check's persisted state and latest facts.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,97 +28,24 @@ pub struct LatencySample {
 /// Mean latency of one UTC hour.
 pub type HourlyLatency = LatencySample;
 
-fn duration_ms(d: std::time::Duration) -> i64 {
-    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+/// Latency and failures of one check over five minutes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LatencyBucket {
+    pub start: DateTime<Utc>,
+    /// Results in the bucket, and how many of them failed.
+    pub total: u64,
+    pub failed: u64,
+    /// Over the results that have a latency; `None` when none has.
+    pub mean_ms: Option<f64>,
+    pub min_ms: Option<f64>,
+    pub max_ms: Option<f64>,
 }
+
+type FiveMinuteRows = Vec<(i64, i64, i64, i64, i64, Option<i64>, Option<i64>)>;
 
 const HOUR_MS: i64 = 3_600_000;
 
-/// Raw results looked at per pruning statement: on 13 M rows of 100 checks
-/// one batch held the write lock 3 ms (median) and 10 ms at most, fsync
-/// included, on a loaded 2-core machine; 500 took 6 and 15 ms.
-const PRUNE_BATCH: i64 = 250;
-/// Pause between pruning statements, for the result writer to get in.
-const PRUNE_PAUSE: std::time::Duration = std::time::Duration::from_millis(10);
-
 impl Store {
-    /// Writes a batch of results, their rollups and check states in one
-    /// transaction (committed before this returns).
-    #[tracing::instrument(skip_all, fields(results = batch.len()), err(level = "warn"))]
-    pub async fn record(&self, batch: &[Recorded]) -> Result<(), StoreError> {
-        self.write(async {
-            if batch.is_empty() {
-                return Ok(());
-            }
-            let mut tx = self.begin_write().await?;
-            for r in batch {
-                let res = &r.result;
-                let at = res.at.timestamp_millis();
-                let latency = res.latency.map(duration_ms);
-                let good = i64::from(res.outcome != Outcome::Failed);
-                sqlx::query(
-                    "INSERT INTO check_results (check_id, at_ms, outcome, latency_ms, reason) VALUES (?, ?, ?, ?, ?)",
-                )
-                .bind(res.check.as_str())
-                .bind(at)
-                .bind(res.outcome.code())
-                .bind(latency)
-                .bind(&res.reason)
-                .execute(&mut *tx)
-                .await?;
-                if r.counted {
-                    sqlx::query(
-                        "INSERT INTO daily_rollups (check_id, day, good, total) VALUES (?, ?, ?, 1)
-                         ON CONFLICT (check_id, day) DO UPDATE SET good = good + excluded.good, total = total + 1",
-                    )
-                    .bind(res.check.as_str())
-                    .bind(r.day.to_string())
-                    .bind(good)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                if let Some(ms) = latency {
-                    sqlx::query(
-                        "INSERT INTO hourly_rollups (check_id, hour_ms, latency_sum_ms, latency_count) VALUES (?, ?, ?, 1)
-                         ON CONFLICT (check_id, hour_ms) DO UPDATE
-                         SET latency_sum_ms = latency_sum_ms + excluded.latency_sum_ms, latency_count = latency_count + 1",
-                    )
-                    .bind(res.check.as_str())
-                    .bind(at - at.rem_euclid(HOUR_MS))
-                    .bind(ms)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                events::on_result(&mut tx, r).await?;
-                let failed = res.outcome == Outcome::Failed;
-                sqlx::query(
-                    "INSERT INTO check_states (check_id, state, streak_of, streak, last_result_ms, last_latency_ms,
-                                               last_failure_ms, last_failure_reason)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, CASE WHEN ?7 THEN ?5 END, CASE WHEN ?7 THEN ?8 END)
-                     ON CONFLICT (check_id) DO UPDATE SET
-                        state = excluded.state, streak_of = excluded.streak_of, streak = excluded.streak,
-                        last_result_ms = excluded.last_result_ms, last_latency_ms = excluded.last_latency_ms,
-                        last_failure_ms = CASE WHEN ?7 THEN ?5 ELSE last_failure_ms END,
-                        last_failure_reason = CASE WHEN ?7 THEN ?8 ELSE last_failure_reason END",
-                )
-                .bind(res.check.as_str())
-                .bind(r.tracker.state.map(CheckState::as_str))
-                .bind(r.tracker.streak_of.map(Outcome::code))
-                .bind(i64::from(r.tracker.streak))
-                .bind(at)
-                .bind(latency)
-                .bind(failed)
-                .bind(&res.reason)
-                .execute(&mut *tx)
-                .await?;
-            }
-            commit_change(tx).await?;
-            self.results_written.send_modify(|n| *n = n.wrapping_add(1));
-            Ok(())
-        })
-        .await
-    }
-
     /// The state of every check that has a result.
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn check_states(&self) -> Result<Vec<StoredCheckState>, StoreError> {
@@ -278,52 +191,36 @@ impl Store {
             .collect())
     }
 
-    /// Deletes raw results older than `before`; rollups stay. Returns rows
-    /// deleted. Works oldest first in batches of [`PRUNE_BATCH`] rows in
-    /// insertion order (so each batch touches a few contiguous pages), each
-    /// its own short statement with a pause after it, so the result writer
-    /// is never kept out for more than a few milliseconds however large the
-    /// backlog. Results are written in about time order, so the old ones are
-    /// a prefix; it stops at the first batch that finds nothing to delete, so
-    /// a row written out of order (a clock jump) slows it down by one batch,
-    /// never stops it.
+    /// Five-minute latency buckets of one check from the one holding
+    /// `since` on, oldest first (the 24-hour chart).
     #[tracing::instrument(skip(self), err(level = "warn"))]
-    pub async fn prune_results(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
-        let (mut deleted, mut batches, mut longest) = (0, 0, std::time::Duration::ZERO);
-        loop {
-            let started = std::time::Instant::now();
-            let done = self
-                .write(async {
-                    Ok(sqlx::query(
-                        "DELETE FROM check_results WHERE result_id IN (
-                             SELECT result_id FROM (
-                                 SELECT result_id, at_ms FROM check_results ORDER BY result_id LIMIT ?1)
-                             WHERE at_ms < ?2)",
-                    )
-                    .bind(PRUNE_BATCH)
-                    .bind(before.timestamp_millis())
-                    .execute(&self.pool)
-                    .await?
-                    .rows_affected())
-                })
-                .await?;
-            longest = longest.max(started.elapsed());
-            batches += 1;
-            deleted += done;
-            if done == 0 {
-                if deleted > 0 {
-                    let longest_ms = longest.as_secs_f64() * 1000.0;
-                    tracing::info!(
-                        deleted,
-                        batches,
-                        longest_ms,
-                        "pruned raw results past retention"
-                    );
-                }
-                return Ok(deleted);
-            }
-            tokio::time::sleep(PRUNE_PAUSE).await;
-        }
+    pub async fn five_minute_latency(
+        &self,
+        check_id: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<LatencyBucket>, StoreError> {
+        let since = since.timestamp_millis();
+        let rows: FiveMinuteRows = sqlx::query_as(
+            "SELECT bucket_ms, total, failed, latency_count, latency_sum_ms, latency_min_ms, latency_max_ms
+             FROM five_minute_rollups WHERE check_id = ? AND bucket_ms >= ? ORDER BY bucket_ms",
+        )
+        .bind(check_id)
+        .bind(since - since.rem_euclid(FIVE_MINUTES_MS))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(start, total, failed, count, sum, min, max)| LatencyBucket {
+                    start: ms_to_time(start),
+                    total: total.max(0) as u64,
+                    failed: failed.max(0) as u64,
+                    mean_ms: (count > 0).then(|| sum as f64 / count as f64),
+                    min_ms: min.map(|ms| ms as f64),
+                    max_ms: max.map(|ms| ms as f64),
+                },
+            )
+            .collect())
     }
 }
 

@@ -88,19 +88,45 @@ pub struct Chart {
     pub x_end: String,
     /// Number of samples drawn.
     pub samples: usize,
-    /// E.g. "avg 182 ms · max 950 ms", or "No data for this period".
+    /// x of each period that had a failed result, marked on the x axis
+    /// (a failure with no latency still shows).
+    pub failures: Vec<f64>,
+    /// E.g. "avg 182 ms · max 950 ms · failures in 2 periods", or "No data
+    /// for this period".
     pub summary: String,
 }
 
-/// Builds the chart of `samples` over `from..=to`.
+/// Builds the chart of `samples` over `from..=to`, with no failure marks.
+pub fn build(samples: &[Sample], from: DateTime<Utc>, to: DateTime<Utc>) -> Chart {
+    build_with_failures(samples, &[], from, to)
+}
+
+/// Builds the chart of `samples` over `from..=to`, marking the periods
+/// that start at `failures` (those outside the window are left out).
 ///
 /// Samples outside the window and non-finite latencies are left out;
 /// negative latencies count as 0; order does not matter. A hole between two
 /// samples longer than [`GAP_FACTOR`] typical spacings (and longer than a
 /// [`MIN_GAP_SHARE`] of the window) breaks the line rather than bridging it.
-pub fn build(samples: &[Sample], from: DateTime<Utc>, to: DateTime<Utc>) -> Chart {
+pub fn build_with_failures(
+    samples: &[Sample],
+    failures: &[DateTime<Utc>],
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Chart {
     let (from, to) = if to < from { (to, from) } else { (from, to) };
     let span_ms = (to - from).num_milliseconds().max(1) as f64;
+    let mut failures: Vec<f64> = failures
+        .iter()
+        .filter(|at| **at >= from && **at <= to)
+        .map(|at| round2((*at - from).num_milliseconds() as f64 / span_ms * WIDTH))
+        .collect();
+    failures.sort_by(f64::total_cmp);
+    let failed = match failures.len() {
+        0 => String::new(),
+        1 => " · failures in 1 period".to_string(),
+        n => format!(" · failures in {n} periods"),
+    };
 
     let mut kept: Vec<(f64, f64)> = samples
         .iter()
@@ -112,7 +138,7 @@ pub fn build(samples: &[Sample], from: DateTime<Utc>, to: DateTime<Utc>) -> Char
     let x_start = window_label(span_ms);
     let x_end = "Now".to_string();
 
-    if kept.is_empty() {
+    if kept.is_empty() && failures.is_empty() {
         return Chart {
             width: WIDTH,
             height: HEIGHT,
@@ -124,12 +150,13 @@ pub fn build(samples: &[Sample], from: DateTime<Utc>, to: DateTime<Utc>) -> Char
             x_start,
             x_end,
             samples: 0,
+            failures,
             summary: "No data for this period".to_string(),
         };
     }
 
     let max = kept.iter().map(|s| s.1).fold(0.0, f64::max);
-    let avg = kept.iter().map(|s| s.1).sum::<f64>() / kept.len() as f64;
+    let avg = kept.iter().map(|s| s.1).sum::<f64>() / kept.len().max(1) as f64;
     let step = nice_step(max);
     let steps = (max / step).ceil().max(1.0);
     let y_max = step * steps;
@@ -183,7 +210,12 @@ pub fn build(samples: &[Sample], from: DateTime<Utc>, to: DateTime<Utc>) -> Char
         x_start,
         x_end,
         samples: kept.len(),
-        summary: format!("avg {} · max {}", format_ms(avg), format_ms(max)),
+        failures,
+        summary: if kept.is_empty() {
+            format!("no response times{failed}")
+        } else {
+            format!("avg {} · max {}{failed}", format_ms(avg), format_ms(max))
+        },
     }
 }
 

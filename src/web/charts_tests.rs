@@ -159,3 +159,42 @@ fn window_labels() {
         "90 minutes ago"
     );
 }
+
+#[test]
+fn failures_are_marked_even_without_latency() {
+    let (from, to) = day();
+    let c = build_with_failures(
+        &[s(0, 100.0), s(5, 100.0)],
+        &[t0() + Duration::hours(6), t0() - Duration::hours(1)],
+        from,
+        to,
+    );
+    assert_eq!(
+        c.failures,
+        [150.0],
+        "the one outside the window is left out"
+    );
+    assert_eq!(c.summary, "avg 100 ms · max 100 ms · failures in 1 period");
+
+    // Every result failed with no latency (timeouts): no line, but not
+    // "no data" either.
+    let c = build_with_failures(&[], &[t0(), t0() + Duration::hours(12)], from, to);
+    assert!(!c.empty);
+    assert!(c.lines.is_empty() && c.dots.is_empty());
+    assert_eq!(c.failures, [0.0, 300.0]);
+    assert_eq!(c.summary, "no response times · failures in 2 periods");
+}
+
+#[test]
+fn a_day_of_five_minute_points_breaks_only_at_missing_data() {
+    let (from, to) = day();
+    // 288 five-minute means with 2 hours missing in the middle.
+    let samples: Vec<Sample> = (0..288)
+        .filter(|i| !(120..144).contains(i))
+        .map(|i| s(i * 5, 40.0))
+        .collect();
+    let c = build(&samples, from, to);
+    assert_eq!(c.samples, 264);
+    assert_eq!(c.lines.len(), 2, "a gap, not a line through it");
+    assert_eq!(c.lines[0].points.len(), 120);
+}

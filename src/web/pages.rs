@@ -17,6 +17,7 @@ use super::views::{
 use crate::config::Config;
 use crate::model::{ComponentModel, Snapshot};
 use crate::status::{CheckState, ComponentStatus, Freshness, Indicator, uptime};
+use crate::store::LatencyBucket;
 
 const HTML: &str = "text/html; charset=utf-8";
 
@@ -74,18 +75,20 @@ async fn component(
                 let check_id = check_spec.id.as_str();
                 for (label, span, hourly) in CHART_SPANS {
                     let from = snap.built_at - span;
-                    let samples = if hourly {
-                        state.store.hourly_latency(check_id, from).await?
+                    let chart = if hourly {
+                        let hours = state.store.hourly_latency(check_id, from).await?;
+                        let samples: Vec<Sample> = hours
+                            .iter()
+                            .map(|s| Sample { at: s.at, ms: s.ms })
+                            .collect();
+                        charts::build(&samples, from, snap.built_at)
                     } else {
-                        state.store.latency_samples(check_id, from).await?
+                        let buckets = state.store.five_minute_latency(check_id, from).await?;
+                        five_minute_chart(&buckets, from, snap.built_at)
                     };
-                    let samples: Vec<Sample> = samples
-                        .iter()
-                        .map(|s| Sample { at: s.at, ms: s.ms })
-                        .collect();
                     charts.push(ChartView {
                         label: format!("{}: {label}", check_spec.label),
-                        chart: charts::build(&samples, from, snap.built_at),
+                        chart,
                     });
                 }
             }
@@ -105,7 +108,28 @@ async fn component(
         .await
 }
 
-/// Chart periods: label, span, and whether hourly rollups (not raw results) feed it.
+/// The 24-hour chart from five-minute buckets: 288 points at most, each
+/// the bucket's mean latency plotted at its middle, and a mark on every
+/// bucket with a failed result (whether or not it had a latency).
+fn five_minute_chart(
+    buckets: &[LatencyBucket],
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> charts::Chart {
+    let middle = |b: &LatencyBucket| b.start + Duration::seconds(150);
+    let samples: Vec<Sample> = buckets
+        .iter()
+        .filter_map(|b| b.mean_ms.map(|ms| Sample { at: middle(b), ms }))
+        .collect();
+    let failures: Vec<DateTime<Utc>> = buckets
+        .iter()
+        .filter(|b| b.failed > 0)
+        .map(middle)
+        .collect();
+    charts::build_with_failures(&samples, &failures, from, to)
+}
+
+/// Chart periods: label, span, and whether hourly rollups (not five-minute ones) feed it.
 const CHART_SPANS: [(&str, Duration, bool); 3] = [
     ("last 24 hours", Duration::hours(24), false),
     ("last 7 days", Duration::days(7), true),

@@ -141,3 +141,17 @@ failure_threshold = 2
     assert!(text.contains("Degraded"), "{text}");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_fresh_start_shows_a_60_second_check_at_once() {
+    let target = Target::start(Mode::Ok).await;
+    let config =
+        one_check_config(&target.url()).replace("interval = \"300ms\"", "interval = \"60s\"");
+    assert!(config.contains("interval = \"60s\""), "{config}");
+    let app = spawn_app(&config).await;
+    wait_until(Duration::from_secs(5), "first result on /", || async {
+        page_text(&app.get("/").await.1).contains("All Systems Operational")
+    })
+    .await;
+    app.stop().await;
+}

@@ -488,3 +488,56 @@ async fn pruning_works_in_batches_the_writer_gets_between() {
     let total: u64 = counts.iter().map(|(_, c)| c.total).sum();
     assert_eq!(total, 20_002, "rollups stay");
 }
+
+#[tokio::test]
+async fn five_minute_buckets_fold_across_batches_and_are_pruned() {
+    let (_dir, store) = store().await;
+    let mut no_latency = result("a", at(10, 4), Outcome::Failed, 0);
+    no_latency.result.latency = None;
+    store
+        .record(&[
+            result("a", at(10, 0), Outcome::Ok, 100),
+            result("a", at(10, 1), Outcome::Slow, 300),
+            result("b", at(10, 2), Outcome::Ok, 7),
+        ])
+        .await
+        .unwrap();
+    // A second batch adds to the same bucket, and a failure with no latency
+    // counts as a failure without moving the mean.
+    store
+        .record(&[
+            result("a", at(10, 3), Outcome::Ok, 50),
+            no_latency,
+            result("a", at(10, 5), Outcome::Ok, 20),
+        ])
+        .await
+        .unwrap();
+
+    let a = store.five_minute_latency("a", at(10, 2)).await.unwrap();
+    assert_eq!(a.len(), 2, "the bucket holding `since` is included: {a:?}");
+    assert_eq!(a[0].start, at(10, 0));
+    assert_eq!((a[0].total, a[0].failed), (4, 1));
+    assert_eq!(a[0].mean_ms, Some(450.0 / 3.0));
+    assert_eq!((a[0].min_ms, a[0].max_ms), (Some(50.0), Some(300.0)));
+    assert_eq!(a[1].start, at(10, 5));
+    assert_eq!((a[1].total, a[1].mean_ms), (1, Some(20.0)));
+    assert_eq!(
+        store
+            .five_minute_latency("b", at(10, 0))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+
+    assert_eq!(store.prune_five_minute_rollups(at(10, 5)).await.unwrap(), 2);
+    let a = store.five_minute_latency("a", at(0, 0)).await.unwrap();
+    assert_eq!(a.iter().map(|b| b.start).collect::<Vec<_>>(), [at(10, 5)]);
+    assert!(
+        store
+            .five_minute_latency("b", at(0, 0))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
