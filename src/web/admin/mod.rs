@@ -10,6 +10,7 @@
 mod incidents;
 mod maintenances;
 mod overrides;
+mod subscribers;
 pub mod validate;
 
 use axum::Router;
@@ -17,7 +18,7 @@ use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use serde::{Deserialize, Serialize};
 use utoipa::openapi::header::Header;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -52,6 +53,12 @@ pub fn router() -> Router<AppState> {
             "/components/{id}/override",
             put(overrides::pin).delete(overrides::release),
         )
+        .route(
+            "/subscribers",
+            get(subscribers::list).post(subscribers::create),
+        )
+        .route("/subscribers/{id}", delete(subscribers::delete))
+        .route("/deliveries", get(subscribers::deliveries))
         .route("/openapi.json", get(openapi))
         .fallback(unknown_path)
         .method_not_allowed_fallback(method_not_allowed)
@@ -181,6 +188,10 @@ pub enum MaintenanceStatusDoc {
         incidents::delete,
         overrides::pin,
         overrides::release,
+        subscribers::list,
+        subscribers::create,
+        subscribers::delete,
+        subscribers::deliveries,
         openapi,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
