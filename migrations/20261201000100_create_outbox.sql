@@ -88,3 +88,11 @@ INSERT INTO maintenance_edges (maintenance_id, edge)
 INSERT INTO maintenance_edges (maintenance_id, edge)
     SELECT maintenance_id, 'completed' FROM maintenances
     WHERE COALESCE(MIN(completed_ms, ends_ms), ends_ms) <= CAST(strftime('%s', 'now') AS INTEGER) * 1000;
+
+-- Visitor sign-ups of the last hour per client (a salted SHA-256 of the
+-- address, never the address), for the limit of 10 per hour.
+CREATE TABLE sign_up_attempts (
+    client_hash     TEXT    NOT NULL,
+    at_ms           INTEGER NOT NULL
+);
+CREATE INDEX sign_up_attempts_by_client ON sign_up_attempts (client_hash, at_ms);

@@ -295,6 +295,44 @@ impl Store {
         }
     }
 
+    /// Counts one sign-up attempt by `client` at `now`; `false` when it
+    /// already made `limit` in the hour before (the attempt is not counted
+    /// then). Works across processes sharing the database.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
+    pub async fn allow_sign_up(
+        &self,
+        client: std::net::IpAddr,
+        limit: u32,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let key = self.subscription_key().await?;
+        let client = hash_token(&format!("{key}:{client}"));
+        let since = (now - chrono::Duration::hours(1)).timestamp_millis();
+        self.write(async {
+            let mut tx = self.begin_write().await?;
+            sqlx::query("DELETE FROM sign_up_attempts WHERE at_ms < $1")
+                .bind(since)
+                .execute(&mut *tx)
+                .await?;
+            let made: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM sign_up_attempts WHERE client_hash = $1")
+                    .bind(&client)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            if made >= i64::from(limit) {
+                return Ok(false);
+            }
+            sqlx::query("INSERT INTO sign_up_attempts (client_hash, at_ms) VALUES ($1, $2)")
+                .bind(&client)
+                .bind(now.timestamp_millis())
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(true)
+        })
+        .await
+    }
+
     async fn subscription_key(&self) -> Result<String, StoreError> {
         Ok(
             sqlx::query_scalar("SELECT value FROM secrets WHERE name = 'subscriptions'")

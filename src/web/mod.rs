@@ -20,6 +20,7 @@ mod pages;
 mod push;
 pub mod state;
 pub mod statuspage;
+mod subscribe;
 pub mod views;
 
 use std::time::Duration;
@@ -38,7 +39,7 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// Content-Security-Policy of every response: no scripts, no third parties.
 const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
-                   base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+                   base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 pub use pages::render_index;
 
@@ -50,6 +51,7 @@ pub fn router(state: AppState) -> Router {
         .merge(ops::router())
         .merge(admin::router().layer(written))
         .merge(push::router())
+        .merge(subscribe::router())
         .merge(metrics::router())
         .merge(assets::router())
         .fallback(error::not_found)

@@ -12,7 +12,7 @@ use super::error::PageError;
 use super::state::AppState;
 use super::views::{
     BannerView, BarCell, ChartView, CheckRow, ComponentPage, ComponentRow, FailureView, GroupView,
-    IndexPage, Layout, StatusView, TimeView,
+    IndexPage, Layout, StatusView, SubscribeChoice, SubscribeForm, TimeView,
 };
 use crate::config::Config;
 use crate::model::{ComponentModel, Snapshot};
@@ -142,6 +142,17 @@ pub(super) fn layout(config: &Config, page_title: String, path: &str) -> Layout 
         site_description: config.site.description.clone(),
         page_title,
         canonical: config.site.url.as_ref().map(|base| format!("{base}{path}")),
+        subscribe: config.notify.subscriptions.then(|| SubscribeForm {
+            components: config
+                .components
+                .iter()
+                .map(|c| SubscribeChoice {
+                    id: c.id.as_str().to_owned(),
+                    name: c.name.clone(),
+                    checked: path == format!("/components/{}", c.id.as_str()),
+                })
+                .collect(),
+        }),
     }
 }
 

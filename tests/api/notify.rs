@@ -9,6 +9,7 @@ mod email;
 mod events;
 mod outbox;
 mod sms;
+mod subscriptions;
 mod webhook;
 
 use beacon::notify::Message;

@@ -21,7 +21,12 @@ use crate::status;
 pub const KEEP_DAYS: i64 = 30;
 
 /// The calendar of `maintenances` (any order) as of `now`.
-pub fn calendar(config: &Config, maintenances: &[Maintenance], now: DateTime<Utc>, base: &str) -> String {
+pub fn calendar(
+    config: &Config,
+    maintenances: &[Maintenance],
+    now: DateTime<Utc>,
+    base: &str,
+) -> String {
     let host = url::Url::parse(base)
         .ok()
         .and_then(|u| u.host_str().map(str::to_owned))
@@ -33,7 +38,10 @@ pub fn calendar(config: &Config, maintenances: &[Maintenance], now: DateTime<Utc
     line("PRODID:-//Beacon//Status page//EN");
     line("CALSCALE:GREGORIAN");
     line("METHOD:PUBLISH");
-    line(&format!("X-WR-CALNAME:{}", escape(&format!("{} maintenance", config.site.title))));
+    line(&format!(
+        "X-WR-CALNAME:{}",
+        escape(&format!("{} maintenance", config.site.title))
+    ));
     let since = now - chrono::Duration::days(KEEP_DAYS);
     let mut shown: Vec<&Maintenance> = maintenances
         .iter()
@@ -69,7 +77,10 @@ pub fn calendar(config: &Config, maintenances: &[Maintenance], now: DateTime<Utc
         line(&format!("DTSTAMP:{}", stamp(m.updated_at)));
         line(&format!("LAST-MODIFIED:{}", stamp(m.updated_at)));
         line(&format!("DTSTART:{}", stamp(m.starts_at)));
-        line(&format!("DTEND:{}", stamp(status::maintenance::effective_end(m).max(m.starts_at))));
+        line(&format!(
+            "DTEND:{}",
+            stamp(status::maintenance::effective_end(m).max(m.starts_at))
+        ));
         line(&format!("SEQUENCE:{sequence}"));
         line(&format!("SUMMARY:{}", escape(&m.title)));
         line(&format!("DESCRIPTION:{}", escape(&description)));

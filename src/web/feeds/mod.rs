@@ -1,6 +1,8 @@
 //! `/feed.rss`, `/feed.atom`, `/feed.json`, their per-component twins and
-//! the Statuspage paths `/history.rss` and `/history.atom` (SPEC §5).
+//! the Statuspage paths `/history.rss` and `/history.atom`, and the
+//! maintenance calendar `/maintenances.ics` (SPEC §5).
 
+mod calendar;
 mod entries;
 mod formats;
 
@@ -54,6 +56,26 @@ pub fn router() -> Router<AppState> {
         .route("/components/{id}/feed.rss", get(component(Format::Rss)))
         .route("/components/{id}/feed.atom", get(component(Format::Atom)))
         .route("/components/{id}/feed.json", get(component(Format::Json)))
+        .route("/maintenances.ics", get(maintenance_calendar))
+}
+
+/// `/maintenances.ics`: rendered once per snapshot like the feeds.
+async fn maintenance_calendar(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let snap = state.snapshot.get();
+    let path = "/maintenances.ics";
+    state
+        .pages
+        .serve(path, snap.built_at, &headers, || async {
+            let since = snap.built_at - chrono::Duration::days(calendar::KEEP_DAYS);
+            let maintenances = state.store.maintenances_ending_after(since).await?;
+            let body =
+                calendar::calendar(&snap.config, &maintenances, snap.built_at, &state.base_url);
+            Ok(("text/calendar; charset=utf-8", body))
+        })
+        .await
 }
 
 async fn feed(
