@@ -174,7 +174,10 @@ async fn a_visitor_subscribes_confirms_hears_of_their_component_only_and_unsubsc
 
     let (status, page) = app.get(&path_of(&unsubscribe)).await;
     assert_eq!(status, 200);
-    assert_eq!(texts(&page, "main form[method=post] button"), ["Unsubscribe"]);
+    assert_eq!(
+        texts(&page, "main form[method=post] button"),
+        ["Unsubscribe"]
+    );
     let (status, done) = post_form(
         &app,
         &client,
