@@ -223,8 +223,38 @@ async fn metrics(State(state): State<AppState>) -> Result<Response, ApiError> {
         );
     }
     reliability(&mut out, &state);
+    deliveries(&mut out, &state.store.delivery_counts().await?);
     let content_type = HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8");
     Ok(([(header::CONTENT_TYPE, content_type)], out).into_response())
+}
+
+/// The outbox by notifier (subscribers together): finished deliveries by
+/// outcome (a counter: deliveries are never deleted) and those pending.
+fn deliveries(out: &mut String, counts: &[(String, String, u64)]) {
+    let _ = writeln!(
+        out,
+        "# HELP beacon_notification_deliveries_total Notification deliveries finished, by notifier and outcome."
+    );
+    let _ = writeln!(out, "# TYPE beacon_notification_deliveries_total counter");
+    for (notifier, status, n) in counts.iter().filter(|(_, s, _)| s != "pending") {
+        let _ = writeln!(
+            out,
+            "beacon_notification_deliveries_total{{notifier=\"{}\",outcome=\"{status}\"}} {n}",
+            label(notifier)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "# HELP beacon_notification_deliveries_pending Notification deliveries not yet made, by notifier."
+    );
+    let _ = writeln!(out, "# TYPE beacon_notification_deliveries_pending gauge");
+    for (notifier, _, n) in counts.iter().filter(|(_, s, _)| s == "pending") {
+        let _ = writeln!(
+            out,
+            "beacon_notification_deliveries_pending{{notifier=\"{}\"}} {n}",
+            label(notifier)
+        );
+    }
 }
 
 /// Write health, held-back and dropped results, failed admin

@@ -72,6 +72,24 @@ fn webhook(id: &str, url: &str, extra: &str) -> String {
     )
 }
 
+/// An admin token made with `beacon token create`.
+fn token(dir: &Path) -> String {
+    let out = beacon(dir)
+        .args(["--config", "beacon.toml", "token", "create", "ci"])
+        .env("BEACON_WEBHOOK_SECRET", SECRET)
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+async fn get_text(url: &str, token: Option<&str>) -> String {
+    let mut request = reqwest::Client::new().get(url);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.unwrap().text().await.unwrap()
+}
+
 fn write(dir: &TempDir, text: &str) {
     std::fs::write(dir.path().join("beacon.toml"), text).unwrap();
 }
@@ -183,6 +201,13 @@ async fn a_stopped_target_reaches_webhook_chat_and_mail_within_seconds_with_one_
     assert_eq!(by_id(&hook, "check.up").len(), 1);
     assert_eq!(chat.requests().len(), 2);
     assert_eq!(smtp.mails().len(), 2);
+    let metrics = get_text(&format!("{}/metrics", served.url), None).await;
+    for notifier in ["ops-webhook", "ops-chat", "oncall-mail"] {
+        let line = format!(
+            "beacon_notification_deliveries_total{{notifier=\"{notifier}\",outcome=\"delivered\"}} 2"
+        );
+        assert!(metrics.contains(&line), "{line} in\n{metrics}");
+    }
     let texts: Vec<String> = chat
         .requests()
         .iter()
@@ -264,13 +289,22 @@ async fn repeated_500s_are_retried_with_the_same_id_and_bytes() {
             &webhook("ops", &hook.url(), "events = [\"check.down\"]"),
         ),
     );
-    let _served = serve(dir.path());
+    let served = serve(dir.path());
+    let token = token(dir.path());
 
     target.set(Mode::Close);
     wait_until(Duration::from_secs(40), "two failed attempts", || async {
         hook.requests().len() >= 2
     })
     .await;
+    let url = format!("{}/api/admin/deliveries?status=pending", served.url);
+    let pending: serde_json::Value =
+        serde_json::from_str(&get_text(&url, Some(&token)).await).unwrap();
+    let first = &pending["deliveries"][0];
+    assert_eq!(first["event"], "check.down");
+    assert_eq!(first["target"], "ops");
+    assert!(first["attempts"].as_u64().unwrap() >= 2, "{pending}");
+    assert_eq!(first["last_error"], "HTTP 500 Internal Server Error");
     hook.answer(Answer::Accept);
     wait_until(Duration::from_secs(40), "accepted", || async {
         hook.requests().iter().any(|r| r.status == Some(200))
@@ -305,14 +339,7 @@ async fn kill_9_during_a_burst_loses_no_event_and_duplicates_none() {
         ),
     );
     let mut served = serve(dir.path());
-    let token = {
-        let out = beacon(dir.path())
-            .args(["--config", "beacon.toml", "token", "create", "ci"])
-            .env("BEACON_WEBHOOK_SECRET", SECRET)
-            .output()
-            .unwrap();
-        String::from_utf8(out.stdout).unwrap().trim().to_owned()
-    };
+    let token = token(dir.path());
     let client = reqwest::Client::new();
     let mut opened = Vec::new();
     for n in 0..12 {
