@@ -4,8 +4,7 @@
 
 use chrono::{Duration, Utc};
 use icalendar::{
-    Calendar, CalendarComponent, CalendarDateTime, Component, DatePerhapsTime, EventLike,
-    EventStatus,
+    Calendar, CalendarComponent, CalendarDateTime, Component, DatePerhapsTime, EventStatus,
 };
 use reqwest::Method;
 use serde_json::json;
