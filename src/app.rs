@@ -16,11 +16,9 @@ use tokio::task::JoinHandle;
 use crate::config::Config;
 use crate::model::Model;
 use crate::outbox::{Sender, Targets};
-use crate::probe::{self, lag::ScheduleLag};
+use crate::probe;
 use crate::store::Store;
-use crate::web::auth::{self, TokenUses};
-use crate::web::caching::PageCache;
-use crate::web::metrics::ConnectionStats;
+use crate::web::auth::uses;
 use crate::web::{self, AppState};
 
 /// A running server; stop it with [`Running::stop`] or wait with [`Running::wait`].
@@ -69,26 +67,12 @@ pub async fn start(
     let targets = Targets::new(&config)
         .await
         .map_err(|e| anyhow::anyhow!("cannot set up the notifiers: {e}"))?;
-    let schedule_lag = Arc::new(ScheduleLag::default());
-    let connections = Arc::new(ConnectionStats::default());
-    let token_uses = Arc::new(TokenUses::default());
-    let state = AppState {
-        store: store.clone(),
-        snapshot: Arc::clone(&model),
-        pages: Arc::new(PageCache::new(config.server.cache_max_age)),
-        http_counts: Arc::default(),
-        token_uses: Arc::clone(&token_uses),
-        auth_failures: Arc::default(),
-        connections: Arc::clone(&connections),
-        schedule_lag: Arc::clone(&schedule_lag),
-
-        base_url: config
-            .site
-            .url
-            .clone()
-            .unwrap_or_else(|| format!("http://{addr}")),
-        started_at: Utc::now(),
-    };
+    let state = AppState::new(store.clone(), Arc::clone(&model), addr);
+    let (schedule_lag, connections) = (
+        Arc::clone(&state.schedule_lag),
+        Arc::clone(&state.connections),
+    );
+    let token_uses = Arc::clone(&state.token_uses);
     let sender = Sender::new(
         store.clone(),
         Arc::clone(&model),
@@ -103,7 +87,7 @@ pub async fn start(
     };
     // Token uses are written once more after the last request is done.
     let (uses_stop, uses_stopped) = watch::channel(false);
-    let uses = tokio::spawn(auth::record_uses_until_stopped(
+    let uses = tokio::spawn(uses::record_uses_until_stopped(
         store.clone(),
         token_uses,
         uses_stopped,

@@ -32,7 +32,7 @@ use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 use tower::ServiceExt as _;
 
-use crate::web::metrics::ConnectionStats;
+use crate::web::counters::ConnectionStats;
 
 /// In-flight requests get this long to finish after shutdown is asked for.
 /// With the result flush that runs beside it, the process exits well within

@@ -12,8 +12,8 @@ use crate::config::Config;
 use crate::model::Model;
 use crate::outbox::Targets;
 use crate::outbox::payload::Composer;
+use crate::statuspage::Builder;
 use crate::store::Store;
-use crate::web::statuspage::json::Builder;
 
 #[derive(Debug, Subcommand)]
 pub(super) enum NotifyCommand {

@@ -4,6 +4,7 @@
 //! with no network access and no config file.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono_tz::Tz;
@@ -79,12 +80,17 @@ pub(super) fn config(listen: SocketAddr) -> Config {
             retention_days: 90,
         },
         components: vec![
-            component(&web, "Web server"),
-            component(&listener, "TCP listener"),
+            Arc::new(component(&web, "Web server")),
+            Arc::new(component(&listener, "TCP listener")),
         ],
         checks: vec![
-            check("web-healthz", &web, http, Some(Duration::from_secs(1))),
-            check("listener-port", &listener, tcp, None),
+            Arc::new(check(
+                "web-healthz",
+                &web,
+                http,
+                Some(Duration::from_secs(1)),
+            )),
+            Arc::new(check("listener-port", &listener, tcp, None)),
         ],
         notify: Default::default(),
     }

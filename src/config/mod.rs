@@ -10,13 +10,14 @@
 mod checks;
 mod demo;
 mod file;
-mod kinds;
 mod notify;
+mod scope;
 mod validate;
 
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::domain::{CheckSpec, Component, ComponentId};
@@ -30,9 +31,10 @@ pub struct Config {
     pub site: Site,
     pub server: Server,
     pub database: Database,
-    /// In file order (the page groups them in this order).
-    pub components: Vec<Component>,
-    pub checks: Vec<CheckSpec>,
+    /// In file order (the page groups them in this order). Shared: the
+    /// status model and the probe worker hold these handles, not indexes.
+    pub components: Vec<Arc<Component>>,
+    pub checks: Vec<Arc<CheckSpec>>,
     /// `[email]`, `[[notifiers]]`, `[subscriptions]` (SPEC §8).
     pub notify: Notify,
 }
@@ -226,8 +228,16 @@ impl Config {
         demo::config(listen)
     }
 
+    /// The configured name of a component, or its id if it left the config.
+    pub fn component_name<'c>(&'c self, id: &'c str) -> &'c str {
+        self.components
+            .iter()
+            .find(|c| c.id.as_str() == id)
+            .map_or(id, |c| c.name.as_str())
+    }
+
     /// The component with this id, if configured (SPEC §2 `[[components]]`).
-    pub fn component(&self, id: &ComponentId) -> Option<&Component> {
+    pub fn component(&self, id: &ComponentId) -> Option<&Arc<Component>> {
         self.components.iter().find(|c| &c.id == id)
     }
 }

@@ -4,7 +4,9 @@
 //! plus every public response rendered and compressed once per change.
 //! The web layer reads it; nothing else writes it.
 
+pub mod charts;
 pub mod encoding;
+pub mod history;
 mod refresher;
 pub mod responses;
 mod rollups;

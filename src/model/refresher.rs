@@ -79,6 +79,11 @@ impl Model {
         })
     }
 
+    /// The configuration every snapshot is built with.
+    pub fn config(&self) -> &Arc<Config> {
+        &self.config
+    }
+
     /// The current snapshot.
     pub fn get(&self) -> Arc<Snapshot> {
         Arc::clone(&self.current.read().unwrap_or_else(|e| e.into_inner()))

@@ -7,7 +7,8 @@ use std::sync::Arc;
 use chrono::{DateTime, Days, NaiveDate, Utc};
 
 use crate::config::Config;
-use crate::domain::{Impact, Incident, Maintenance, MaintenanceStatus};
+use crate::domain::{CheckSpec, Component, Incident, Maintenance, MaintenanceStatus};
+use crate::status::overall::Headline;
 use crate::status::{
     self, CheckState, ComponentStatus, DayUptime, Freshness, Indicator, uptime::DayCounts,
 };
@@ -16,8 +17,8 @@ use crate::store::{Override, StoredCheckState};
 /// One check as the page shows it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckModel {
-    /// Index into `config.checks`.
-    pub spec: usize,
+    /// Its configuration entry.
+    pub spec: Arc<CheckSpec>,
     pub state: Option<CheckState>,
     pub freshness: Freshness,
     pub last_result_at: Option<DateTime<Utc>>,
@@ -28,8 +29,8 @@ pub struct CheckModel {
 /// One component as the page shows it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ComponentModel {
-    /// Index into `config.components`.
-    pub spec: usize,
+    /// Its configuration entry.
+    pub spec: Arc<Component>,
     pub status: ComponentStatus,
     pub freshness: Freshness,
     pub last_checked: Option<DateTime<Utc>>,
@@ -49,6 +50,8 @@ pub struct Snapshot {
     pub revision: i64,
     pub built_at: DateTime<Utc>,
     pub indicator: Indicator,
+    /// What the page may say overall: the indicator unless data is missing.
+    pub headline: Headline,
     /// In config order.
     pub components: Vec<ComponentModel>,
     /// Open incidents and those resolved in the last 7 days, newest first.
@@ -86,9 +89,7 @@ impl Snapshot {
 
     /// The component with this id, if configured.
     pub fn component(&self, id: &str) -> Option<&ComponentModel> {
-        self.components
-            .iter()
-            .find(|c| self.config.components[c.spec].id.as_str() == id)
+        self.components.iter().find(|c| c.spec.id.as_str() == id)
     }
 }
 
@@ -126,97 +127,28 @@ pub fn first_loaded_day(config: &Config, now: DateTime<Utc>) -> NaiveDate {
 /// Composes loaded data with the status rules (pure: `now` is given). Linear
 /// in checks and loaded days, so a page of 500 components stays cheap.
 pub fn build(config: Arc<Config>, loaded: Loaded, now: DateTime<Utc>) -> Snapshot {
-    let states: HashMap<&str, &StoredCheckState> = loaded
-        .states
-        .iter()
-        .map(|s| (s.check_id.as_str(), s))
-        .collect();
-    let mut checks_of: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (index, check) in config.checks.iter().enumerate() {
-        checks_of
-            .entry(check.component.as_str())
-            .or_default()
-            .push(index);
-    }
-    let open: Vec<&Incident> = loaded.incidents.iter().filter(|i| i.is_open()).collect();
-    let (first, today) = (first_day(&config, now), today(&config, now));
-    let badge_first = badge_first_day(&config, now);
-    let components: Vec<ComponentModel> = config
-        .components
-        .iter()
-        .enumerate()
-        .map(|(index, component)| {
-            let specs = checks_of
-                .get(component.id.as_str())
-                .map_or(&[][..], Vec::as_slice);
-            let checks: Vec<CheckModel> = specs
-                .iter()
-                .map(|&spec| {
-                    let c = &config.checks[spec];
-                    let stored = states.get(c.id.as_str());
-                    let last = stored.map(|s| s.last_result_at);
-                    CheckModel {
-                        spec,
-                        state: stored.and_then(|s| s.tracker.state),
-                        freshness: status::freshness::of_check(last, c.interval, now),
-                        last_result_at: last,
-                        last_latency_ms: stored.and_then(|s| s.last_latency_ms),
-                        last_failure: stored.and_then(|s| s.last_failure.clone()),
-                    }
-                })
-                .collect();
-            let own: Vec<DayCounts> = specs
-                .iter()
-                .filter_map(|&spec| loaded.counts.get(config.checks[spec].id.as_str()))
-                .flatten()
-                .copied()
-                .collect();
-            let freshness: Vec<Freshness> = checks.iter().map(|c| c.freshness).collect();
-            let states: Vec<Option<CheckState>> = checks.iter().map(|c| c.state).collect();
-            ComponentModel {
-                spec: index,
-                status: status::component::evaluate(&status::component::ComponentInputs {
-                    checks: states,
-                    in_maintenance: loaded
-                        .maintenances
-                        .iter()
-                        .any(|m| status::maintenance::covers(m, component.id.as_str(), now)),
-                    incident: open
-                        .iter()
-                        .flat_map(|i| &i.components)
-                        .filter(|(c, _)| c == component.id.as_str())
-                        .map(|(_, s)| *s)
-                        .reduce(ComponentStatus::worst),
-                    pinned: loaded
-                        .overrides
-                        .iter()
-                        .find(|o| o.component == component.id.as_str() && o.in_force(now))
-                        .map(|o| o.status),
-                }),
-                freshness: status::freshness::of_component(&freshness),
-                last_checked: checks.iter().filter_map(|c| c.last_result_at).max(),
-                days: status::uptime::daily(&own, today, config.site.history_days),
-                period_uptime: status::uptime::period(&own, first, today),
-                uptime_30d: status::uptime::period(&own, badge_first, today),
-                checks,
-            }
-        })
-        .collect();
+    let components: Vec<ComponentModel> = {
+        let inputs = Inputs::new(&config, &loaded, now);
+        config
+            .components
+            .iter()
+            .map(|component| inputs.component(component))
+            .collect()
+    };
     let statuses: Vec<ComponentStatus> = components.iter().map(|c| c.status).collect();
+    let freshness: Vec<Freshness> = components.iter().map(|c| c.freshness).collect();
     let maintenance_in_progress = loaded
         .maintenances
         .iter()
         .any(|m| status::maintenance::status(m, now) == MaintenanceStatus::InProgress);
-    let impact = open
+    let impact = loaded
+        .incidents
         .iter()
+        .filter(|i| i.is_open())
         .map(|i| i.impact)
         .max()
-        .map(|impact| match impact {
-            Impact::None => Indicator::None,
-            Impact::Minor => Indicator::Minor,
-            Impact::Major => Indicator::Major,
-            Impact::Critical => Indicator::Critical,
-        });
+        .map(status::overall::of_impact);
+    let indicator = status::overall::indicator(&statuses, maintenance_in_progress, impact);
     let mut maintenances = loaded.maintenances;
     maintenances.retain(|m| {
         matches!(
@@ -225,12 +157,104 @@ pub fn build(config: Arc<Config>, loaded: Loaded, now: DateTime<Utc>) -> Snapsho
         )
     });
     Snapshot {
-        indicator: status::overall::indicator(&statuses, maintenance_in_progress, impact),
+        indicator,
+        headline: status::overall::headline(indicator, &freshness),
         config,
         revision: loaded.revision,
         built_at: now,
         components,
         incidents: loaded.incidents,
         maintenances,
+    }
+}
+
+/// What loaded data says per check and per component, indexed once.
+struct Inputs<'a> {
+    config: &'a Config,
+    loaded: &'a Loaded,
+    now: DateTime<Utc>,
+    states: HashMap<&'a str, &'a StoredCheckState>,
+    checks_of: HashMap<&'a str, Vec<&'a Arc<CheckSpec>>>,
+    open: Vec<&'a Incident>,
+}
+
+impl<'a> Inputs<'a> {
+    fn new(config: &'a Config, loaded: &'a Loaded, now: DateTime<Utc>) -> Inputs<'a> {
+        let mut checks_of: HashMap<&str, Vec<&Arc<CheckSpec>>> = HashMap::new();
+        for check in &config.checks {
+            checks_of
+                .entry(check.component.as_str())
+                .or_default()
+                .push(check);
+        }
+        Inputs {
+            config,
+            loaded,
+            now,
+            states: loaded
+                .states
+                .iter()
+                .map(|s| (s.check_id.as_str(), s))
+                .collect(),
+            checks_of,
+            open: loaded.incidents.iter().filter(|i| i.is_open()).collect(),
+        }
+    }
+
+    fn check(&self, spec: &Arc<CheckSpec>) -> CheckModel {
+        let stored = self.states.get(spec.id.as_str());
+        let last = stored.map(|s| s.last_result_at);
+        CheckModel {
+            spec: Arc::clone(spec),
+            state: stored.and_then(|s| s.tracker.state),
+            freshness: status::freshness::of_check(last, spec.interval, self.now),
+            last_result_at: last,
+            last_latency_ms: stored.and_then(|s| s.last_latency_ms),
+            last_failure: stored.and_then(|s| s.last_failure.clone()),
+        }
+    }
+
+    fn component(&self, component: &Arc<Component>) -> ComponentModel {
+        let (config, loaded, now) = (self.config, self.loaded, self.now);
+        let id = component.id.as_str();
+        let specs = self.checks_of.get(id).map_or(&[][..], Vec::as_slice);
+        let checks: Vec<CheckModel> = specs.iter().map(|spec| self.check(spec)).collect();
+        let own: Vec<DayCounts> = specs
+            .iter()
+            .filter_map(|spec| loaded.counts.get(spec.id.as_str()))
+            .flatten()
+            .copied()
+            .collect();
+        let freshness: Vec<Freshness> = checks.iter().map(|c| c.freshness).collect();
+        let inputs = status::component::ComponentInputs {
+            checks: checks.iter().map(|c| c.state).collect(),
+            in_maintenance: loaded
+                .maintenances
+                .iter()
+                .any(|m| status::maintenance::covers(m, id, now)),
+            incident: self
+                .open
+                .iter()
+                .flat_map(|i| &i.components)
+                .filter(|(c, _)| c == id)
+                .map(|(_, s)| *s)
+                .reduce(ComponentStatus::worst),
+            pinned: loaded
+                .overrides
+                .iter()
+                .find(|o| o.component == id && o.in_force(now))
+                .map(|o| o.status),
+        };
+        let today = today(config, now);
+        ComponentModel {
+            spec: Arc::clone(component),
+            status: status::component::evaluate(&inputs),
+            freshness: status::freshness::of_component(&freshness),
+            last_checked: checks.iter().filter_map(|c| c.last_result_at).max(),
+            days: status::uptime::daily(&own, today, config.site.history_days),
+            period_uptime: status::uptime::period(&own, first_day(config, now), today),
+            uptime_30d: status::uptime::period(&own, badge_first_day(config, now), today),
+            checks,
+        }
     }
 }

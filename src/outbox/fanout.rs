@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use super::payload::{Composer, Subject};
 use super::{Payload, Sender, Targets};
 use crate::notify::Outcome;
+use crate::statuspage::Builder;
 use crate::store::{DueDelivery, NewDelivery, Store, StoreError};
-use crate::web::statuspage::json::Builder;
 
 /// Events fanned out per round.
 const BATCH: u32 = 64;

@@ -11,8 +11,8 @@ use serde_json::{Map, Value, json};
 use crate::config::Config;
 use crate::domain::{ComponentStatus, EventKind, Incident, Maintenance};
 use crate::notify::Message;
+use crate::statuspage::Builder;
 use crate::store::Event;
-use crate::web::statuspage::json::Builder;
 
 /// A delivery's stored payload.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

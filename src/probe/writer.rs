@@ -165,7 +165,7 @@ impl Writer {
             let spec = self
                 .checks
                 .get(&result)
-                .map(|(i, _)| &self.config.checks[i]);
+                .map(|(i, _)| &*self.config.checks[i]);
             let recorded = record(
                 &self.config,
                 spec,
@@ -237,7 +237,7 @@ impl Writer {
         let touched: Vec<&Component> = self
             .touched
             .iter()
-            .map(|&i| &self.config.components[i])
+            .map(|&i| &*self.config.components[i])
             .collect();
         let known = incidents::Known {
             trackers: &self.trackers,

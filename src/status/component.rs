@@ -46,11 +46,29 @@ pub fn evaluate(inputs: &ComponentInputs) -> ComponentStatus {
     inputs.incident.map_or(checks, |i| checks.worst(i))
 }
 
+/// A group of components (a Statuspage group row) is as bad as its worst
+/// member; an empty group is operational.
+pub fn of_group(members: impl IntoIterator<Item = ComponentStatus>) -> ComponentStatus {
+    members
+        .into_iter()
+        .fold(ComponentStatus::Operational, ComponentStatus::worst)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use CheckState::*;
     use ComponentStatus::*;
+
+    #[test]
+    fn a_group_is_its_worst_member() {
+        assert_eq!(of_group([]), Operational);
+        assert_eq!(of_group([Operational, UnderMaintenance]), UnderMaintenance);
+        assert_eq!(
+            of_group([PartialOutage, DegradedPerformance]),
+            PartialOutage
+        );
+    }
 
     #[test]
     fn from_checks_scenarios() {

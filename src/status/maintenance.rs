@@ -24,6 +24,21 @@ pub fn effective_end(m: &Maintenance) -> DateTime<Utc> {
         .map_or(m.ends_at, |early| early.min(m.ends_at))
 }
 
+/// When `m` went in progress, if it has by `now`: at its start, unless it
+/// was cancelled, or completed early, before then.
+pub fn started_at(m: &Maintenance, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let cut = m.cancelled_at.is_some_and(|c| c <= m.starts_at);
+    (now >= m.starts_at && effective_end(m) > m.starts_at && !cut).then_some(m.starts_at)
+}
+
+/// When `m` completed, if it has by `now`; a maintenance cancelled before
+/// its end never completes.
+pub fn completed_at(m: &Maintenance, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let end = effective_end(m);
+    let cut = m.cancelled_at.is_some_and(|c| c <= end);
+    (now >= end && !cut).then_some(end)
+}
+
 /// Whether `m` covers `component` and is in progress at `at`.
 pub fn covers(m: &Maintenance, component: &str, at: DateTime<Utc>) -> bool {
     status(m, at) == MaintenanceStatus::InProgress && m.components.iter().any(|c| c == component)
@@ -77,6 +92,34 @@ mod tests {
         for (name, m, now, want) in cases {
             assert_eq!(status(&m, now), want, "{name}");
         }
+    }
+
+    #[test]
+    fn edges_are_reached_in_order_and_cut_by_a_cancellation() {
+        let m = window();
+        assert_eq!((started_at(&m, t(9)), completed_at(&m, t(9))), (None, None));
+        assert_eq!(
+            (started_at(&m, t(11)), completed_at(&m, t(11))),
+            (Some(t(10)), None)
+        );
+        assert_eq!(completed_at(&m, t(13)), Some(t(12)));
+        let cancelled_inside = Maintenance {
+            cancelled_at: Some(t(11)),
+            ..window()
+        };
+        assert_eq!(started_at(&cancelled_inside, t(13)), Some(t(10)));
+        assert_eq!(completed_at(&cancelled_inside, t(13)), None);
+        let cancelled_before = Maintenance {
+            cancelled_at: Some(t(9)),
+            ..window()
+        };
+        assert_eq!(started_at(&cancelled_before, t(13)), None);
+        let ended_before_start = Maintenance {
+            completed_early_at: Some(t(9)),
+            ..window()
+        };
+        assert_eq!(started_at(&ended_before_start, t(13)), None);
+        assert_eq!(completed_at(&ended_before_start, t(13)), Some(t(9)));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The page's overall indicator: Statuspage's worst-of roll-up (SPEC §3).
 
-use super::ComponentStatus;
+use super::{ComponentStatus, Freshness};
+use crate::domain::Impact;
 
 /// Statuspage's `status.indicator` values.
 #[derive(
@@ -61,6 +62,42 @@ pub fn indicator(
         Indicator::None
     };
     from_components.max(incident_impact.unwrap_or(Indicator::None))
+}
+
+/// SPEC §3: the indicator an unresolved incident of `impact` raises the
+/// page to (Statuspage's impact and indicator share their words).
+pub fn of_impact(impact: Impact) -> Indicator {
+    match impact {
+        Impact::None => Indicator::None,
+        Impact::Minor => Indicator::Minor,
+        Impact::Major => Indicator::Major,
+        Impact::Critical => Indicator::Critical,
+    }
+}
+
+/// What the page may say overall (SPEC §3, honesty about the monitor).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Headline {
+    /// The indicator, vouched for.
+    Indicator(Indicator),
+    /// "All operational" would rest on stale data.
+    Stale,
+    /// "All operational" would rest on no data at all yet.
+    NoData,
+}
+
+/// The indicator, except that a green "All Systems Operational" is only
+/// said when every component has fresh data (`components`: their freshness).
+pub fn headline(indicator: Indicator, components: &[Freshness]) -> Headline {
+    if indicator != Indicator::None {
+        Headline::Indicator(indicator)
+    } else if components.contains(&Freshness::Stale) {
+        Headline::Stale
+    } else if components.contains(&Freshness::NoData) {
+        Headline::NoData
+    } else {
+        Headline::Indicator(indicator)
+    }
 }
 
 #[cfg(test)]
@@ -147,6 +184,46 @@ mod tests {
         ];
         for (name, statuses, maint, impact, want) in cases {
             assert_eq!(indicator(statuses, *maint, *impact), *want, "{name}");
+        }
+    }
+
+    #[test]
+    fn impacts_raise_to_the_indicator_of_the_same_name() {
+        let cases = [
+            (Impact::None, Indicator::None),
+            (Impact::Minor, Indicator::Minor),
+            (Impact::Major, Indicator::Major),
+            (Impact::Critical, Indicator::Critical),
+        ];
+        for (impact, want) in cases {
+            assert_eq!(of_impact(impact), want, "{impact:?}");
+        }
+    }
+
+    #[test]
+    fn a_green_headline_needs_fresh_data() {
+        use Freshness::*;
+        let cases: &[(Indicator, &[Freshness], Headline)] = &[
+            (
+                Indicator::None,
+                &[Fresh, Fresh],
+                Headline::Indicator(Indicator::None),
+            ),
+            (Indicator::None, &[Fresh, Stale, NoData], Headline::Stale),
+            (Indicator::None, &[Fresh, NoData], Headline::NoData),
+            (
+                Indicator::Major,
+                &[Stale],
+                Headline::Indicator(Indicator::Major),
+            ),
+            (Indicator::None, &[], Headline::Indicator(Indicator::None)),
+        ];
+        for (indicator, components, want) in cases {
+            assert_eq!(
+                headline(*indicator, components),
+                *want,
+                "{indicator:?} {components:?}"
+            );
         }
     }
 

@@ -120,17 +120,8 @@ impl Store {
     /// Deletes an incident and its timeline.
     #[tracing::instrument(skip(self), err(level = "warn"))]
     pub async fn delete_incident(&self, id: &str) -> Result<(), StoreError> {
-        self.write(async {
-            let mut tx = self.begin_write().await?;
-            let done = sqlx::query("DELETE FROM incidents WHERE incident_id = ?")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            found(&done)?;
-            commit_change(tx).await?;
-            Ok(())
-        })
-        .await
+        self.delete_one("DELETE FROM incidents WHERE incident_id = ?", id)
+            .await
     }
 }
 

@@ -205,6 +205,19 @@ impl Store {
     async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
         self.pool.begin_with("BEGIN IMMEDIATE").await
     }
+
+    /// Deletes the row `sql` names by `key` (one `?`) as a page-visible
+    /// change; `NotFound` when there was none.
+    async fn delete_one(&self, sql: &'static str, key: &str) -> Result<(), StoreError> {
+        self.write(async {
+            let mut tx = self.begin_write().await?;
+            let done = sqlx::query(sql).bind(key).execute(&mut *tx).await?;
+            found(&done)?;
+            commit_change(tx).await?;
+            Ok(())
+        })
+        .await
+    }
 }
 
 /// Commits a write transaction that changed what pages show, bumping the

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Store, StoreError, commit_change, found, ms_to_time};
+use super::{Store, StoreError, commit_change, ms_to_time};
 use crate::domain::ComponentStatus;
 
 /// A pinned status, optionally until a time.
@@ -60,16 +60,10 @@ impl Store {
     /// Releases a pin; `NotFound` when there was none.
     #[tracing::instrument(skip(self), err(level = "warn"))]
     pub async fn clear_override(&self, component: &str) -> Result<(), StoreError> {
-        self.write(async {
-            let mut tx = self.begin_write().await?;
-            let done = sqlx::query("DELETE FROM component_overrides WHERE component_id = ?")
-                .bind(component)
-                .execute(&mut *tx)
-                .await?;
-            found(&done)?;
-            commit_change(tx).await?;
-            Ok(())
-        })
+        self.delete_one(
+            "DELETE FROM component_overrides WHERE component_id = ?",
+            component,
+        )
         .await
     }
 

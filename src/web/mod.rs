@@ -9,17 +9,20 @@ mod assets;
 pub mod auth;
 pub mod caching;
 pub mod charts;
+pub mod counters;
 pub mod error;
+mod error_pages;
 mod feeds;
-mod history;
-pub mod incident_views;
+mod incidents;
 pub mod markdown;
 pub mod metrics;
 mod ops;
 mod pages;
+pub mod present;
 mod push;
+pub mod render;
 pub mod state;
-pub mod statuspage;
+mod statuspage;
 mod subscribe;
 pub mod views;
 
@@ -41,7 +44,7 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
                    base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-pub use pages::render_index;
+pub use render::index as render_index;
 
 /// The whole application, ready to serve or to test with `oneshot`.
 pub fn router(state: AppState) -> Router {
@@ -49,17 +52,17 @@ pub fn router(state: AppState) -> Router {
     // Compressed per response: everything not served from the page cache.
     let dynamic = Router::new()
         .merge(ops::router())
-        .merge(admin::router().layer(written))
+        .merge(admin::router(&state).layer(written))
         .merge(push::router())
         .merge(subscribe::router())
         .merge(metrics::router())
         .merge(assets::router())
-        .fallback(error::not_found)
+        .fallback(error_pages::not_found)
         .layer(CompressionLayer::new());
     // Public responses carry their own precompressed codings (caching.rs).
     Router::new()
         .merge(pages::router())
-        .merge(history::router())
+        .merge(incidents::router())
         .merge(feeds::router())
         .merge(statuspage::router())
         .merge(dynamic)
@@ -69,7 +72,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            error::render_error_pages,
+            error_pages::render_error_pages,
         ))
         .layer(security_header(header::CONTENT_SECURITY_POLICY, CSP))
         .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))

@@ -36,7 +36,7 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
         Err(e) => Some(e.to_string()),
         Ok(()) => state.store.health().failing().map(|f| f.to_string()),
     };
-    let snap = state.snapshot.get();
+    let snap = state.model.get();
     // Judged from the store at this moment, not from the snapshot, so
     // staleness shows as soon as it happens, whatever the snapshot's age.
     let last_results: HashMap<String, DateTime<Utc>> = match state.store.check_states().await {

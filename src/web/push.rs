@@ -48,7 +48,7 @@ async fn ping(
 }
 
 async fn record(state: &AppState, limiter: &RateLimiter, token: &str) -> Result<(), ApiError> {
-    let config = Arc::clone(&state.snapshot.get().config);
+    let config = Arc::clone(&state.config);
     let check = push_check(&config, token)
         .ok_or_else(|| ApiError::NotFound("no push check has this token".to_owned()))?;
     tracing::Span::current().record("check", check.id.as_str());
@@ -67,7 +67,7 @@ async fn record(state: &AppState, limiter: &RateLimiter, token: &str) -> Result<
 }
 
 /// The push check whose token this is; tokens compare in constant time.
-fn push_check<'c>(config: &'c Config, token: &str) -> Option<&'c CheckSpec> {
+fn push_check<'c>(config: &'c Config, token: &str) -> Option<&'c Arc<CheckSpec>> {
     config.checks.iter().find(|c| match &c.kind {
         CheckKind::Push(push) => bool::from(push.token.as_bytes().ct_eq(token.as_bytes())),
         _ => false,

@@ -1,35 +1,115 @@
-//! State shared by every handler.
+//! State shared by every handler: built once by [`AppState::new`], handed to
+//! handlers through `State<AppState>`, with its parts reachable on their own
+//! through `FromRef` (`State<Arc<Config>>`, `State<Store>`, `State<Arc<Model>>`).
 
 use std::sync::Arc;
 
+use std::future::Future;
+
+use axum::extract::FromRef;
+use axum::http::HeaderMap;
+use axum::response::Response;
 use chrono::{DateTime, Utc};
 
+use super::auth::throttle::AuthFailures;
+use super::auth::uses::TokenUses;
 use super::caching::PageCache;
-use crate::model::Model;
+use super::counters::{ConnectionStats, HttpCounts};
+use super::error::PageError;
+use super::render::Body;
+use crate::config::Config;
+use crate::model::{Model, Snapshot};
+use crate::probe::lag::ScheduleLag;
 use crate::store::Store;
 
 /// Handed to handlers through `State<AppState>`; cheap to clone.
 #[derive(Debug, Clone)]
 pub struct AppState {
+    /// The only way to the database (admin writes, pages the model does not hold).
     pub store: Store,
-    /// The status model: `snapshot.get()` is the current snapshot, whose
-    /// `config` is the running configuration.
-    pub snapshot: Arc<Model>,
+    /// The status model: `model.get()` is the current snapshot.
+    pub model: Arc<Model>,
+    /// The running configuration (the snapshot's too).
+    pub config: Arc<Config>,
     /// Public responses rendered and compressed once per snapshot.
     pub pages: Arc<PageCache>,
     /// Responses served, for `/metrics`.
-    pub http_counts: Arc<super::metrics::HttpCounts>,
+    pub http_counts: Arc<HttpCounts>,
     /// Admin token uses not yet written to the store.
-    pub token_uses: Arc<super::auth::TokenUses>,
+    pub token_uses: Arc<TokenUses>,
     /// Failed admin authentications per client, for throttling and `/metrics`.
-    pub auth_failures: Arc<super::auth::throttle::AuthFailures>,
+    pub auth_failures: Arc<AuthFailures>,
     /// Open and refused connections of the HTTP server, for `/metrics`.
-    pub connections: Arc<super::metrics::ConnectionStats>,
+    pub connections: Arc<ConnectionStats>,
     /// How late the in-process probe worker starts checks, for `/metrics`.
-    pub schedule_lag: Arc<crate::probe::lag::ScheduleLag>,
-
+    pub schedule_lag: Arc<ScheduleLag>,
     /// Absolute base of links in feeds and APIs: `site.url`, else `http://{bound address}`.
     pub base_url: String,
     /// When this process started; a worker-less check is overdue 3 intervals after.
     pub started_at: DateTime<Utc>,
+}
+
+impl AppState {
+    /// The state of a server bound at `bound` (`http://{bound}` is the base of
+    /// links when `site.url` is not set), serving `model` from `store`.
+    pub fn new(store: Store, model: Arc<Model>, bound: std::net::SocketAddr) -> AppState {
+        let config = Arc::clone(model.config());
+        AppState {
+            store,
+            pages: Arc::new(PageCache::new(config.server.cache_max_age)),
+            base_url: config
+                .site
+                .url
+                .clone()
+                .unwrap_or_else(|| format!("http://{bound}")),
+            config,
+            model,
+            http_counts: Arc::default(),
+            token_uses: Arc::default(),
+            auth_failures: Arc::default(),
+            connections: Arc::default(),
+            schedule_lag: Arc::default(),
+            started_at: Utc::now(),
+        }
+    }
+}
+
+impl AppState {
+    /// The one opening of every public handler: the current snapshot's
+    /// response for `key`, rendered by `render` for the first visitor after
+    /// a change and shared by the others, in the coding `headers` prefer.
+    pub async fn serve<F, Fut>(
+        &self,
+        headers: &HeaderMap,
+        key: &str,
+        render: F,
+    ) -> Result<Response, PageError>
+    where
+        F: FnOnce(Arc<Snapshot>) -> Fut,
+        Fut: Future<Output = Result<Body, PageError>>,
+    {
+        let snap = self.model.get();
+        let built_at = snap.built_at;
+        self.pages
+            .serve(key, built_at, headers, || render(snap))
+            .await
+    }
+}
+
+impl FromRef<AppState> for Arc<Config> {
+    fn from_ref(state: &AppState) -> Arc<Config> {
+        Arc::clone(&state.config)
+    }
+}
+
+impl FromRef<AppState> for Store {
+    fn from_ref(state: &AppState) -> Store {
+        state.store.clone()
+    }
+}
+
+impl FromRef<AppState> for Arc<Model> {
+    fn from_ref(state: &AppState) -> Arc<Model> {
+        Arc::clone(&state.model)
+    }
 }

@@ -9,7 +9,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::helpers::{spawn_admin_app, wait_until};
-use crate::history::assert_inert;
+use crate::history::operator_text::assert_inert;
 
 const TITLE: &str = "<script>alert(1)</script>\"><img src=x onerror=alert(2)>";
 const BODY: &str =

@@ -19,6 +19,7 @@ mod helpers;
 mod history;
 mod kinds;
 mod lifecycle;
+mod migrations;
 mod notify;
 mod pages;
 mod privacy;

@@ -11,7 +11,7 @@ use super::file::{RawEmail, RawNotifier, RawNotify};
 use super::{Email, Notifier, NotifierKind, Notify};
 use crate::config::Problems;
 use crate::config::file::Field;
-use crate::config::validate::Scope;
+use crate::config::scope::Scope;
 use crate::domain::{ComponentId, EventKind};
 use crate::notify::email::SmtpServer;
 use crate::notify::{ChatKind, Secret, SecretUrl};

@@ -11,9 +11,8 @@ use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use chrono::Utc;
 
-use super::ListParams;
+use super::{ListParams, by_id};
 use crate::web::api_error::{ApiError, ApiJson, ApiPath, ApiQuery, ErrorBody};
-use crate::web::auth::AdminToken;
 use crate::web::state::AppState;
 
 use self::wire::{
@@ -24,7 +23,6 @@ use self::wire::{
 /// Open an incident with its first update.
 #[utoipa::path(post, path = "/api/admin/incidents", tag = "incidents",
     request_body = CreateIncident,
-    security(("bearer" = [])),
     responses(
         (status = 201, description = "Created", body = IncidentJson,
             headers(("Location" = String, description = "/api/admin/incidents/{id}"))),
@@ -32,7 +30,6 @@ use self::wire::{
     ))]
 #[tracing::instrument(skip_all)]
 pub async fn create(
-    _: AdminToken,
     State(state): State<AppState>,
     ApiJson(req): ApiJson<CreateIncident>,
 ) -> Result<impl IntoResponse, ApiError> {
@@ -49,14 +46,12 @@ pub async fn create(
 /// List incidents, newest first.
 #[utoipa::path(get, path = "/api/admin/incidents", tag = "incidents",
     params(ListParams),
-    security(("bearer" = [])),
     responses(
         (status = 200, body = IncidentList),
         (status = "4XX", description = "401 or 422", body = ErrorBody),
     ))]
 #[tracing::instrument(skip_all)]
 pub async fn list(
-    _: AdminToken,
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<ListParams>,
 ) -> Result<Json<IncidentList>, ApiError> {
@@ -70,22 +65,16 @@ pub async fn list(
 /// Read one incident with its timeline.
 #[utoipa::path(get, path = "/api/admin/incidents/{id}", tag = "incidents",
     params(("id" = String, Path)),
-    security(("bearer" = [])),
     responses(
         (status = 200, body = IncidentJson),
         (status = "4XX", description = "401 or 404", body = ErrorBody),
     ))]
 #[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn read(
-    _: AdminToken,
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<IncidentJson>, ApiError> {
-    let incident = state
-        .store
-        .incident(&id)
-        .await
-        .map_err(ApiError::from_lookup("incident", &id))?;
+    let incident = by_id("incident", &id, state.store.incident(&id)).await?;
     Ok(Json(incident.into()))
 }
 
@@ -93,24 +82,23 @@ pub async fn read(
 #[utoipa::path(post, path = "/api/admin/incidents/{id}/updates", tag = "incidents",
     params(("id" = String, Path)),
     request_body = CreateUpdate,
-    security(("bearer" = [])),
     responses(
         (status = 200, description = "The incident with its new update", body = IncidentJson),
         (status = "4XX", description = "400, 401, 404, 413, 415 or 422", body = ErrorBody),
     ))]
 #[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn add_update(
-    _: AdminToken,
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
     ApiJson(req): ApiJson<CreateUpdate>,
 ) -> Result<Json<IncidentJson>, ApiError> {
     let update = parse_update(req, &state)?;
-    let incident = state
-        .store
-        .add_incident_update(&id, &update, Utc::now())
-        .await
-        .map_err(ApiError::from_lookup("incident", &id))?;
+    let incident = by_id(
+        "incident",
+        &id,
+        state.store.add_incident_update(&id, &update, Utc::now()),
+    )
+    .await?;
     Ok(Json(incident.into()))
 }
 
@@ -118,45 +106,38 @@ pub async fn add_update(
 #[utoipa::path(patch, path = "/api/admin/incidents/{id}", tag = "incidents",
     params(("id" = String, Path)),
     request_body = EditIncident,
-    security(("bearer" = [])),
     responses(
         (status = 200, body = IncidentJson),
         (status = "4XX", description = "400, 401, 404, 413, 415 or 422", body = ErrorBody),
     ))]
 #[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn edit(
-    _: AdminToken,
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
     ApiJson(req): ApiJson<EditIncident>,
 ) -> Result<Json<IncidentJson>, ApiError> {
     let edit = parse_edit(req, &state)?;
-    let incident = state
-        .store
-        .edit_incident(&id, &edit, Utc::now())
-        .await
-        .map_err(ApiError::from_lookup("incident", &id))?;
+    let incident = by_id(
+        "incident",
+        &id,
+        state.store.edit_incident(&id, &edit, Utc::now()),
+    )
+    .await?;
     Ok(Json(incident.into()))
 }
 
 /// Delete an incident and its timeline.
 #[utoipa::path(delete, path = "/api/admin/incidents/{id}", tag = "incidents",
     params(("id" = String, Path)),
-    security(("bearer" = [])),
     responses(
         (status = 204, description = "Deleted"),
         (status = "4XX", description = "401 or 404", body = ErrorBody),
     ))]
 #[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn delete(
-    _: AdminToken,
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
-    state
-        .store
-        .delete_incident(&id)
-        .await
-        .map_err(ApiError::from_lookup("incident", &id))?;
+    by_id("incident", &id, state.store.delete_incident(&id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -11,9 +11,8 @@ use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use chrono::Utc;
 
-use super::ListParams;
+use super::{ListParams, by_id};
 use crate::web::api_error::{ApiError, ApiJson, ApiPath, ApiQuery, ErrorBody};
-use crate::web::auth::AdminToken;
 use crate::web::state::AppState;
 
 use self::wire::{
@@ -23,7 +22,6 @@ use self::wire::{
 /// Schedule a maintenance.
 #[utoipa::path(post, path = "/api/admin/maintenances", tag = "maintenances",
     request_body = CreateMaintenance,
-    security(("bearer" = [])),
     responses(
         (status = 201, description = "Created", body = MaintenanceJson,
             headers(("Location" = String, description = "/api/admin/maintenances/{id}"))),
@@ -31,7 +29,6 @@ use self::wire::{
     ))]
 #[tracing::instrument(skip_all)]
 pub async fn create(
-    _: AdminToken,
     State(state): State<AppState>,
     ApiJson(req): ApiJson<CreateMaintenance>,
 ) -> Result<impl IntoResponse, ApiError> {
@@ -49,14 +46,12 @@ pub async fn create(
 /// List maintenances, newest start first.
 #[utoipa::path(get, path = "/api/admin/maintenances", tag = "maintenances",
     params(ListParams),
-    security(("bearer" = [])),
     responses(
         (status = 200, body = MaintenanceList),
         (status = "4XX", description = "401 or 422", body = ErrorBody),
     ))]
 #[tracing::instrument(skip_all)]
 pub async fn list(
-    _: AdminToken,
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<ListParams>,
 ) -> Result<Json<MaintenanceList>, ApiError> {
@@ -75,22 +70,16 @@ pub async fn list(
 /// Read one maintenance.
 #[utoipa::path(get, path = "/api/admin/maintenances/{id}", tag = "maintenances",
     params(("id" = String, Path)),
-    security(("bearer" = [])),
     responses(
         (status = 200, body = MaintenanceJson),
         (status = "4XX", description = "401 or 404", body = ErrorBody),
     ))]
 #[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn read(
-    _: AdminToken,
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<MaintenanceJson>, ApiError> {
-    let m = state
-        .store
-        .maintenance(&id)
-        .await
-        .map_err(ApiError::from_lookup("maintenance", &id))?;
+    let m = by_id("maintenance", &id, state.store.maintenance(&id)).await?;
     Ok(Json(MaintenanceJson::new(m, Utc::now())))
 }
 
@@ -98,48 +87,45 @@ pub async fn read(
 #[utoipa::path(patch, path = "/api/admin/maintenances/{id}", tag = "maintenances",
     params(("id" = String, Path)),
     request_body = EditMaintenance,
-    security(("bearer" = [])),
     responses(
         (status = 200, body = MaintenanceJson),
         (status = "4XX", description = "400, 401, 404, 413, 415 or 422", body = ErrorBody),
     ))]
 #[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn edit(
-    _: AdminToken,
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
     ApiJson(req): ApiJson<EditMaintenance>,
 ) -> Result<Json<MaintenanceJson>, ApiError> {
-    let lookup = ApiError::from_lookup("maintenance", &id);
-    let current = state.store.maintenance(&id).await.map_err(lookup)?;
+    let current = by_id("maintenance", &id, state.store.maintenance(&id)).await?;
     let edit = parse_edit(req, &current, &state)?;
     let now = Utc::now();
-    let m = state
-        .store
-        .edit_maintenance(&id, &edit, now)
-        .await
-        .map_err(ApiError::from_lookup("maintenance", &id))?;
+    let m = by_id(
+        "maintenance",
+        &id,
+        state.store.edit_maintenance(&id, &edit, now),
+    )
+    .await?;
     Ok(Json(MaintenanceJson::new(m, now)))
 }
 
 /// Cancel: kept in history and feeds as cancelled.
 #[utoipa::path(delete, path = "/api/admin/maintenances/{id}", tag = "maintenances",
     params(("id" = String, Path)),
-    security(("bearer" = [])),
     responses(
         (status = 204, description = "Cancelled"),
         (status = "4XX", description = "401 or 404", body = ErrorBody),
     ))]
 #[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn cancel(
-    _: AdminToken,
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
-    state
-        .store
-        .cancel_maintenance(&id, Utc::now())
-        .await
-        .map_err(ApiError::from_lookup("maintenance", &id))?;
+    by_id(
+        "maintenance",
+        &id,
+        state.store.cancel_maintenance(&id, Utc::now()),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }

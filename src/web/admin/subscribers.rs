@@ -126,8 +126,8 @@ pub async fn create(
         }
         problem.is_none()
     });
-    let config = state.snapshot.get().config.clone();
-    let components = p.component_ids("components", req.components.unwrap_or_default(), &config);
+    let config = &state.config;
+    let components = p.component_ids("components", req.components.unwrap_or_default(), config);
     let secret = req.secret.filter(|s| {
         let ok = !s.is_empty() && s.len() <= MAX_SECRET && !s.chars().any(char::is_control);
         if !ok {

@@ -21,7 +21,7 @@ use axum::routing::{get, post};
 use chrono::Utc;
 
 use super::error::PageError;
-use super::pages::layout;
+use super::present::layout;
 use super::state::AppState;
 use super::views::NoticePage;
 use crate::domain::client_ip;
@@ -53,7 +53,7 @@ fn notice(
     paragraphs: &[&str],
     action: Option<String>,
 ) -> Result<Response, PageError> {
-    let config = &state.snapshot.get().config;
+    let config = &state.config;
     let page = NoticePage {
         layout: layout(
             config,
@@ -70,7 +70,7 @@ fn notice(
 }
 
 fn enabled(state: &AppState) -> Result<(), PageError> {
-    if state.snapshot.get().config.notify.subscriptions {
+    if state.config.notify.subscriptions {
         Ok(())
     } else {
         Err(PageError::NotFound)
@@ -97,8 +97,7 @@ async fn subscribe(State(state): State<AppState>, request: Request) -> Result<Re
     };
     let headers = parts.headers;
     let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().copied();
-    let snap = state.snapshot.get();
-    let config = &snap.config;
+    let config = &state.config;
     let signup = match form::parse(&body, config) {
         Ok(signup) => signup,
         Err(why) => {

@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::domain::{Incident, IncidentEdit, IncidentUpdate, NewIncident, NewUpdate};
+use crate::web::admin::schema::{ComponentStatusDoc, ImpactDoc, IncidentStatusDoc};
 use crate::web::admin::validate::Problems;
-use crate::web::admin::{ComponentStatusDoc, ImpactDoc, IncidentStatusDoc};
 use crate::web::api_error::ApiError;
 use crate::web::state::AppState;
 
@@ -160,7 +160,7 @@ pub struct IncidentList {
 }
 
 pub(super) fn parse_new(req: CreateIncident, state: &AppState) -> Result<NewIncident, ApiError> {
-    let config = &state.snapshot.get().config;
+    let config = &state.config;
     let mut p = Problems::default();
     let title = p
         .required("title", req.title)
@@ -193,7 +193,7 @@ pub(super) fn parse_new(req: CreateIncident, state: &AppState) -> Result<NewInci
 }
 
 pub(super) fn parse_update(req: CreateUpdate, state: &AppState) -> Result<NewUpdate, ApiError> {
-    let config = &state.snapshot.get().config;
+    let config = &state.config;
     let mut p = Problems::default();
     let status = p
         .required("status", req.status)
@@ -217,7 +217,7 @@ pub(super) fn parse_update(req: CreateUpdate, state: &AppState) -> Result<NewUpd
 }
 
 pub(super) fn parse_edit(req: EditIncident, state: &AppState) -> Result<IncidentEdit, ApiError> {
-    let config = &state.snapshot.get().config;
+    let config = &state.config;
     let mut p = Problems::default();
     let edit = IncidentEdit {
         title: req.title.and_then(|t| p.title("title", t)),

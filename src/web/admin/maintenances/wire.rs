@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 
 use crate::domain::{Maintenance, MaintenanceEdit, MaintenanceStatus, NewMaintenance};
 use crate::status;
-use crate::web::admin::MaintenanceStatusDoc;
+use crate::web::admin::schema::MaintenanceStatusDoc;
 use crate::web::admin::validate::Problems;
 use crate::web::api_error::ApiError;
 use crate::web::state::AppState;
@@ -101,7 +101,7 @@ pub(super) fn parse_new(
     req: CreateMaintenance,
     state: &AppState,
 ) -> Result<NewMaintenance, ApiError> {
-    let config = &state.snapshot.get().config;
+    let config = &state.config;
     let mut p = Problems::default();
     let title = p
         .required("title", req.title)
@@ -140,7 +140,7 @@ pub(super) fn parse_edit(
     current: &Maintenance,
     state: &AppState,
 ) -> Result<MaintenanceEdit, ApiError> {
-    let config = &state.snapshot.get().config;
+    let config = &state.config;
     let mut p = Problems::default();
     let mut edit = MaintenanceEdit {
         title: req.title.and_then(|t| p.title("title", t)),

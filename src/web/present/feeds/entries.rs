@@ -6,11 +6,11 @@ use chrono::{DateTime, Utc};
 
 use crate::config::Config;
 use crate::domain::{Incident, Maintenance};
-use crate::status::maintenance::effective_end;
+use crate::model::history::FEED_ENTRIES;
+use crate::status::maintenance;
 use crate::web::markdown::{self, SafeHtml};
-
-/// At most this many entries per feed (SPEC §5).
-pub const MAX_ENTRIES: usize = 50;
+use crate::web::present::{component_name, time};
+use crate::web::views::feeds::{Content, Event};
 
 /// One feed entry, format-neutral.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,37 +27,12 @@ pub struct Entry {
     pub components: Vec<String>,
 }
 
-struct Event {
-    label: String,
-    when: String,
-    body: SafeHtml,
-    at: DateTime<Utc>,
-}
-
-#[derive(Template)]
-#[template(path = "feed_entry.html")]
-struct Content<'a> {
-    window: Option<String>,
-    components: Vec<&'a str>,
-    events: Vec<Event>,
-}
-
 fn when(config: &Config, at: DateTime<Utc>) -> String {
-    at.with_timezone(&config.site.timezone)
-        .format("%Y-%m-%d %H:%M %Z")
-        .to_string()
+    time::minutes(config, at).text
 }
 
 fn names<'a>(config: &'a Config, ids: &'a [String]) -> Vec<&'a str> {
-    ids.iter()
-        .map(|id| {
-            config
-                .components
-                .iter()
-                .find(|c| c.id.as_str() == id)
-                .map_or(id.as_str(), |c| c.name.as_str())
-        })
-        .collect()
+    ids.iter().map(|id| component_name(config, id)).collect()
 }
 
 fn render(content: &Content<'_>) -> String {
@@ -115,16 +90,14 @@ pub fn maintenance(base: &str, config: &Config, m: &Maintenance, now: DateTime<U
         at,
     };
     let mut events = vec![event("Scheduled", m.created_at, markdown::render(&m.body))];
-    let stop = m.cancelled_at.unwrap_or(DateTime::<Utc>::MAX_UTC);
-    if m.starts_at <= now && m.starts_at < stop {
+    if let Some(started) = maintenance::started_at(m, now) {
         events.push(event(
             "In progress",
-            m.starts_at.max(m.created_at),
+            started.max(m.created_at),
             SafeHtml::default(),
         ));
     }
-    let end = effective_end(m);
-    if end <= now && end < stop {
+    if let Some(end) = maintenance::completed_at(m, now) {
         events.push(event("Completed", end, SafeHtml::default()));
     }
     if let Some(cancelled) = m.cancelled_at {
@@ -152,7 +125,7 @@ pub fn maintenance(base: &str, config: &Config, m: &Maintenance, now: DateTime<U
     }
 }
 
-/// All entries, newest activity first, at most [`MAX_ENTRIES`], optionally
+/// All entries, newest activity first, at most [`FEED_ENTRIES`], optionally
 /// only those concerning `component`.
 pub fn collect(
     base: &str,
@@ -173,6 +146,6 @@ pub fn collect(
         .filter(|e| component.is_none_or(|c| e.components.iter().any(|x| x == c)))
         .collect();
     entries.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.url.cmp(&b.url)));
-    entries.truncate(MAX_ENTRIES);
+    entries.truncate(FEED_ENTRIES);
     entries
 }

@@ -1,54 +1,14 @@
-//! The payloads of Statuspage's public API v2, field for field
-//! (`shared/statuspage-v2.md`), built from the snapshot.
-//!
-//! Values Beacon has no source for are fixed so that bytes (and ETags)
-//! change only when data does:
-//! - `page.id`: 12 base36 characters of a SHA-256 of `site.url` (or of
-//!   `site.title` when no URL is set); `page.url` and `shortlink`s are
-//!   absolute: under `site.url`, else under the bound address (as in feeds).
-//! - Group rows: id `group-{slug of the name}` (a `-2`, `-3`… suffix if two
-//!   groups or a component share it), `description` null, `showcase` false,
-//!   `start_date` null, status the worst of their children.
-//! - `position`: 1-based order within its level (top level: groups and
-//!   ungrouped components in page order; inside a group: file order).
-//! - `showcase` true (every component has an uptime bar), `only_show_if_degraded` false.
-//! - `start_date`: the first day with a check result (rollups are kept
-//!   forever); `created_at`: that day's start in the site timezone;
-//!   `updated_at`: the latest check result. Before any result, both are the
-//!   time the server process started and `start_date` is null.
-//! - Components with no data report `operational` (Statuspage has no unknown).
-//!
-//! This file holds the envelope, `page`, `status` and the [`Builder`]; the
-//! component rows are in [`components`], incidents and maintenances in
-//! [`incidents`].
+//! [`Builder`]: one snapshot's payload parts — `page`, `status` and the
+//! component rows every incident and maintenance object refers to.
 
-mod components;
-mod incidents;
-
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use self::components::Row;
+use super::api_time as api;
+use super::components::{self, ComponentJson, Row};
 use crate::config::Config;
 use crate::model::Snapshot;
-
-pub use self::components::ComponentJson;
-pub use self::incidents::{AffectedJson, IncidentJson, MaintenanceJson, UpdateJson};
-
-/// Every response: a `page` and whichever lists the endpoint returns.
-#[derive(Debug, Serialize)]
-pub struct Envelope {
-    pub page: PageJson,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<StatusJson>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub components: Option<Vec<ComponentJson>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub incidents: Option<Vec<IncidentJson>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scheduled_maintenances: Option<Vec<MaintenanceJson>>,
-}
 
 /// `page`.
 #[derive(Debug, Serialize)]
@@ -84,8 +44,8 @@ pub fn page_id(config: &Config) -> String {
 
 /// Builds payloads from one snapshot (and the first-result days from the store).
 pub struct Builder<'a> {
-    snap: &'a Snapshot,
-    page_id: String,
+    pub(super) snap: &'a Snapshot,
+    pub(super) page_id: String,
     since: DateTime<Utc>,
     /// Absolute base of links: `AppState::base_url`, as the feeds use.
     base: &'a str,
@@ -94,6 +54,11 @@ pub struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
+    /// The snapshot it builds from.
+    pub fn snapshot(&self) -> &'a Snapshot {
+        self.snap
+    }
+
     /// `first_days`: `(check_id, first day with a result)` from the store;
     /// `since`: when this process started, the creation time of components
     /// without any result yet (stable, unlike the snapshot's time); `base`:
@@ -132,7 +97,7 @@ impl<'a> Builder<'a> {
             name: config.site.title.clone(),
             url: self.base.to_owned(),
             time_zone: config.site.timezone.name().to_owned(),
-            updated_at: time(config, updated),
+            updated_at: api(config, updated),
         }
     }
 
@@ -145,13 +110,23 @@ impl<'a> Builder<'a> {
     }
 
     /// An absolute link to one of this page's paths.
-    fn link(&self, path: &str) -> String {
+    pub(super) fn link(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
-}
 
-/// RFC 3339 with milliseconds, in the site timezone's offset (`Z` for UTC).
-fn time(config: &Config, at: DateTime<Utc>) -> String {
-    at.with_timezone(&config.site.timezone)
-        .to_rfc3339_opts(SecondsFormat::Millis, true)
+    /// The flat `components` array: group rows followed by their children.
+    pub fn components(&self) -> Vec<ComponentJson> {
+        self.rows.iter().map(|r| r.json.clone()).collect()
+    }
+
+    /// Component objects for these ids (ids no longer configured are left out).
+    pub(super) fn components_of<'i>(
+        &self,
+        ids: impl IntoIterator<Item = &'i str>,
+    ) -> Vec<ComponentJson> {
+        ids.into_iter()
+            .filter_map(|id| self.rows.iter().find(|r| !r.json.group && r.json.id == id))
+            .map(|r| r.json.clone())
+            .collect()
+    }
 }

@@ -1,60 +1,10 @@
-//! Askama page structs and the small view types they show.
-//!
-//! Handlers map the status model into these; templates only lay them out.
-//! Everything here is already formatted text (times in the site timezone,
-//! percentages), so templates hold no logic beyond loops and conditions.
+//! The page structs of `/` and `/components/{id}` and their rows.
 
 use askama::Template;
 
-use super::charts::Chart;
-
-/// A time shown to visitors: machine-readable and in the site timezone.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TimeView {
-    /// RFC 3339, for `<time datetime>`.
-    pub iso: String,
-    /// Absolute, in the site timezone, e.g. "2026-11-24 14:05 CET".
-    pub text: String,
-}
-
-/// A status as text, icon and CSS class (never colour alone).
-#[derive(Debug, Clone, PartialEq)]
-pub struct StatusView {
-    /// One of: operational, degraded, partial, major, maintenance, nodata, stale.
-    pub class: &'static str,
-    /// E.g. "Partial Outage".
-    pub label: &'static str,
-    /// A text glyph that carries the status without colour: ✓ ! ✕ ⚒ ? …
-    pub icon: &'static str,
-}
-
-/// Shared by every page: site identity and `<head>` bits.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Layout {
-    pub site_title: String,
-    pub site_description: String,
-    /// The `<title>` of this page.
-    pub page_title: String,
-    /// Canonical absolute URL of this page, when `site.url` is set.
-    pub canonical: Option<String>,
-    /// The e-mail subscribe form, when `[subscriptions] enabled`.
-    pub subscribe: Option<SubscribeForm>,
-}
-
-/// The subscribe form (SPEC §8): the components a visitor may pick.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SubscribeForm {
-    pub components: Vec<SubscribeChoice>,
-}
-
-/// One component of the subscribe form.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SubscribeChoice {
-    pub id: String,
-    pub name: String,
-    /// Ticked already (the component whose page this is).
-    pub checked: bool,
-}
+use super::incidents::{CurrentEvents, IndexEvents};
+use super::{Layout, StatusView, TimeView};
+use crate::web::charts::Chart;
 
 /// The overall banner at the top of `/`.
 #[derive(Debug, Clone, PartialEq)]
@@ -111,7 +61,7 @@ pub struct IndexPage {
     pub notice: Option<String>,
     pub groups: Vec<GroupView>,
     /// Active incidents, maintenance, and incidents of the last 7 days.
-    pub events: super::incident_views::IndexEvents,
+    pub events: IndexEvents,
 }
 
 /// A check's last failure.
@@ -154,34 +104,8 @@ pub struct ComponentPage {
     pub layout: Layout,
     pub component: ComponentRow,
     /// Open incidents and current or upcoming maintenance that concern it.
-    pub events: super::incident_views::CurrentEvents,
+    pub events: CurrentEvents,
     pub checks: Vec<CheckRow>,
     /// 24 h, 7 d and 30 d.
     pub charts: Vec<ChartView>,
 }
-
-/// 404 and other error pages.
-#[derive(Debug, Template)]
-#[template(path = "error.html")]
-pub struct ErrorPage {
-    pub layout: Layout,
-    pub status: u16,
-    pub title: String,
-    pub message: String,
-}
-
-/// A short answer page: sign-up sent, confirmed, unsubscribed, or why not;
-/// with `action`, one button that POSTs there.
-#[derive(Debug, Template)]
-#[template(path = "notice.html")]
-pub struct NoticePage {
-    pub layout: Layout,
-    pub title: String,
-    pub paragraphs: Vec<String>,
-    pub action: Option<String>,
-    pub button: String,
-}
-
-#[cfg(test)]
-#[path = "views_tests.rs"]
-mod tests;

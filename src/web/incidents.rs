@@ -1,13 +1,5 @@
-//! Incident and maintenance pages of SPEC §4: `/incidents?page=N`,
-//! `/incidents/{id}`, `/maintenances/{id}`, and the incident and maintenance
-//! cards of `/` (built from the snapshot only).
-//!
-//! This file holds the handlers: the page number, the store reads, 404s and
-//! the page cache. Turning incidents and maintenances into view structs is in
-//! [`present`].
-
-mod format;
-mod present;
+//! Handlers of the incident history (SPEC §4): `/incidents?page=N`,
+//! `/incidents/{id}` and `/maintenances/{id}`.
 
 use axum::Router;
 use axum::extract::{Path, RawQuery, State};
@@ -17,14 +9,9 @@ use axum::routing::get;
 
 use super::error::PageError;
 use super::state::AppState;
+use super::{present, render};
+use crate::model::history;
 use crate::store::StoreError;
-
-pub use present::{current_events, index_events};
-
-const HTML: &str = "text/html; charset=utf-8";
-
-/// Entries on one page of `/incidents` (SPEC §4).
-pub const PER_PAGE: u64 = 20;
 
 /// Routes of this module.
 pub fn router() -> Router<AppState> {
@@ -41,27 +28,17 @@ async fn incidents(
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
     let page = page_number(query.as_deref())?;
-    let snap = state.snapshot.get();
     // Only pages that exist reach the cache: a render error is not stored.
     let key = format!("/incidents?page={page}");
+    let path = if page == 1 { "/incidents" } else { &key };
+    let store = &state.store;
     state
-        .pages
-        .serve(&key, snap.built_at, &headers, || async {
-            let total = state.store.history_count().await?;
-            let pages = total.div_ceil(PER_PAGE).max(1);
-            if page > pages {
-                return Err(PageError::NotFound);
-            }
-            let offset = u32::try_from((page - 1) * PER_PAGE).map_err(|_| PageError::NotFound)?;
-            let entries = state.store.history(PER_PAGE as u32, offset).await?;
-            let path = if page == 1 {
-                "/incidents".to_owned()
-            } else {
-                key.clone()
-            };
-            let page =
-                present::incidents_page(&snap.config, &entries, page, pages, &path, snap.built_at);
-            Ok((HTML, askama::Template::render(&page)?))
+        .serve(&headers, &key, |snap| async move {
+            let found = history::page(store, page).await?;
+            let found = found.ok_or(PageError::NotFound)?;
+            let view =
+                present::incidents::history_page(&snap.config, &found, page, path, snap.built_at);
+            render::html(&view)
         })
         .await
 }
@@ -72,14 +49,16 @@ async fn incident(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
-    let snap = state.snapshot.get();
     let key = format!("/incidents/{id}");
+    let (store, path) = (&state.store, key.as_str());
     state
-        .pages
-        .serve(&key, snap.built_at, &headers, || async {
-            let incident = found(state.store.incident(&id).await)?;
-            let page = present::incident_page(&snap.config, &incident, &key);
-            Ok((HTML, askama::Template::render(&page)?))
+        .serve(&headers, path, |snap| async move {
+            let incident = found(store.incident(&id).await)?;
+            render::html(&present::incidents::incident_page(
+                &snap.config,
+                &incident,
+                path,
+            ))
         })
         .await
 }
@@ -90,14 +69,13 @@ async fn maintenance(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
-    let snap = state.snapshot.get();
     let key = format!("/maintenances/{id}");
+    let (store, path) = (&state.store, key.as_str());
     state
-        .pages
-        .serve(&key, snap.built_at, &headers, || async {
-            let m = found(state.store.maintenance(&id).await)?;
-            let page = present::maintenance_page(&snap.config, &m, &key, snap.built_at);
-            Ok((HTML, askama::Template::render(&page)?))
+        .serve(&headers, path, |snap| async move {
+            let m = found(store.maintenance(&id).await)?;
+            let view = present::incidents::maintenance_page(&snap.config, &m, path, snap.built_at);
+            render::html(&view)
         })
         .await
 }
@@ -132,5 +110,5 @@ fn found<T>(result: Result<T, StoreError>) -> Result<T, PageError> {
 }
 
 #[cfg(test)]
-#[path = "history_tests.rs"]
+#[path = "incidents_tests.rs"]
 mod tests;

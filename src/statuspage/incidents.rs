@@ -8,7 +8,9 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::{Builder, ComponentJson, time};
+use super::api_time as api;
+use super::builder::Builder;
+use super::components::ComponentJson;
 use crate::domain::{ComponentStatus, Incident, IncidentUpdate, Maintenance, MaintenanceStatus};
 use crate::status;
 
@@ -76,11 +78,11 @@ impl Builder<'_> {
             status: incident.status.as_str(),
             impact: incident.impact.as_str(),
             shortlink: self.link(&format!("/incidents/{}", incident.id)),
-            created_at: time(config, incident.created_at),
-            updated_at: time(config, incident.updated_at),
-            started_at: time(config, incident.created_at),
-            monitoring_at: incident.monitoring_at.map(|at| time(config, at)),
-            resolved_at: incident.resolved_at.map(|at| time(config, at)),
+            created_at: api(config, incident.created_at),
+            updated_at: api(config, incident.updated_at),
+            started_at: api(config, incident.created_at),
+            monitoring_at: incident.monitoring_at.map(|at| api(config, at)),
+            resolved_at: incident.resolved_at.map(|at| api(config, at)),
             incident_updates: incident
                 .updates
                 .iter()
@@ -96,7 +98,7 @@ impl Builder<'_> {
             .iter()
             .map(|a| AffectedJson {
                 code: a.component.clone(),
-                name: self.component_name(&a.component),
+                name: self.snap.config.component_name(&a.component).to_owned(),
                 old_status: a.old_status.as_str(),
                 new_status: a.new_status.as_str(),
             })
@@ -120,7 +122,7 @@ impl Builder<'_> {
         at: DateTime<Utc>,
         affected: Vec<AffectedJson>,
     ) -> UpdateJson {
-        let at = time(&self.snap.config, at);
+        let at = api(&self.snap.config, at);
         UpdateJson {
             id,
             incident_id: incident_id.to_owned(),
@@ -143,13 +145,14 @@ impl Builder<'_> {
         let config = &self.snap.config;
         let now = self.snap.built_at;
         let state = status::maintenance::status(m, now);
-        let end = status::maintenance::effective_end(m);
+        let completed = status::maintenance::completed_at(m, now);
+        let started = status::maintenance::started_at(m, now);
         let moved = |old: ComponentStatus, new: ComponentStatus| -> Vec<AffectedJson> {
             m.components
                 .iter()
                 .map(|c| AffectedJson {
                     code: c.clone(),
-                    name: self.component_name(c),
+                    name: config.component_name(c).to_owned(),
                     old_status: old.as_str(),
                     new_status: new.as_str(),
                 })
@@ -161,7 +164,7 @@ impl Builder<'_> {
             m.body.clone()
         };
         let mut updates = Vec::new();
-        if state == MaintenanceStatus::Completed {
+        if let Some(end) = completed {
             updates.push(self.update_json(
                 format!("{}-completed", m.id),
                 &m.id,
@@ -174,8 +177,7 @@ impl Builder<'_> {
                 ),
             ));
         }
-        let started = now >= m.starts_at && end > m.starts_at;
-        if started {
+        if started.is_some() {
             let text = if m.created_at >= m.starts_at {
                 body.clone()
             } else {
@@ -193,7 +195,7 @@ impl Builder<'_> {
                 ),
             ));
         }
-        if m.created_at < m.starts_at || !started {
+        if m.created_at < m.starts_at || started.is_none() {
             updates.push(self.update_json(
                 format!("{}-scheduled", m.id),
                 &m.id,
@@ -205,8 +207,8 @@ impl Builder<'_> {
         }
         let latest = [m.updated_at, m.created_at]
             .into_iter()
-            .chain((state == MaintenanceStatus::Completed).then_some(end))
-            .chain(started.then_some(m.starts_at))
+            .chain(completed)
+            .chain(started)
             .max()
             .unwrap_or(m.updated_at);
         let maintenance_status = match state {
@@ -224,16 +226,16 @@ impl Builder<'_> {
                 status: maintenance_status,
                 impact: "maintenance",
                 shortlink: self.link(&format!("/maintenances/{}", m.id)),
-                created_at: time(config, m.created_at),
-                updated_at: time(config, latest),
-                started_at: time(config, m.starts_at),
+                created_at: api(config, m.created_at),
+                updated_at: api(config, latest),
+                started_at: api(config, m.starts_at),
                 monitoring_at: None,
-                resolved_at: (state == MaintenanceStatus::Completed).then(|| time(config, end)),
+                resolved_at: completed.map(|end| api(config, end)),
                 incident_updates: updates,
                 components: self.components_of(m.components.iter().map(String::as_str)),
             },
-            scheduled_for: time(config, m.starts_at),
-            scheduled_until: time(config, m.ends_at),
+            scheduled_for: api(config, m.starts_at),
+            scheduled_until: api(config, m.ends_at),
         }
     }
 }

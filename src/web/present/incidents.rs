@@ -1,43 +1,40 @@
-//! Domain → view for the history pages: incidents, maintenances and history
-//! entries become the page structs and cards of [`crate::web::incident_views`]
-//! (single values, such as times and statuses, are worded by [`super::format`]).
-//! No I/O: the handlers in [`super`] load the data and render what these build.
+//! Incidents and maintenances → the history at `/incidents`, the pages of
+//! one incident or maintenance, and the cards of `/` and `/components/{id}`
+//! (single values are worded by [`super::status`] and [`super::time`]).
 
 use chrono::{DateTime, Utc};
 
+use super::time::{duration_words, minutes, window};
+use super::{component_name, layout, status};
 use crate::config::Config;
 use crate::domain::{Incident, IncidentUpdate, Maintenance, MaintenanceStatus};
 use crate::model::Snapshot;
-use crate::status::{self, Freshness};
+use crate::model::history::HistoryPage;
+use crate::status::Freshness;
+use crate::status::maintenance::status as maintenance_status;
 use crate::store::HistoryEntry;
-use crate::web::incident_views::{
+use crate::web::markdown;
+use crate::web::views::{
     AffectedView, ChangeView, CurrentEvents, HistoryItem, IncidentCard, IncidentPage,
     IncidentsPage, IndexEvents, MaintenanceCard, MaintenancePage, MonthView, Pager, UpdateView,
 };
-use crate::web::markdown;
-use crate::web::pages::{component_status_view, layout};
-
-use super::format::{
-    MAINTENANCE, duration_words, impact_view, incident_status_view, maintenance_status_view,
-    minute_view, window_view,
-};
 
 /// `/incidents?page=N`: one page of history, `path` being its canonical URL.
-pub(super) fn incidents_page(
+pub fn history_page(
     config: &Config,
-    entries: &[HistoryEntry],
+    found: &HistoryPage,
     page: u64,
-    pages: u64,
     path: &str,
     now: DateTime<Utc>,
 ) -> IncidentsPage {
+    let pages = found.pages;
     IncidentsPage {
         layout: layout(
             config,
             format!("Incident history · {}", config.site.title),
             path,
         ),
-        months: months(config, entries, now),
+        months: months(config, &found.entries, now),
         pager: Pager {
             page,
             pages,
@@ -48,7 +45,7 @@ pub(super) fn incidents_page(
 }
 
 /// `/incidents/{id}`.
-pub(super) fn incident_page(config: &Config, incident: &Incident, path: &str) -> IncidentPage {
+pub fn incident_page(config: &Config, incident: &Incident, path: &str) -> IncidentPage {
     IncidentPage {
         layout: layout(
             config,
@@ -56,14 +53,14 @@ pub(super) fn incident_page(config: &Config, incident: &Incident, path: &str) ->
             path,
         ),
         title: incident.title.clone(),
-        impact: impact_view(incident.impact),
-        status: incident_status_view(incident.status),
+        impact: status::impact(incident.impact),
+        status: status::incident(incident.status),
         components: incident
             .components
             .iter()
             .map(|(c, s)| AffectedView {
-                name: component_name(config, c),
-                status: component_status_view(*s, Freshness::Fresh),
+                name: component_name(config, c).to_owned(),
+                status: status::component(*s, Freshness::Fresh),
             })
             .collect(),
         updates: incident
@@ -72,8 +69,8 @@ pub(super) fn incident_page(config: &Config, incident: &Incident, path: &str) ->
             .map(|u| update_view(config, u))
             .collect(),
         automatic: incident.auto_component.is_some(),
-        created: minute_view(config, incident.created_at),
-        resolved: incident.resolved_at.map(|t| minute_view(config, t)),
+        created: minutes(config, incident.created_at),
+        resolved: incident.resolved_at.map(|t| minutes(config, t)),
         duration: incident
             .resolved_at
             .map(|t| duration_words(t - incident.created_at)),
@@ -81,7 +78,7 @@ pub(super) fn incident_page(config: &Config, incident: &Incident, path: &str) ->
 }
 
 /// `/maintenances/{id}`, its status as of `now`.
-pub(super) fn maintenance_page(
+pub fn maintenance_page(
     config: &Config,
     m: &Maintenance,
     path: &str,
@@ -90,11 +87,11 @@ pub(super) fn maintenance_page(
     MaintenancePage {
         layout: layout(config, format!("{} · {}", m.title, config.site.title), path),
         maintenance: maintenance_card(config, m, now),
-        cancelled: m.cancelled_at.map(|t| minute_view(config, t)),
+        cancelled: m.cancelled_at.map(|t| minutes(config, t)),
         completed_early: m
             .completed_early_at
             .filter(|t| *t < m.ends_at && m.cancelled_at.is_none())
-            .map(|t| minute_view(config, t)),
+            .map(|t| minutes(config, t)),
     }
 }
 
@@ -149,13 +146,13 @@ fn months(config: &Config, entries: &[HistoryEntry], now: DateTime<Utc>) -> Vec<
                 HistoryItem {
                     url: format!("/incidents/{}", i.id),
                     title: i.title.clone(),
-                    impact: impact_view(i.impact),
-                    status: incident_status_view(i.status),
-                    date: minute_view(config, i.created_at),
+                    impact: status::impact(i.impact),
+                    status: status::incident(i.status),
+                    date: minutes(config, i.created_at),
                     components: i
                         .components
                         .iter()
-                        .map(|(c, _)| component_name(config, c))
+                        .map(|(c, _)| component_name(config, c).to_owned())
                         .collect(),
                 },
                 i.created_at,
@@ -164,13 +161,13 @@ fn months(config: &Config, entries: &[HistoryEntry], now: DateTime<Utc>) -> Vec<
                 HistoryItem {
                     url: format!("/maintenances/{}", m.id),
                     title: m.title.clone(),
-                    impact: MAINTENANCE,
-                    status: maintenance_status_view(status::maintenance::status(m, now)),
-                    date: minute_view(config, m.starts_at),
+                    impact: status::MAINTENANCE,
+                    status: status::maintenance(maintenance_status(m, now)),
+                    date: minutes(config, m.starts_at),
                     components: m
                         .components
                         .iter()
-                        .map(|c| component_name(config, c))
+                        .map(|c| component_name(config, c).to_owned())
                         .collect(),
                 },
                 m.starts_at,
@@ -196,16 +193,16 @@ pub fn incident_card(config: &Config, i: &Incident) -> IncidentCard {
     IncidentCard {
         url: format!("/incidents/{}", i.id),
         title: i.title.clone(),
-        impact: impact_view(i.impact),
-        status: incident_status_view(i.status),
+        impact: status::impact(i.impact),
+        status: status::incident(i.status),
         components: i
             .components
             .iter()
-            .map(|(c, _)| component_name(config, c))
+            .map(|(c, _)| component_name(config, c).to_owned())
             .collect(),
         latest: i.latest_update().map(|u| update_view(config, u)),
-        created: minute_view(config, i.created_at),
-        resolved: i.resolved_at.map(|t| minute_view(config, t)),
+        created: minutes(config, i.created_at),
+        resolved: i.resolved_at.map(|t| minutes(config, t)),
     }
 }
 
@@ -214,12 +211,12 @@ pub fn maintenance_card(config: &Config, m: &Maintenance, now: DateTime<Utc>) ->
     MaintenanceCard {
         url: format!("/maintenances/{}", m.id),
         title: m.title.clone(),
-        status: maintenance_status_view(status::maintenance::status(m, now)),
-        window: window_view(config, m.starts_at, m.ends_at),
+        status: status::maintenance(maintenance_status(m, now)),
+        window: window(config, m.starts_at, m.ends_at),
         components: m
             .components
             .iter()
-            .map(|c| component_name(config, c))
+            .map(|c| component_name(config, c).to_owned())
             .collect(),
         body: markdown::render(&m.body),
     }
@@ -227,26 +224,17 @@ pub fn maintenance_card(config: &Config, m: &Maintenance, now: DateTime<Utc>) ->
 
 fn update_view(config: &Config, u: &IncidentUpdate) -> UpdateView {
     UpdateView {
-        status: incident_status_view(u.status),
+        status: status::incident(u.status),
         body: markdown::render(&u.body),
-        at: minute_view(config, u.created_at),
+        at: minutes(config, u.created_at),
         changes: u
             .affected
             .iter()
             .map(|a| ChangeView {
-                component: component_name(config, &a.component),
-                from: component_status_view(a.old_status, Freshness::Fresh),
-                to: component_status_view(a.new_status, Freshness::Fresh),
+                component: component_name(config, &a.component).to_owned(),
+                from: status::component(a.old_status, Freshness::Fresh),
+                to: status::component(a.new_status, Freshness::Fresh),
             })
             .collect(),
     }
-}
-
-/// The configured name of a component, or its id if it left the config.
-fn component_name(config: &Config, id: &str) -> String {
-    config
-        .components
-        .iter()
-        .find(|c| c.id.as_str() == id)
-        .map_or_else(|| id.to_owned(), |c| c.name.clone())
 }

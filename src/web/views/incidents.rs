@@ -1,12 +1,12 @@
 //! Page structs and view types of incidents and maintenances: the cards on
 //! `/`, the history at `/incidents`, and the pages of one incident or one
-//! maintenance. Like [`super::views`], everything is already formatted text;
+//! maintenance. Like every view, everything is already formatted text;
 //! operator Markdown arrives as [`SafeHtml`], the only thing printed `|safe`.
 
 use askama::Template;
 
-use super::markdown::SafeHtml;
-use super::views::{Layout, StatusView, TimeView};
+use super::{Layout, StatusView, TimeView};
+use crate::web::markdown::SafeHtml;
 
 /// An incident's impact, or "Maintenance": a coloured stripe plus words.
 #[derive(Debug, Clone, PartialEq)]

@@ -9,9 +9,10 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
-use super::{Builder, time};
+use super::api_time as api;
 use crate::domain::ComponentStatus;
 use crate::model::Snapshot;
+use crate::status;
 
 /// One row of the flat `components` array (a component or a group).
 #[derive(Debug, Clone, Serialize)]
@@ -70,7 +71,7 @@ pub(super) fn rows(
     // first appearance; ungrouped ones together where the first one is.
     let mut groups: Vec<(Option<&str>, Vec<Row>)> = Vec::new();
     for model in &snap.components {
-        let spec = &config.components[model.spec];
+        let spec = &model.spec;
         let start = config
             .checks
             .iter()
@@ -96,8 +97,8 @@ pub(super) fn rows(
                 showcase: true,
                 only_show_if_degraded: false,
                 start_date: start.map(|d| d.to_string()),
-                created_at: time(config, created),
-                updated_at: time(config, updated),
+                created_at: api(config, created),
+                updated_at: api(config, updated),
             },
             created,
             updated,
@@ -134,10 +135,11 @@ pub(super) fn rows(
             row.json.position = u32::try_from(index + 1).unwrap_or(u32::MAX);
             row.json.group_id = Some(id.clone());
         }
-        let status = children
-            .iter()
-            .filter_map(|r| ComponentStatus::parse(r.json.status))
-            .fold(ComponentStatus::Operational, ComponentStatus::worst);
+        let status = status::component::of_group(
+            children
+                .iter()
+                .filter_map(|r| ComponentStatus::parse(r.json.status)),
+        );
         let created = children.iter().map(|r| r.created).min().unwrap_or(since);
         let updated = children.iter().map(|r| r.updated).max().unwrap_or(created);
         rows.push(Row {
@@ -154,8 +156,8 @@ pub(super) fn rows(
                 showcase: false,
                 only_show_if_degraded: false,
                 start_date: None,
-                created_at: time(config, created),
-                updated_at: time(config, updated),
+                created_at: api(config, created),
+                updated_at: api(config, updated),
             },
             created,
             updated,
@@ -163,34 +165,6 @@ pub(super) fn rows(
         rows.extend(children);
     }
     rows
-}
-
-impl Builder<'_> {
-    /// The flat `components` array: group rows followed by their children.
-    pub fn components(&self) -> Vec<ComponentJson> {
-        self.rows.iter().map(|r| r.json.clone()).collect()
-    }
-
-    /// Component objects for these ids (ids no longer configured are left out).
-    pub(super) fn components_of<'i>(
-        &self,
-        ids: impl IntoIterator<Item = &'i str>,
-    ) -> Vec<ComponentJson> {
-        ids.into_iter()
-            .filter_map(|id| self.rows.iter().find(|r| !r.json.group && r.json.id == id))
-            .map(|r| r.json.clone())
-            .collect()
-    }
-
-    /// The configured name of a component, or its id if it is gone.
-    pub(super) fn component_name(&self, id: &str) -> String {
-        let config = &self.snap.config;
-        config
-            .components
-            .iter()
-            .find(|c| c.id.as_str() == id)
-            .map_or_else(|| id.to_owned(), |c| c.name.clone())
-    }
 }
 
 #[cfg(test)]

@@ -1,7 +1,13 @@
 //! `[[checks]]` entries → [`CheckSpec`]: timing and thresholds, `label` and
-//! `public_target`, the kind,
-//! and the `http` and `tcp` keys (the other kinds' keys are in [`super::kinds`]).
-//! Called by [`super::validate`] once component ids are known.
+//! `public_target`, and the rule that a check carries only keys of its own
+//! kind. Each kind's own keys are in the file named after it, as in
+//! `probe/`. Called by [`super::validate`] once component ids are known.
+
+mod dns;
+mod http;
+mod push;
+mod tcp;
+mod tls;
 
 use std::collections::HashSet;
 use std::ops::Range;
@@ -10,23 +16,26 @@ use std::time::Duration;
 use humantime::format_duration as show;
 
 use super::Problems;
-use super::file::{Field, RawCheck, StatusEntry};
-use super::kinds;
-use super::validate::Scope;
-use crate::domain::{
-    CheckId, CheckKind, CheckSpec, ComponentId, HttpCheck, StatusMatcher, TcpCheck,
-};
+use super::file::{Field, RawCheck};
+use super::scope::Scope;
+use crate::domain::{CheckId, CheckKind, CheckSpec, ComponentId};
 
-const METHODS: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 const MIN_INTERVAL: Duration = Duration::from_millis(100);
 /// Longest `label`, in characters.
 const MAX_LABEL: usize = 100;
 
-pub(super) fn check(
-    raw: &RawCheck,
+/// Every `[[checks]]` entry that is valid, in file order; push tokens
+/// used twice are reported too.
+pub(super) fn checks(
+    raw: &[RawCheck],
     components: &HashSet<&str>,
     p: &mut Problems,
-) -> Option<CheckSpec> {
+) -> Vec<CheckSpec> {
+    push::duplicate_tokens(raw, p);
+    raw.iter().filter_map(|c| check(c, components, p)).collect()
+}
+
+fn check(raw: &RawCheck, components: &HashSet<&str>, p: &mut Problems) -> Option<CheckSpec> {
     let mut s = Scope {
         place: &raw.place,
         p,
@@ -56,7 +65,7 @@ pub(super) fn check(
     let kind = s
         .required(&raw.kind, "kind", &raw.span)
         .and_then(|f| kind(raw, f, interval, &mut s));
-    // Push checks probe nothing: `kinds::push` rejects these two keys, and
+    // Push checks probe nothing: `push::push` rejects these two keys, and
     // the default timeout only bounds the worker's read of the last ping.
     let push = raw.kind.as_ref().is_some_and(|f| f.value == "push");
     let timeout = match raw.timeout.as_ref().filter(|_| !push) {
@@ -144,23 +153,17 @@ fn kind(
     s: &mut Scope,
 ) -> Option<CheckKind> {
     let name = kind.value.as_str();
-    if kinds::KINDS.contains(&name) {
-        kinds::foreign_keys(raw, name, s);
+    if KINDS.contains(&name) {
+        foreign_keys(raw, name, s);
     }
     match name {
-        "http" => http(raw, s).map(CheckKind::Http),
-        "tcp" => {
-            let address = s.required(&raw.address, "address", &raw.span)?;
-            let tcp = TcpCheck {
-                address: address.value.clone(),
-            };
-            s.host_port(address).then_some(CheckKind::Tcp(tcp))
-        }
-        "dns" => kinds::dns(raw, s).map(CheckKind::Dns),
-        "tls" => kinds::tls(raw, s).map(CheckKind::Tls),
-        "push" => kinds::push(raw, interval, s).map(CheckKind::Push),
+        "http" => http::http(raw, s).map(CheckKind::Http),
+        "tcp" => tcp::tcp(raw, s).map(CheckKind::Tcp),
+        "dns" => dns::dns(raw, s).map(CheckKind::Dns),
+        "tls" => tls::tls(raw, s).map(CheckKind::Tls),
+        "push" => push::push(raw, interval, s).map(CheckKind::Push),
         k => {
-            let expected = kinds::KINDS.join(", ");
+            let expected = KINDS.join(", ");
             s.err(
                 &kind.span,
                 format_args!("unknown check kind {k:?} (expected one of {expected})"),
@@ -170,88 +173,51 @@ fn kind(
     }
 }
 
-fn http(raw: &RawCheck, s: &mut Scope) -> Option<HttpCheck> {
-    let url = s
-        .required(&raw.url, "url", &raw.span)
-        .filter(|f| s.http_url(f));
-    let method = raw.method.as_ref().map_or(Some("GET"), |f| {
-        let ok = METHODS.contains(&f.value.as_str());
-        if !ok {
-            let allowed = METHODS.join(", ");
-            s.err(
-                &f.span,
-                format_args!("invalid HTTP method {:?} (use one of {allowed})", f.value),
-            );
-        }
-        ok.then_some(f.value.as_str())
-    });
-    let headers = raw
-        .headers
-        .as_ref()
-        .map(|f| f.value.clone())
-        .unwrap_or_default();
-    let mut headers_ok = true;
-    for (name, value) in &headers {
-        let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
-        let name_ok = !name.get_ref().is_empty() && name.get_ref().bytes().all(token);
-        if !name_ok {
-            s.err(
-                &name.span(),
-                format_args!("invalid header name {:?}", name.get_ref()),
-            );
-        } else if value.chars().any(|c| c.is_control() && c != '\t') {
-            s.err(
-                &name.span(),
-                format_args!("header `{name}` has a control character"),
-            );
-        }
-        headers_ok &= name_ok && !value.chars().any(|c| c.is_control() && c != '\t');
+/// Every check kind, as written in the config file.
+const KINDS: [&str; 5] = ["http", "tcp", "dns", "tls", "push"];
+
+/// A kind-specific key: its name, the kinds it belongs to, its span if present.
+type OwnedKey = (&'static str, &'static [&'static str], Option<Range<usize>>);
+
+/// Which kinds each kind-specific key belongs to, with the key's span if present.
+fn owned_keys(raw: &RawCheck) -> [OwnedKey; 14] {
+    fn key<T>(f: &Option<Field<T>>) -> Option<Range<usize>> {
+        f.as_ref().map(|f| f.key.clone())
     }
-    let expect_status = match &raw.expect_status {
-        None => Some(vec![StatusMatcher::Class(2)]),
-        Some(f) if f.value.is_empty() => {
-            s.err(&f.span, "`expect_status` must not be empty");
-            None
-        }
-        Some(f) => f
-            .value
-            .iter()
-            .map(|e| status(e.get_ref(), &e.span(), s))
-            .collect(),
-    };
-    let headers = headers.into_iter().map(|(n, v)| (n.into_inner(), v));
-    Some(HttpCheck {
-        url: url?.value.clone(),
-        method: method?.to_owned(),
-        headers: headers_ok.then(|| headers.collect())?,
-        expect_status: expect_status?,
-        expect_body: raw.expect_body.as_ref().map(|f| f.value.clone()),
-    })
+    const HTTP: &[&str] = &["http"];
+    #[rustfmt::skip]
+    let keys = [
+        ("url", HTTP, key(&raw.url)),
+        ("method", HTTP, key(&raw.method)),
+        ("headers", HTTP, key(&raw.headers)),
+        ("expect_status", HTTP, key(&raw.expect_status)),
+        ("expect_body", HTTP, key(&raw.expect_body)),
+        ("address", &["tcp", "tls"][..], key(&raw.address)),
+        ("name", &["dns"][..], key(&raw.name)),
+        ("record", &["dns"][..], key(&raw.record)),
+        ("expect", &["dns"][..], key(&raw.expect)),
+        ("resolver", &["dns"][..], key(&raw.resolver)),
+        ("server_name", &["tls"][..], key(&raw.server_name)),
+        ("min_days_left", &["tls"][..], key(&raw.min_days_left)),
+        ("token", &["push"][..], key(&raw.token)),
+        ("grace", &["push"][..], key(&raw.grace)),
+    ];
+    keys
 }
 
-/// One `expect_status` entry: a code 100–599 or a class `1xx`–`5xx`.
-fn status(entry: &StatusEntry, span: &Range<usize>, s: &mut Scope) -> Option<StatusMatcher> {
-    match entry {
-        StatusEntry::WrongType => None,
-        StatusEntry::Code(c @ 100..=599) => u16::try_from(*c).ok().map(StatusMatcher::Code),
-        StatusEntry::Code(c) => {
+/// Reports every key that belongs to other kinds than `kind`.
+fn foreign_keys(raw: &RawCheck, kind: &str, s: &mut Scope) {
+    for (name, owners, span) in owned_keys(raw) {
+        if let Some(span) = span.filter(|_| !owners.contains(&kind)) {
+            let owners = owners.join(" or ");
             s.err(
-                span,
-                format_args!("`expect_status` code {c} is not between 100 and 599"),
+                &span,
+                format_args!("`{name}` belongs to {owners} checks, not {kind}"),
             );
-            None
         }
-        StatusEntry::Class(class) => match class.as_bytes() {
-            [d @ b'1'..=b'5', x, y]
-                if x.eq_ignore_ascii_case(&b'x') && y.eq_ignore_ascii_case(&b'x') =>
-            {
-                Some(StatusMatcher::Class(u16::from(d - b'0')))
-            }
-            _ => {
-                let what = "is not a status class \"1xx\" to \"5xx\"";
-                s.err(span, format_args!("`expect_status` entry {class:?} {what}"));
-                None
-            }
-        },
     }
 }
+
+#[cfg(test)]
+#[path = "kinds_tests.rs"]
+mod tests;
