@@ -166,18 +166,13 @@ impl Composer<'_> {
         }
     }
 
-    fn component_name(&self, id: &str) -> String {
-        self.config
-            .components
-            .iter()
-            .find(|c| c.id.as_str() == id)
-            .map_or_else(|| id.to_owned(), |c| c.name.clone())
-    }
-
     fn message(&self, subject: &Subject) -> Message {
         let event = subject.event;
         let base = self.base;
-        let component = event.component.as_deref().map(|c| self.component_name(c));
+        let component = event
+            .component
+            .as_deref()
+            .map(|c| self.config.component_name(c).to_owned());
         let component_link = |id: &Option<String>| match id {
             Some(id) => format!("{base}/components/{id}"),
             None => format!("{base}/"),
@@ -247,10 +242,10 @@ impl Composer<'_> {
                     m.ends_at.format("%Y-%m-%d %H:%M")
                 );
                 if !m.components.is_empty() {
-                    let names: Vec<String> = m
+                    let names: Vec<&str> = m
                         .components
                         .iter()
-                        .map(|c| self.component_name(c))
+                        .map(|c| self.config.component_name(c))
                         .collect();
                     let _ = write!(body, " Affects: {}.", names.join(", "));
                 }

@@ -53,13 +53,7 @@ pub fn calendar(
         let names: Vec<&str> = m
             .components
             .iter()
-            .map(|id| {
-                config
-                    .components
-                    .iter()
-                    .find(|c| c.id.as_str() == id)
-                    .map_or(id.as_str(), |c| c.name.as_str())
-            })
+            .map(|id| config.component_name(id))
             .collect();
         let mut description = format!("Affected: {}", names.join(", "));
         if !m.body.trim().is_empty() {
