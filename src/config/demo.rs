@@ -73,6 +73,7 @@ pub(super) fn config(listen: SocketAddr) -> Config {
             cache_max_age: Duration::from_secs(30),
             header_timeout: Server::HEADER_TIMEOUT,
             max_connections: Server::MAX_CONNECTIONS,
+            trusted_proxies: Vec::new(),
         },
         database: Database {
             url: None,
@@ -91,6 +92,7 @@ pub(super) fn config(listen: SocketAddr) -> Config {
             )),
             Arc::new(check("listener-port", &listener, tcp, None)),
         ],
+        notify: Default::default(),
     }
 }
 

@@ -19,7 +19,7 @@ use super::{Config, Database, Problems, Server, Site, checks};
 use crate::domain::{Component, ComponentId};
 
 /// Checks every section and entry; the result is meaningful only if no problem was recorded.
-pub(super) fn validate(raw: RawConfig, p: &mut Problems) -> Config {
+pub(super) fn validate(raw: RawConfig, env: super::Env, p: &mut Problems) -> Config {
     let (site, server, database) = (raw.site, raw.server, raw.database);
     let mut s = Scope { place: "[site]", p };
     let site = Site {
@@ -62,6 +62,10 @@ pub(super) fn validate(raw: RawConfig, p: &mut Problems) -> Config {
             Server::MAX_CONNECTIONS,
             (1, 1_000_000),
         ),
+        trusted_proxies: server
+            .trusted_proxies
+            .map(|f| networks(&mut s, &f.value))
+            .unwrap_or_default(),
     };
     let mut s = Scope {
         place: "[database]",
@@ -86,17 +90,23 @@ pub(super) fn validate(raw: RawConfig, p: &mut Problems) -> Config {
         .filter_map(|c| component(c, p))
         .map(Arc::new)
         .collect();
+    let notify = super::notify::validate::validate(raw.notify, &known, env, p);
     Config {
         site,
         server,
         database,
         components,
         checks,
+        notify,
     }
 }
 
 /// Reports every id after the first use of the same id.
-fn duplicates<'a>(ids: impl Iterator<Item = &'a Field<String>>, what: &str, p: &mut Problems) {
+pub(super) fn duplicates<'a>(
+    ids: impl Iterator<Item = &'a Field<String>>,
+    what: &str,
+    p: &mut Problems,
+) {
     let mut first: HashMap<&str, usize> = HashMap::new();
     for f in ids {
         if let Some(&at) = first.get(f.value.as_str()) {
@@ -110,6 +120,25 @@ fn duplicates<'a>(ids: impl Iterator<Item = &'a Field<String>>, what: &str, p: &
             first.insert(&f.value, f.span.start);
         }
     }
+}
+
+/// `trusted_proxies`: networks (`10.0.0.0/8`) or single addresses (`::1`).
+fn networks(s: &mut Scope, entries: &[toml::Spanned<String>]) -> Vec<ipnet::IpNet> {
+    let mut out = Vec::new();
+    for entry in entries {
+        let text = entry.get_ref().trim();
+        let parsed = text
+            .parse::<ipnet::IpNet>()
+            .or_else(|_| text.parse::<std::net::IpAddr>().map(ipnet::IpNet::from));
+        match parsed {
+            Ok(net) => out.push(net),
+            Err(_) => {
+                let what = "is not an IP address or network such as \"10.0.0.0/8\"";
+                s.err(&entry.span(), format_args!("trusted proxy {text:?} {what}"));
+            }
+        }
+    }
+    out
 }
 
 fn component(raw: &RawComponent, p: &mut Problems) -> Option<Component> {

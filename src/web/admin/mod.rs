@@ -14,6 +14,7 @@ mod maintenances;
 pub mod openapi;
 mod overrides;
 pub mod schema;
+mod subscribers;
 pub mod validate;
 
 use std::future::Future;
@@ -23,7 +24,7 @@ use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::Method;
 use axum::middleware::{Next, from_extractor_with_state};
 use axum::response::Response;
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -58,6 +59,12 @@ pub fn router(state: &AppState) -> Router<AppState> {
             "/components/{id}/override",
             put(overrides::pin).delete(overrides::release),
         )
+        .route(
+            "/subscribers",
+            get(subscribers::list).post(subscribers::create),
+        )
+        .route("/subscribers/{id}", delete(subscribers::delete))
+        .route("/deliveries", get(subscribers::deliveries))
         .route_layer(token)
         .route("/openapi.json", get(openapi::openapi))
         .fallback(unknown_path)

@@ -7,7 +7,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityRequirement, Secur
 use utoipa::openapi::{ContentBuilder, ObjectBuilder, Ref, ResponseBuilder, Type};
 use utoipa::{Modify, OpenApi};
 
-use super::{incidents, maintenances, overrides};
+use super::{incidents, maintenances, overrides, subscribers};
 use crate::web::api_error::{ErrorBody, ErrorDetail};
 
 /// Where this document is served (no token needed).
@@ -37,6 +37,10 @@ pub const OPENAPI_PATH: &str = "/api/admin/openapi.json";
         incidents::delete,
         overrides::pin,
         overrides::release,
+        subscribers::list,
+        subscribers::create,
+        subscribers::delete,
+        subscribers::deliveries,
         openapi,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
