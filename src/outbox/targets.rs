@@ -111,7 +111,8 @@ impl Targets {
         recipient: &str,
         payload: &Payload,
     ) -> Outcome {
-        let Some((_, transport)) = self.notifiers.iter().find(|(n, _)| n.id == target) else {
+        let Some((notifier, transport)) = self.notifiers.iter().find(|(n, _)| n.id == target)
+        else {
             return Outcome::Permanent(format!("notifier {target:?} is no longer configured"));
         };
         match transport {
@@ -121,7 +122,7 @@ impl Targets {
             Transport::Email(to) => match &self.mailer {
                 Some(mailer) => {
                     let mail = Mail::new(id, to.clone(), payload.message.clone());
-                    mailer.send(&mail).await
+                    mailer.send_within(&mail, notifier.timeout).await
                 }
                 None => Outcome::Permanent("no [email] section is configured".to_owned()),
             },
