@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
 use crate::binary::{Process, beacon};
-use crate::helpers::{Mode, Target, wait_until};
+use crate::helpers::{Mode, Target, metric, wait_until};
 use crate::receivers::{Answer, HookReceiver, Signature, SmtpMode, SmtpReceiver};
 
 const SECRET: &str = "whsec-outbox-test";
@@ -250,7 +250,23 @@ async fn a_hanging_target_delays_neither_the_other_notifier_nor_the_probes_and_i
         || async { !by_id(&hanging, "check.down").is_empty() },
     )
     .await;
-    // The probes go on meanwhile: the page keeps moving (recovery is seen).
+    // The probes go on meanwhile, on time: every 300 ms check started while
+    // the hanging target held its attempts is in the schedule-lag histogram
+    // within 2.5 s, and recovery is seen.
+    let lag = |text: &str, bucket: &str| {
+        metric(text, &format!("beacon_probe_schedule_lag_seconds{bucket}"))
+    };
+    let metrics = || async {
+        client
+            .get(format!("{}/metrics", served.url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    };
+    let before = lag(&metrics().await, "_count");
     target.set(Mode::Ok);
     wait_until(
         Duration::from_secs(10),
@@ -258,6 +274,13 @@ async fn a_hanging_target_delays_neither_the_other_notifier_nor_the_probes_and_i
         || async { !by_id(&healthy, "check.up").is_empty() },
     )
     .await;
+    let text = metrics().await;
+    let count = lag(&text, "_count");
+    assert!(count >= before + 2.0, "probes went on: {before} -> {count}");
+    assert!(
+        lag(&text, "_bucket{le=\"2.5\"}") >= count - 1.0,
+        "probes started late:\n{text}"
+    );
 
     hanging.answer(Answer::Accept);
     wait_until(
