@@ -37,6 +37,7 @@ pub(super) struct RawConfig {
     pub site: RawSite,
     pub server: RawServer,
     pub database: RawDatabase,
+    pub reports: RawReports,
     pub components: Vec<RawComponent>,
     pub checks: Vec<RawCheck>,
 }
@@ -56,12 +57,21 @@ pub(super) struct RawServer {
     pub cache_max_age: Opt<String>,
     pub header_timeout: Opt<String>,
     pub max_connections: Opt<i64>,
+    pub trusted_proxies: Opt<Vec<Spanned<String>>>,
 }
 
 #[derive(Default)]
 pub(super) struct RawDatabase {
     pub url: Opt<String>,
     pub retention_days: Opt<i64>,
+}
+
+#[derive(Default)]
+pub(super) struct RawReports {
+    pub enabled: Opt<bool>,
+    pub public: Opt<bool>,
+    pub threshold: Opt<i64>,
+    pub window: Opt<String>,
 }
 
 /// One `[[components]]` entry; `span` is its header, `place` names it in messages.
@@ -137,7 +147,14 @@ pub(super) fn read(text: &str, p: &mut Problems) -> Option<RawConfig> {
             return None;
         }
     };
-    let known = ["site", "server", "database", "components", "checks"];
+    let known = [
+        "site",
+        "server",
+        "database",
+        "reports",
+        "components",
+        "checks",
+    ];
     let top = Section::new(root.get_ref(), "top level".into(), &known, p);
     let site = top.table("site", p).map(|(_, t)| {
         let s = Section::new(
@@ -160,6 +177,7 @@ pub(super) fn read(text: &str, p: &mut Problems) -> Option<RawConfig> {
             "cache_max_age",
             "header_timeout",
             "max_connections",
+            "trusted_proxies",
         ];
         let s = Section::new(t, "[server]".into(), &keys, p);
         RawServer {
@@ -167,6 +185,7 @@ pub(super) fn read(text: &str, p: &mut Problems) -> Option<RawConfig> {
             cache_max_age: s.duration("cache_max_age", p),
             header_timeout: s.duration("header_timeout", p),
             max_connections: s.integer("max_connections", p),
+            trusted_proxies: s.strings("trusted_proxies", p),
         }
     });
     let database = top.table("database", p).map(|(_, t)| {
@@ -174,6 +193,16 @@ pub(super) fn read(text: &str, p: &mut Problems) -> Option<RawConfig> {
         RawDatabase {
             url: s.string("url", p),
             retention_days: s.integer("retention_days", p),
+        }
+    });
+    let reports = top.table("reports", p).map(|(_, t)| {
+        let keys = ["enabled", "public", "threshold", "window"];
+        let s = Section::new(t, "[reports]".into(), &keys, p);
+        RawReports {
+            enabled: s.field("enabled", "true or false", p, DeValue::as_bool),
+            public: s.field("public", "true or false", p, DeValue::as_bool),
+            threshold: s.integer("threshold", p),
+            window: s.duration("window", p),
         }
     });
     let components = top.tables("components", p).into_iter().enumerate();
@@ -188,6 +217,7 @@ pub(super) fn read(text: &str, p: &mut Problems) -> Option<RawConfig> {
         site: site.unwrap_or_default(),
         server: server.unwrap_or_default(),
         database: database.unwrap_or_default(),
+        reports: reports.unwrap_or_default(),
         components,
         checks,
     })
@@ -308,6 +338,26 @@ impl<'t, 'i> Section<'t, 'i> {
 
     fn integer(&self, key: &str, p: &mut Problems) -> Opt<i64> {
         self.field(key, "an integer", p, |v| v.as_integer().map(to_i64))
+    }
+
+    /// An array of strings; entries of another type are reported and skipped.
+    fn strings(&self, key: &str, p: &mut Problems) -> Opt<Vec<Spanned<String>>> {
+        let array = self.field(key, "an array of strings", p, DeValue::as_array)?;
+        let mut out = Vec::new();
+        for item in array.value {
+            match item.get_ref().as_str() {
+                Some(text) => out.push(Spanned::new(item.span(), text.to_owned())),
+                None => {
+                    let found = item.get_ref().type_str();
+                    let message = format!(
+                        "{}: each `{key}` entry must be a string, found {found}",
+                        self.place
+                    );
+                    p.push(&item.span(), message);
+                }
+            }
+        }
+        Some(array.map(|_| out))
     }
 
     fn table(&self, key: &str, p: &mut Problems) -> Option<(Range<usize>, &'t DeTable<'i>)> {

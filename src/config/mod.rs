@@ -27,6 +27,7 @@ pub struct Config {
     pub site: Site,
     pub server: Server,
     pub database: Database,
+    pub reports: Reports,
     /// In file order (the page groups them in this order). Shared: the
     /// status model and the probe worker hold these handles, not indexes.
     pub components: Vec<Arc<Component>>,
@@ -59,6 +60,8 @@ pub struct Server {
     pub header_timeout: Duration,
     /// Connections open at once; more are answered 503 and closed.
     pub max_connections: u32,
+    /// Peers whose `X-Forwarded-For` is believed (SPEC §7 `trusted_proxies`).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Server {
@@ -75,6 +78,31 @@ pub struct Database {
     pub url: Option<String>,
     /// Days raw check results are kept; at least 1.
     pub retention_days: u32,
+}
+
+/// `[reports]` (SPEC §10): visitors' "Report a problem" forms.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reports {
+    /// `false` removes the forms and `POST /components/{id}/report` (404).
+    pub enabled: bool,
+    /// `true` shows each component's count of reporters in the last hour.
+    pub public: bool,
+    /// Distinct reporters within `window` that make a `reports.spike`.
+    pub threshold: u32,
+    /// The sliding window of the spike rule.
+    pub window: Duration,
+}
+
+impl Default for Reports {
+    /// Enabled, not public, 5 reporters in 10 minutes (SPEC §10).
+    fn default() -> Reports {
+        Reports {
+            enabled: true,
+            public: false,
+            threshold: 5,
+            window: Duration::from_secs(600),
+        }
+    }
 }
 
 /// One problem in the config file (SPEC §2), at a 1-based line and column.

@@ -1,6 +1,7 @@
 //! Plain data of SPEC §2–§6 and parse-don't-validate newtypes. No I/O, no clock.
 
 mod check;
+mod client_ip;
 mod component;
 mod ids;
 mod incident;
@@ -11,6 +12,7 @@ pub use check::{
     CheckKind, CheckResult, CheckSpec, DnsCheck, DnsRecord, HttpCheck, Outcome, PushCheck,
     StatusMatcher, TcpCheck, TlsCheck,
 };
+pub use client_ip::client_ip;
 pub use component::{Component, ComponentStatus};
 pub use ids::{CheckId, ComponentId, InvalidSlug};
 pub use incident::{
