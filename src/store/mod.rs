@@ -14,6 +14,7 @@ mod overrides;
 mod prune;
 mod push;
 mod record;
+mod reports;
 mod results;
 mod tokens;
 
@@ -32,6 +33,7 @@ pub use history::HistoryEntry;
 pub use overrides::Override;
 pub use prune::FIVE_MINUTES_KEPT;
 pub use record::Recorded;
+pub use reports::{Filed, MAX_REPORTS, Spike, StoredReport};
 pub use results::{HourlyLatency, LatencyBucket, LatencySample, StoredCheckState};
 pub use tokens::{TokenInfo, generate_token, hash_token};
 
