@@ -6,6 +6,7 @@ mod component;
 mod ids;
 mod incident;
 mod maintenance;
+mod report;
 mod target;
 
 pub use check::{
@@ -20,3 +21,4 @@ pub use incident::{
     NewUpdate,
 };
 pub use maintenance::{Maintenance, MaintenanceEdit, MaintenanceStatus, NewMaintenance};
+pub use report::{NOTE_MAX_CHARS, ReportNote};
