@@ -13,6 +13,7 @@ mod incidents;
 mod maintenances;
 pub mod openapi;
 mod overrides;
+mod reports;
 pub mod schema;
 pub mod validate;
 
@@ -58,6 +59,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
             "/components/{id}/override",
             put(overrides::pin).delete(overrides::release),
         )
+        .route("/reports", get(reports::list))
         .route_layer(token)
         .route("/openapi.json", get(openapi::openapi))
         .fallback(unknown_path)
