@@ -24,3 +24,7 @@ CREATE TABLE IF NOT EXISTS secrets (
     value           TEXT NOT NULL
 ) WITHOUT ROWID;
 INSERT OR IGNORE INTO secrets (name, value) VALUES ('reports', lower(hex(randomblob(32))));
+
+-- `reports.spike` events (SPEC §8, §10) carry the count, the window and the
+-- latest notes: {"count": 5, "window_seconds": 600, "notes": ["..."]}.
+ALTER TABLE events ADD COLUMN detail TEXT;

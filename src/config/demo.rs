@@ -93,6 +93,7 @@ pub(super) fn config(listen: SocketAddr) -> Config {
             )),
             Arc::new(check("listener-port", &listener, tcp, None)),
         ],
+        notify: Default::default(),
     }
 }
 

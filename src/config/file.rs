@@ -11,6 +11,7 @@ use toml::Spanned;
 use toml::de::{DeInteger, DeTable, DeValue};
 
 use super::Problems;
+use super::notify::{self, file::RawNotify};
 
 /// A value read from the file, with the byte spans of its key and of itself.
 #[derive(Debug, Clone)]
@@ -21,7 +22,7 @@ pub(super) struct Field<T> {
 }
 
 impl<T> Field<T> {
-    fn map<U>(self, f: impl FnOnce(T) -> U) -> Field<U> {
+    pub(super) fn map<U>(self, f: impl FnOnce(T) -> U) -> Field<U> {
         Field {
             key: self.key,
             span: self.span,
@@ -30,7 +31,7 @@ impl<T> Field<T> {
     }
 }
 
-type Opt<T> = Option<Field<T>>;
+pub(super) type Opt<T> = Option<Field<T>>;
 
 /// The file's sections; absent ones are empty (all defaults).
 pub(super) struct RawConfig {
@@ -40,6 +41,7 @@ pub(super) struct RawConfig {
     pub reports: RawReports,
     pub components: Vec<RawComponent>,
     pub checks: Vec<RawCheck>,
+    pub notify: RawNotify,
 }
 
 #[derive(Default)]
@@ -147,7 +149,7 @@ pub(super) fn read(text: &str, p: &mut Problems) -> Option<RawConfig> {
             return None;
         }
     };
-    let known = [
+    let mut known = vec![
         "site",
         "server",
         "database",
@@ -155,6 +157,7 @@ pub(super) fn read(text: &str, p: &mut Problems) -> Option<RawConfig> {
         "components",
         "checks",
     ];
+    known.extend(notify::file::SECTIONS);
     let top = Section::new(root.get_ref(), "top level".into(), &known, p);
     let site = top.table("site", p).map(|(_, t)| {
         let s = Section::new(
@@ -185,7 +188,7 @@ pub(super) fn read(text: &str, p: &mut Problems) -> Option<RawConfig> {
             cache_max_age: s.duration("cache_max_age", p),
             header_timeout: s.duration("header_timeout", p),
             max_connections: s.integer("max_connections", p),
-            trusted_proxies: s.strings("trusted_proxies", p),
+            trusted_proxies: notify::file::strings(&s, "trusted_proxies", p),
         }
     });
     let database = top.table("database", p).map(|(_, t)| {
@@ -220,11 +223,12 @@ pub(super) fn read(text: &str, p: &mut Problems) -> Option<RawConfig> {
         reports: reports.unwrap_or_default(),
         components,
         checks,
+        notify: notify::file::read(&top, p),
     })
 }
 
 /// Names an entry by its id when it has one, else by its position.
-fn place(table: &DeTable, what: &str, array: &str, n: usize) -> String {
+pub(super) fn place(table: &DeTable, what: &str, array: &str, n: usize) -> String {
     match table.get("id").and_then(|id| id.get_ref().as_str()) {
         Some(id) => format!("{what} {id:?}"),
         None => format!("[[{array}]] #{n}"),
@@ -282,13 +286,18 @@ fn read_check(span: Range<usize>, t: &DeTable, n: usize, p: &mut Problems) -> Ra
 }
 
 /// One table being read: unknown keys are reported up front, then values are taken by type.
-struct Section<'t, 'i> {
+pub(super) struct Section<'t, 'i> {
     table: &'t DeTable<'i>,
-    place: String,
+    pub place: String,
 }
 
 impl<'t, 'i> Section<'t, 'i> {
-    fn new(table: &'t DeTable<'i>, place: String, known: &[&str], p: &mut Problems) -> Self {
+    pub(super) fn new(
+        table: &'t DeTable<'i>,
+        place: String,
+        known: &[&str],
+        p: &mut Problems,
+    ) -> Self {
         for key in table.keys() {
             if !known.contains(&key.get_ref().as_ref()) {
                 let key_name = key.get_ref();
@@ -303,7 +312,7 @@ impl<'t, 'i> Section<'t, 'i> {
     }
 
     /// The value of `key` converted by `conv`, or a problem naming `want` when it has the wrong type.
-    fn field<T>(
+    pub(super) fn field<T>(
         &self,
         key: &str,
         want: &str,
@@ -328,7 +337,7 @@ impl<'t, 'i> Section<'t, 'i> {
         }
     }
 
-    fn string(&self, key: &str, p: &mut Problems) -> Opt<String> {
+    pub(super) fn string(&self, key: &str, p: &mut Problems) -> Opt<String> {
         self.field(key, "a string", p, |v| v.as_str().map(str::to_owned))
     }
 
@@ -340,33 +349,21 @@ impl<'t, 'i> Section<'t, 'i> {
         self.field(key, "an integer", p, |v| v.as_integer().map(to_i64))
     }
 
-    /// An array of strings; entries of another type are reported and skipped.
-    fn strings(&self, key: &str, p: &mut Problems) -> Opt<Vec<Spanned<String>>> {
-        let array = self.field(key, "an array of strings", p, DeValue::as_array)?;
-        let mut out = Vec::new();
-        for item in array.value {
-            match item.get_ref().as_str() {
-                Some(text) => out.push(Spanned::new(item.span(), text.to_owned())),
-                None => {
-                    let found = item.get_ref().type_str();
-                    let message = format!(
-                        "{}: each `{key}` entry must be a string, found {found}",
-                        self.place
-                    );
-                    p.push(&item.span(), message);
-                }
-            }
-        }
-        Some(array.map(|_| out))
-    }
-
-    fn table(&self, key: &str, p: &mut Problems) -> Option<(Range<usize>, &'t DeTable<'i>)> {
+    pub(super) fn table(
+        &self,
+        key: &str,
+        p: &mut Problems,
+    ) -> Option<(Range<usize>, &'t DeTable<'i>)> {
         self.field(key, "a table", p, DeValue::as_table)
             .map(|f| (f.span, f.value))
     }
 
     /// The entries of an array of tables; entries that are not tables are reported and skipped.
-    fn tables(&self, key: &str, p: &mut Problems) -> Vec<(Range<usize>, &'t DeTable<'i>)> {
+    pub(super) fn tables(
+        &self,
+        key: &str,
+        p: &mut Problems,
+    ) -> Vec<(Range<usize>, &'t DeTable<'i>)> {
         let want = format!("an array of tables ([[{key}]])");
         let Some(array) = self.field(key, &want, p, DeValue::as_array) else {
             return Vec::new();

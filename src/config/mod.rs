@@ -10,6 +10,7 @@
 mod checks;
 mod demo;
 mod file;
+mod notify;
 mod scope;
 mod validate;
 
@@ -20,6 +21,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::domain::{CheckSpec, Component, ComponentId};
+
+pub use notify::validate::Env;
+pub use notify::{Email, Notifier, NotifierKind, Notify};
 
 /// The whole validated configuration file (SPEC §2).
 #[derive(Debug, Clone)]
@@ -32,6 +36,8 @@ pub struct Config {
     /// status model and the probe worker hold these handles, not indexes.
     pub components: Vec<Arc<Component>>,
     pub checks: Vec<Arc<CheckSpec>>,
+    /// `[email]`, `[[notifiers]]`, `[subscriptions]` (SPEC §8).
+    pub notify: Notify,
 }
 
 /// `[site]` (SPEC §2): what the page says about itself.
@@ -222,11 +228,18 @@ impl Config {
         Config::parse(&text, path)
     }
 
-    /// Parses config text (SPEC §2), reporting every problem at once; `path` only labels them.
+    /// Parses config text (SPEC §2), reporting every problem at once; `path`
+    /// only labels them. Secrets are read from the process's environment.
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        Config::parse_with_env(text, path, &|name| std::env::var(name).ok())
+    }
+
+    /// [`Config::parse`], reading the environment variables the file names
+    /// through `env`.
+    pub fn parse_with_env(text: &str, path: &Path, env: Env) -> Result<Config, ConfigError> {
         let mut problems = Problems::new(text);
         let config =
-            file::read(text, &mut problems).map(|raw| validate::validate(raw, &mut problems));
+            file::read(text, &mut problems).map(|raw| validate::validate(raw, env, &mut problems));
         match config {
             Some(config) if problems.is_empty() => Ok(config),
             _ => Err(ConfigError::Invalid {
@@ -239,6 +252,14 @@ impl Config {
     /// The built-in loopback-only demo (SPEC §1 "Embedded default"), checking Beacon at `listen`.
     pub fn demo(listen: std::net::SocketAddr) -> Config {
         demo::config(listen)
+    }
+
+    /// The configured name of a component, or its id if it left the config.
+    pub fn component_name<'c>(&'c self, id: &'c str) -> &'c str {
+        self.components
+            .iter()
+            .find(|c| c.id.as_str() == id)
+            .map_or(id, |c| c.name.as_str())
     }
 
     /// The component with this id, if configured (SPEC §2 `[[components]]`).

@@ -20,7 +20,7 @@ use super::{Config, Database, Problems, Reports, Server, Site, checks};
 use crate::domain::{Component, ComponentId};
 
 /// Checks every section and entry; the result is meaningful only if no problem was recorded.
-pub(super) fn validate(raw: RawConfig, p: &mut Problems) -> Config {
+pub(super) fn validate(raw: RawConfig, env: super::Env, p: &mut Problems) -> Config {
     let (site, server, database) = (raw.site, raw.server, raw.database);
     let mut s = Scope { place: "[site]", p };
     let site = Site {
@@ -93,6 +93,7 @@ pub(super) fn validate(raw: RawConfig, p: &mut Problems) -> Config {
         .filter_map(|c| component(c, p))
         .map(Arc::new)
         .collect();
+    let notify = super::notify::validate::validate(raw.notify, &known, env, p);
     Config {
         site,
         server,
@@ -100,6 +101,7 @@ pub(super) fn validate(raw: RawConfig, p: &mut Problems) -> Config {
         reports,
         components,
         checks,
+        notify,
     }
 }
 
@@ -147,7 +149,11 @@ fn networks(s: &mut Scope, entries: &[toml::Spanned<String>]) -> Vec<ipnet::IpNe
 }
 
 /// Reports every id after the first use of the same id.
-fn duplicates<'a>(ids: impl Iterator<Item = &'a Field<String>>, what: &str, p: &mut Problems) {
+pub(super) fn duplicates<'a>(
+    ids: impl Iterator<Item = &'a Field<String>>,
+    what: &str,
+    p: &mut Problems,
+) {
     let mut first: HashMap<&str, usize> = HashMap::new();
     for f in ids {
         if let Some(&at) = first.get(f.value.as_str()) {

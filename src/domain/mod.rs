@@ -3,6 +3,7 @@
 mod check;
 mod client_ip;
 mod component;
+mod event;
 mod ids;
 mod incident;
 mod maintenance;
@@ -15,6 +16,7 @@ pub use check::{
 };
 pub use client_ip::client_ip;
 pub use component::{Component, ComponentStatus};
+pub use event::EventKind;
 pub use ids::{CheckId, ComponentId, InvalidSlug};
 pub use incident::{
     AffectedComponent, Impact, Incident, IncidentEdit, IncidentStatus, IncidentUpdate, NewIncident,

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::SqliteConnection;
 
-use super::{Store, StoreError, commit_change, found, new_id};
+use super::{Store, StoreError, commit_change, events, found, new_id};
 use crate::domain::{ComponentStatus, Impact, Incident, IncidentEdit, NewIncident, NewUpdate};
 
 impl Store {
@@ -39,8 +39,10 @@ impl Store {
                 body: new.body.clone(),
                 components: new.components.clone(),
                 impact: None,
+                notify: new.notify,
             };
             insert_update(&mut tx, &id, &update, ms).await?;
+            events::on_incident(&mut tx, &id, true, new.status, new.notify, now).await?;
             commit_change(tx).await?;
             self.incident(&id).await
         })
@@ -72,6 +74,7 @@ impl Store {
             .await?;
             found(&done)?;
             insert_update(&mut tx, id, update, ms).await?;
+            events::on_incident(&mut tx, id, false, update.status, update.notify, now).await?;
             commit_change(tx).await?;
             self.incident(id).await
         })

@@ -5,17 +5,21 @@
 //! module without touching them.
 
 mod backup;
+mod deliveries;
+mod events;
 mod health;
 mod history;
 mod incident_rows;
 mod incidents;
 mod maintenances;
+mod outbox;
 mod overrides;
 mod prune;
 mod push;
 mod record;
 mod reports;
 mod results;
+mod subscribers;
 mod tokens;
 
 use std::future::Future;
@@ -28,13 +32,16 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+pub use deliveries::DeliveryInfo;
 pub use health::{Failing, Fault, WriteHealth};
 pub use history::HistoryEntry;
+pub use outbox::{Attempted, DueDelivery, Event, NewDelivery};
 pub use overrides::Override;
 pub use prune::FIVE_MINUTES_KEPT;
 pub use record::Recorded;
 pub use reports::{Filed, MAX_REPORTS, Spike, StoredReport};
 pub use results::{HourlyLatency, LatencyBucket, LatencySample, StoredCheckState};
+pub use subscribers::{CONFIRM_WITHIN, SignUp, Subscriber};
 pub use tokens::{TokenInfo, generate_token, hash_token};
 
 /// What can go wrong in the store.

@@ -5,8 +5,10 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 
+use super::events::{NewEvent, emit};
 use super::{Store, StoreError, commit_change, hash_token, ms_to_time};
 use crate::config::Reports;
+use crate::domain::EventKind;
 use crate::status::reports::{self as rule, RATE_WINDOW, Sighting};
 use chrono::{DateTime, Utc};
 
@@ -57,7 +59,8 @@ impl Store {
     /// Files a report by `client` about `component` at `now`: refused when
     /// the client's hour is used up, else stored and checked for a spike
     /// (status::reports) in one write transaction, so two servers never
-    /// count one spike twice. Committed before it returns; a stored report
+    /// count one spike twice; a spike's `reports.spike` event goes into the
+    /// outbox (SPEC §8) in that same transaction. Committed before it returns; a stored report
     /// bumps the revision only when `rules.public` (the page shows counts).
     #[tracing::instrument(skip(self, note), err(level = "warn"))]
     pub async fn file_report(
@@ -139,6 +142,18 @@ impl Store {
                     .bind(SPIKE_NOTES)
                     .fetch_all(&mut *tx)
                     .await?;
+                    let detail = serde_json::json!({
+                        "count": count,
+                        "window_seconds": rules.window.as_secs(),
+                        "notes": notes,
+                    })
+                    .to_string();
+                    let event = NewEvent {
+                        component: Some(component),
+                        detail: Some(&detail),
+                        ..NewEvent::default()
+                    };
+                    emit(&mut tx, EventKind::ReportsSpike, now, event).await?;
                     Some(Spike { count, notes })
                 }
             };

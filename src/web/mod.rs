@@ -24,6 +24,7 @@ pub mod render;
 mod reports;
 pub mod state;
 mod statuspage;
+mod subscribe;
 pub mod views;
 
 use std::time::Duration;
@@ -55,6 +56,7 @@ pub fn router(state: AppState) -> Router {
         .merge(admin::router(&state).layer(written))
         .merge(push::router())
         .merge(reports::router(&state.config))
+        .merge(subscribe::router())
         .merge(metrics::router())
         .merge(assets::router())
         .fallback(error_pages::not_found)

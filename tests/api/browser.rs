@@ -112,6 +112,7 @@ timeout = "250ms"
                 body: "We found the cause: **a bad deploy**. Rolling back.".into(),
                 components: vec![("web".into(), beacon::domain::ComponentStatus::PartialOutage)],
                 auto_component: None,
+                notify: true,
             },
             now,
         )
@@ -125,6 +126,7 @@ timeout = "250ms"
                 starts_at: now + chrono::Duration::hours(2),
                 ends_at: now + chrono::Duration::hours(3),
                 components: vec!["api".into()],
+                notify: true,
             },
             now,
         )

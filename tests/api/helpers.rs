@@ -410,5 +410,6 @@ pub fn recorded(
         tracker: beacon::status::Tracker::NEW.next(outcome, 1, 1),
         day: when.date_naive(),
         counted: true,
+        component: None,
     }
 }

@@ -8,6 +8,7 @@ mod assets;
 mod badges;
 mod binary;
 mod browser;
+mod calendar;
 mod cli;
 mod context;
 mod encodings;

@@ -15,6 +15,7 @@ pub mod openapi;
 mod overrides;
 mod reports;
 pub mod schema;
+mod subscribers;
 pub mod validate;
 
 use std::future::Future;
@@ -24,7 +25,7 @@ use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::Method;
 use axum::middleware::{Next, from_extractor_with_state};
 use axum::response::Response;
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -60,6 +61,12 @@ pub fn router(state: &AppState) -> Router<AppState> {
             put(overrides::pin).delete(overrides::release),
         )
         .route("/reports", get(reports::list))
+        .route(
+            "/subscribers",
+            get(subscribers::list).post(subscribers::create),
+        )
+        .route("/subscribers/{id}", delete(subscribers::delete))
+        .route("/deliveries", get(subscribers::deliveries))
         .route_layer(token)
         .route("/openapi.json", get(openapi::openapi))
         .fallback(unknown_path)

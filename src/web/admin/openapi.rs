@@ -7,7 +7,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityRequirement, Secur
 use utoipa::openapi::{ContentBuilder, ObjectBuilder, Ref, ResponseBuilder, Type};
 use utoipa::{Modify, OpenApi};
 
-use super::{incidents, maintenances, overrides, reports};
+use super::{incidents, maintenances, overrides, reports, subscribers};
 use crate::web::api_error::{ErrorBody, ErrorDetail};
 
 /// Where this document is served (no token needed).
@@ -38,6 +38,10 @@ pub const OPENAPI_PATH: &str = "/api/admin/openapi.json";
         overrides::pin,
         overrides::release,
         reports::list,
+        subscribers::list,
+        subscribers::create,
+        subscribers::delete,
+        subscribers::deliveries,
         openapi,
     ),
     components(schemas(ErrorBody, ErrorDetail)),

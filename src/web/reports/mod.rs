@@ -87,7 +87,7 @@ async fn report(
         Filed::Limited => answer(Answer::Limited),
         Filed::Stored { spike } => {
             if let Some(spike) = spike {
-                tracing::warn!(component = %id, count = spike.count, "reports.spike");
+                tracing::info!(component = %id, count = spike.count, "reports.spike queued");
             }
             if config.reports.public {
                 // The count is on the page: the visitor sees their report.

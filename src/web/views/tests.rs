@@ -32,6 +32,7 @@ fn layout(page_title: &str) -> Layout {
         site_description: "Live status of Acme's API, dashboard and edge network.".into(),
         page_title: page_title.into(),
         canonical: Some("https://status.acme.test/".into()),
+        subscribe: None,
     }
 }
 

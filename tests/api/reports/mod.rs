@@ -12,7 +12,8 @@ use serde_json::Value;
 use tempfile::TempDir;
 
 use crate::binary::{self, Process};
-use crate::helpers::{client_from, texts, write_config};
+use crate::helpers::{client_from, texts, wait_until, write_config};
+use crate::receivers::HookReceiver;
 
 /// Two components; `127.0.0.9` is the trusted proxy; `extra` ends `[reports]`.
 fn config(extra: &str) -> String {
@@ -137,6 +138,38 @@ pub fn urlencode(text: &str) -> String {
     url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
+/// [`config`] with a webhook notifier of every event at `hook`.
+fn with_hook(hook: &HookReceiver) -> String {
+    let notifier = format!(
+        "\n[[notifiers]]\nid = \"ops\"\nkind = \"webhook\"\nurl = \"{}\"\n",
+        hook.url()
+    );
+    config("") + &notifier
+}
+
+/// Opens an incident and waits until `hook` has its `incident.opened`:
+/// events are fanned out in order, so what came before has been sent.
+async fn barrier(server: &Server, hook: &HookReceiver, n: usize) {
+    let body = serde_json::json!({
+        "title": format!("barrier {n}"), "status": "investigating",
+        "impact": "none", "body": "barrier", "components": {"web": "operational"}
+    });
+    let response = Client::new()
+        .post(format!("{}/api/admin/incidents", server.url))
+        .bearer_auth(&server.token)
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .expect("incident");
+    assert_eq!(response.status(), 201);
+    let what = format!("incident.opened #{n} at the webhook");
+    wait_until(std::time::Duration::from_secs(15), &what, || async {
+        hook.accepted_events("incident.opened") == n
+    })
+    .await;
+}
+
 /// Reports of `component` in the admin API that made a spike.
 async fn spikes(server: &Server, component: &str) -> usize {
     let list = server.reports(&format!("?component={component}")).await;
@@ -146,7 +179,8 @@ async fn spikes(server: &Server, component: &str) -> usize {
 
 #[tokio::test]
 async fn five_reporters_make_one_spike_four_none_and_a_sixth_no_second() {
-    let server = Server::start(&config("")).await;
+    let hook = HookReceiver::start(None).await;
+    let server = Server::start(&with_hook(&hook)).await;
     for n in 2..=5 {
         assert_eq!(
             server.report(&client_from(n), "api", "login fails").await,
@@ -156,6 +190,12 @@ async fn five_reporters_make_one_spike_four_none_and_a_sixth_no_second() {
     // One client many times is one reporter.
     assert_eq!(server.report(&client_from(2), "api", "still").await, 200);
     assert_eq!(spikes(&server, "api").await, 0, "four reporters: no spike");
+    barrier(&server, &hook, 1).await;
+    assert_eq!(
+        hook.accepted_events("reports.spike"),
+        0,
+        "four reporters page no one"
+    );
 
     assert_eq!(
         server.report(&client_from(6), "api", "500 on /login").await,
@@ -171,6 +211,25 @@ async fn five_reporters_make_one_spike_four_none_and_a_sixth_no_second() {
         .collect();
     assert_eq!(spiked.len(), 1, "the fifth reporter makes the spike");
     assert_eq!(spiked[0]["note"], "500 on /login");
+    wait_until(
+        std::time::Duration::from_secs(15),
+        "reports.spike at the webhook",
+        || async { hook.accepted_events("reports.spike") == 1 },
+    )
+    .await;
+    let delivery = hook
+        .requests()
+        .into_iter()
+        .find(|r| r.header("x-beacon-event") == "reports.spike")
+        .unwrap()
+        .json();
+    assert_eq!(delivery["event"], "reports.spike");
+    assert_eq!(delivery["component"]["id"], "api");
+    assert_eq!(delivery["reports"]["count"], 5);
+    assert_eq!(delivery["reports"]["window_seconds"], 600);
+    let notes = delivery["reports"]["notes"].as_array().unwrap();
+    assert_eq!(notes[0], "500 on /login", "latest first");
+    assert_eq!(notes.len(), 5, "every note of the window, up to five");
 
     assert_eq!(server.report(&client_from(7), "api", "me too").await, 200);
     assert_eq!(
@@ -179,6 +238,12 @@ async fn five_reporters_make_one_spike_four_none_and_a_sixth_no_second() {
         "no second spike in the window"
     );
     assert_eq!(spikes(&server, "web").await, 0, "per component");
+    barrier(&server, &hook, 2).await;
+    assert_eq!(
+        hook.accepted_events("reports.spike"),
+        1,
+        "the sixth pages no one"
+    );
 }
 
 #[tokio::test]
