@@ -75,7 +75,8 @@ mod tests {
     #[rustfmt::skip]
     fn spikes_once_per_window_of_distinct_reporters() {
         // (name, reports (reporter, minute), last spike (minute), now (minute), want)
-        let cases: &[(&str, &[(&str, i64)], Option<i64>, i64, Option<u32>)] = &[
+        type Case<'a> = (&'a str, &'a [(&'a str, i64)], Option<i64>, i64, Option<u32>);
+        let cases: &[Case] = &[
             ("five distinct", &[("a", 0), ("b", 1), ("c", 2), ("d", 3), ("e", 4)], None, 4, Some(5)),
             ("four distinct", &[("a", 0), ("b", 1), ("c", 2), ("d", 3)], None, 3, None),
             ("one reporter five times", &[("a", 0), ("a", 1), ("a", 2), ("a", 3), ("a", 4)], None, 4, None),
