@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use chrono_tz::Tz;
 
-use super::{Config, Database, Server, Site};
+use super::{Config, Database, Reports, Server, Site};
 use crate::domain::{
     CheckId, CheckKind, CheckSpec, Component, ComponentId, HttpCheck, StatusMatcher, TcpCheck,
 };
@@ -79,6 +79,7 @@ pub(super) fn config(listen: SocketAddr) -> Config {
             url: None,
             retention_days: 90,
         },
+        reports: Reports::default(),
         components: vec![
             Arc::new(component(&web, "Web server")),
             Arc::new(component(&listener, "TCP listener")),

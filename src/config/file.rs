@@ -38,6 +38,7 @@ pub(super) struct RawConfig {
     pub site: RawSite,
     pub server: RawServer,
     pub database: RawDatabase,
+    pub reports: RawReports,
     pub components: Vec<RawComponent>,
     pub checks: Vec<RawCheck>,
     pub notify: RawNotify,
@@ -65,6 +66,14 @@ pub(super) struct RawServer {
 pub(super) struct RawDatabase {
     pub url: Opt<String>,
     pub retention_days: Opt<i64>,
+}
+
+#[derive(Default)]
+pub(super) struct RawReports {
+    pub enabled: Opt<bool>,
+    pub public: Opt<bool>,
+    pub threshold: Opt<i64>,
+    pub window: Opt<String>,
 }
 
 /// One `[[components]]` entry; `span` is its header, `place` names it in messages.
@@ -140,7 +149,14 @@ pub(super) fn read(text: &str, p: &mut Problems) -> Option<RawConfig> {
             return None;
         }
     };
-    let mut known = vec!["site", "server", "database", "components", "checks"];
+    let mut known = vec![
+        "site",
+        "server",
+        "database",
+        "reports",
+        "components",
+        "checks",
+    ];
     known.extend(notify::file::SECTIONS);
     let top = Section::new(root.get_ref(), "top level".into(), &known, p);
     let site = top.table("site", p).map(|(_, t)| {
@@ -182,6 +198,16 @@ pub(super) fn read(text: &str, p: &mut Problems) -> Option<RawConfig> {
             retention_days: s.integer("retention_days", p),
         }
     });
+    let reports = top.table("reports", p).map(|(_, t)| {
+        let keys = ["enabled", "public", "threshold", "window"];
+        let s = Section::new(t, "[reports]".into(), &keys, p);
+        RawReports {
+            enabled: s.field("enabled", "true or false", p, DeValue::as_bool),
+            public: s.field("public", "true or false", p, DeValue::as_bool),
+            threshold: s.integer("threshold", p),
+            window: s.duration("window", p),
+        }
+    });
     let components = top.tables("components", p).into_iter().enumerate();
     let components = components
         .map(|(i, (span, t))| read_component(span, t, i + 1, p))
@@ -194,6 +220,7 @@ pub(super) fn read(text: &str, p: &mut Problems) -> Option<RawConfig> {
         site: site.unwrap_or_default(),
         server: server.unwrap_or_default(),
         database: database.unwrap_or_default(),
+        reports: reports.unwrap_or_default(),
         components,
         checks,
         notify: notify::file::read(&top, p),

@@ -31,6 +31,7 @@ pub struct Config {
     pub site: Site,
     pub server: Server,
     pub database: Database,
+    pub reports: Reports,
     /// In file order (the page groups them in this order). Shared: the
     /// status model and the probe worker hold these handles, not indexes.
     pub components: Vec<Arc<Component>>,
@@ -83,6 +84,31 @@ pub struct Database {
     pub url: Option<String>,
     /// Days raw check results are kept; at least 1.
     pub retention_days: u32,
+}
+
+/// `[reports]` (SPEC §10): visitors' "Report a problem" forms.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reports {
+    /// `false` removes the forms and `POST /components/{id}/report` (404).
+    pub enabled: bool,
+    /// `true` shows each component's count of reporters in the last hour.
+    pub public: bool,
+    /// Distinct reporters within `window` that make a `reports.spike`.
+    pub threshold: u32,
+    /// The sliding window of the spike rule.
+    pub window: Duration,
+}
+
+impl Default for Reports {
+    /// Enabled, not public, 5 reporters in 10 minutes (SPEC §10).
+    fn default() -> Reports {
+        Reports {
+            enabled: true,
+            public: false,
+            threshold: 5,
+            window: Duration::from_secs(600),
+        }
+    }
 }
 
 /// One problem in the config file (SPEC §2), at a 1-based line and column.

@@ -7,6 +7,7 @@ mod event;
 mod ids;
 mod incident;
 mod maintenance;
+mod report;
 mod target;
 
 pub use check::{
@@ -22,3 +23,4 @@ pub use incident::{
     NewUpdate,
 };
 pub use maintenance::{Maintenance, MaintenanceEdit, MaintenanceStatus, NewMaintenance};
+pub use report::{NOTE_MAX_CHARS, ReportNote};

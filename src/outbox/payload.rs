@@ -4,6 +4,7 @@
 //! with each delivery, so every retry sends the same bytes.
 
 use std::fmt::Write as _;
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
@@ -138,6 +139,9 @@ impl Composer<'_> {
         if let Some(m) = subject.maintenance {
             fields.insert("maintenance".into(), to_value(self.v2.maintenance(m)));
         }
+        if let Some(spike) = SpikeDetail::of(event) {
+            fields.insert("reports".into(), to_value(spike));
+        }
         Payload {
             event: event.kind.as_str().to_owned(),
             occurred_at: event.occurred_at,
@@ -178,6 +182,21 @@ impl Composer<'_> {
             None => format!("{base}/"),
         };
         match (event.kind, subject.incident, subject.maintenance) {
+            (EventKind::ReportsSpike, _, _) => {
+                let spike = SpikeDetail::of(event).unwrap_or_default();
+                let window = humantime::format_duration(Duration::from_secs(spike.window_seconds));
+                let line = format!(
+                    "{} visitors reported a problem with {} within {window}",
+                    spike.count,
+                    component.unwrap_or_default()
+                );
+                // Visitors' plain text: `words` escapes it for the HTML part.
+                let body = match spike.notes.is_empty() {
+                    true => String::new(),
+                    false => format!("Latest notes:\n\n{}", spike.notes.join("\n\n")),
+                };
+                self.words(event.kind, line, body, component_link(&event.component))
+            }
             (EventKind::CheckDown | EventKind::CheckUp, _, _) => {
                 let check = event.check.as_deref().unwrap_or("?");
                 let label = self
@@ -283,6 +302,22 @@ impl Composer<'_> {
             html,
             link,
         }
+    }
+}
+
+/// What a `reports.spike` carries (SPEC §10): distinct reporters, the
+/// window they fell in, the latest notes (newest first); the webhook's
+/// `reports` object.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct SpikeDetail {
+    count: u32,
+    window_seconds: u64,
+    notes: Vec<String>,
+}
+
+impl SpikeDetail {
+    fn of(event: &Event) -> Option<SpikeDetail> {
+        serde_json::from_str(event.detail.as_deref()?).ok()
     }
 }
 

@@ -361,6 +361,10 @@ async fn prune(store: Store, config: Arc<Config>) {
     if let Err(e) = store.prune_results(now - keep).await {
         tracing::warn!(error = %e, "pruning raw results failed");
     }
+    // Visitors' reports go with the raw results (SPEC §10: a bounded table).
+    if let Err(e) = store.prune_reports(now - keep).await {
+        tracing::warn!(error = %e, "pruning reports failed");
+    }
     let chart = now - crate::store::FIVE_MINUTES_KEPT;
     if let Err(e) = store.prune_five_minute_rollups(chart).await {
         tracing::warn!(error = %e, "pruning five-minute rollups failed");

@@ -22,6 +22,8 @@ pub(super) struct NewEvent<'a> {
     pub old_status: Option<&'a str>,
     pub new_status: Option<&'a str>,
     pub reason: Option<&'a str>,
+    /// `reports.spike`: its count, window and notes as JSON.
+    pub detail: Option<&'a str>,
     /// `false` when posted with `notify: false`: operators only.
     pub quiet: bool,
 }
@@ -36,8 +38,8 @@ pub(super) async fn emit(
 ) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO events (kind, occurred_ms, check_id, component_id, incident_id, maintenance_id,
-                             old_status, new_status, reason, subscribers)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                             old_status, new_status, reason, detail, subscribers)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(kind.as_str())
     .bind(at.timestamp_millis())
@@ -48,6 +50,7 @@ pub(super) async fn emit(
     .bind(event.old_status)
     .bind(event.new_status)
     .bind(event.reason)
+    .bind(event.detail)
     .bind(!event.quiet)
     .execute(&mut *tx)
     .await?;

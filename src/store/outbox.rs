@@ -25,6 +25,8 @@ pub struct Event {
     pub new_status: Option<String>,
     /// `check.down`: the failure reason (operator data: may name the target).
     pub reason: Option<String>,
+    /// `reports.spike`: `{"count", "window_seconds", "notes"}` as JSON.
+    pub detail: Option<String>,
     /// Whether subscribers get it (`notify` was not `false`).
     pub subscribers: bool,
 }
@@ -82,6 +84,7 @@ fn event_from(row: &sqlx::sqlite::SqliteRow) -> Result<Option<Event>, sqlx::Erro
         old_status: row.try_get("old_status")?,
         new_status: row.try_get("new_status")?,
         reason: row.try_get("reason")?,
+        detail: row.try_get("detail")?,
         subscribers: row.try_get("subscribers")?,
     }))
 }
@@ -92,7 +95,7 @@ impl Store {
     pub async fn events_to_fan_out(&self, limit: u32) -> Result<Vec<Event>, StoreError> {
         let rows = sqlx::query(
             "SELECT event_id, kind, occurred_ms, check_id, component_id, incident_id, maintenance_id,
-                    old_status, new_status, reason, subscribers
+                    old_status, new_status, reason, detail, subscribers
              FROM events WHERE fanned_out = 0 ORDER BY event_id LIMIT $1",
         )
         .bind(limit)

@@ -21,6 +21,7 @@ mod pages;
 pub mod present;
 mod push;
 pub mod render;
+mod reports;
 pub mod state;
 mod statuspage;
 mod subscribe;
@@ -54,6 +55,7 @@ pub fn router(state: AppState) -> Router {
         .merge(ops::router())
         .merge(admin::router(&state).layer(written))
         .merge(push::router())
+        .merge(reports::router(&state.config))
         .merge(subscribe::router())
         .merge(metrics::router())
         .merge(assets::router())

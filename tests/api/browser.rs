@@ -152,6 +152,11 @@ timeout = "250ms"
         &maintenance_page,
         "/no-such-page",
     ];
+    // The report forms (SPEC §10) are part of what is audited (unfolded).
+    let index = app.get("/").await.1;
+    assert_eq!(texts(&index, "details.report form.report-form").len(), 2);
+    let component = app.get("/components/api").await.1;
+    assert_eq!(texts(&component, "form.report-form").len(), 1);
     let report = audit(&app.url(""), &paths).await;
     assert_eq!(report.as_array().map(Vec::len), Some(paths.len() * 3));
 

@@ -25,6 +25,7 @@ mod pages;
 mod privacy;
 mod probe;
 mod receivers;
+mod reports;
 mod schedule_lag;
 mod statuspage;
 mod store;

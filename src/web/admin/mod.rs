@@ -13,6 +13,7 @@ mod incidents;
 mod maintenances;
 pub mod openapi;
 mod overrides;
+mod reports;
 pub mod schema;
 mod subscribers;
 pub mod validate;
@@ -59,6 +60,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
             "/components/{id}/override",
             put(overrides::pin).delete(overrides::release),
         )
+        .route("/reports", get(reports::list))
         .route(
             "/subscribers",
             get(subscribers::list).post(subscribers::create),

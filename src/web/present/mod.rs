@@ -6,7 +6,7 @@
 //! [`index`] and [`components`] build `/` and `/components/{id}`,
 //! [`incidents`] the incident and maintenance pages and cards, [`feeds`]
 //! the feeds, [`statuspage`] the API v2 payloads, [`badge`] the badges,
-//! [`metrics`] the Prometheus text;
+//! [`metrics`] the Prometheus text, [`reports`] the answers to a report;
 //! [`status`] and [`time`] word single values for all of them.
 
 pub mod badge;
@@ -15,6 +15,7 @@ pub mod feeds;
 pub mod incidents;
 pub mod index;
 pub mod metrics;
+pub mod reports;
 pub mod status;
 pub mod statuspage;
 pub mod time;
