@@ -11,7 +11,7 @@ use tempfile::TempDir;
 
 use crate::binary::{Process, beacon};
 use crate::helpers::{Mode, Target, metric, wait_until};
-use crate::receivers::{Answer, HookReceiver, Signature, SmtpMode, SmtpReceiver};
+use crate::receivers::{Answer, HookReceiver, Signature, SmsGateway, SmtpMode, SmtpReceiver};
 
 const SECRET: &str = "whsec-outbox-test";
 
@@ -461,4 +461,56 @@ async fn remind_every_repeats_check_down_while_down_and_stops_after_recovery() {
         after_recovery,
         "no reminder once up"
     );
+}
+
+#[tokio::test]
+async fn an_sms_notifier_texts_each_number_once_when_a_check_goes_down_and_up() {
+    let target = Target::start(Mode::Ok).await;
+    // The server is started with one secret variable; here it is both the
+    // gateway's account and its token.
+    let gateway = SmsGateway::start(SECRET, SECRET).await;
+    let dir = tempfile::tempdir().unwrap();
+    let sms = format!(
+        "\n[[notifiers]]\nid = \"pager\"\nkind = \"sms\"\nurl = \"{}\"\nfrom = \"+15550001111\"\n\
+         to = [\"+15550002222\", \"+15550003333\"]\nusername_env = \"BEACON_WEBHOOK_SECRET\"\n\
+         password_env = \"BEACON_WEBHOOK_SECRET\"\nevents = [\"check.down\", \"check.up\"]\n",
+        gateway.url()
+    );
+    write(&dir, &config(&target.url(), &sms));
+    let served = serve(dir.path());
+    let client = reqwest::Client::new();
+    wait_until(Duration::from_secs(10), "api operational", || async {
+        component_status(&client, &served.url).await == "operational"
+    })
+    .await;
+    let numbers = |word: &str| {
+        let mut to: Vec<String> = gateway
+            .texts()
+            .into_iter()
+            .filter(|t| t.body.contains(word))
+            .map(|t| t.to)
+            .collect();
+        to.sort();
+        to
+    };
+
+    target.set(Mode::Close);
+    wait_until(
+        Duration::from_secs(10),
+        "a down text to each number",
+        || async { numbers("is down").len() >= 2 },
+    )
+    .await;
+    target.set(Mode::Ok);
+    wait_until(
+        Duration::from_secs(10),
+        "an up text to each number",
+        || async { numbers("is up again").len() >= 2 },
+    )
+    .await;
+    let both = ["+15550002222", "+15550003333"];
+    assert_eq!(numbers("is down"), both, "one down text per number");
+    assert_eq!(numbers("is up again"), both, "one up text per number");
+    assert!(gateway.refused().is_empty(), "{:?}", gateway.refused());
+    drop(served);
 }
