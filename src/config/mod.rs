@@ -12,6 +12,7 @@ mod demo;
 mod file;
 mod notify;
 mod scope;
+mod section;
 mod validate;
 
 use std::fmt;

@@ -7,15 +7,15 @@
 //! This file has the `[site]`, `[server]` and `[database]` sections,
 //! duplicate ids and components; `[[checks]]` entries are in [`super::checks`].
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono_tz::Tz;
 
 use super::file::RawReports;
-use super::file::{Field, RawComponent, RawConfig};
-use super::scope::Scope;
+use super::file::{RawComponent, RawConfig};
+use super::scope::{Scope, duplicates};
 use super::{Config, Database, Problems, Reports, Server, Site, checks};
 use crate::domain::{Component, ComponentId};
 
@@ -146,27 +146,6 @@ fn networks(s: &mut Scope, entries: &[toml::Spanned<String>]) -> Vec<ipnet::IpNe
         }
     }
     out
-}
-
-/// Reports every id after the first use of the same id.
-pub(super) fn duplicates<'a>(
-    ids: impl Iterator<Item = &'a Field<String>>,
-    what: &str,
-    p: &mut Problems,
-) {
-    let mut first: HashMap<&str, usize> = HashMap::new();
-    for f in ids {
-        if let Some(&at) = first.get(f.value.as_str()) {
-            let line = p.line(at);
-            let message = format!(
-                "duplicate {what} id {:?} (first defined on line {line})",
-                f.value
-            );
-            p.push(&f.span, message);
-        } else {
-            first.insert(&f.value, f.span.start);
-        }
-    }
 }
 
 fn component(raw: &RawComponent, p: &mut Problems) -> Option<Component> {

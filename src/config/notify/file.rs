@@ -7,7 +7,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::config::Problems;
-use crate::config::file::{Opt, Section, place};
+use crate::config::section::{Opt, Section, place};
 
 #[derive(Default)]
 pub(crate) struct RawNotify {
@@ -96,35 +96,15 @@ fn read_notifier(span: Range<usize>, t: &DeTable, n: usize, p: &mut Problems) ->
         kind: s.string("kind", p),
         url: s.string("url", p),
         secret_env: s.string("secret_env", p),
-        events: strings(&s, "events", p),
-        components: strings(&s, "components", p),
+        events: s.strings("events", p),
+        components: s.strings("components", p),
         remind_every: s.string("remind_every", p),
         timeout: s.string("timeout", p),
-        to: strings(&s, "to", p),
+        to: s.strings("to", p),
         from: s.string("from", p),
         username_env: s.string("username_env", p),
         password_env: s.string("password_env", p),
         place: s.place,
         span,
     }
-}
-
-/// An array of strings; entries of another type are reported and skipped.
-pub(crate) fn strings(s: &Section, key: &str, p: &mut Problems) -> Opt<Vec<Spanned<String>>> {
-    let array = s.field(key, "an array of strings", p, DeValue::as_array)?;
-    let mut out = Vec::new();
-    for item in array.value {
-        match item.get_ref().as_str() {
-            Some(text) => out.push(Spanned::new(item.span(), text.to_owned())),
-            None => {
-                let found = item.get_ref().type_str();
-                let message = format!(
-                    "{}: each `{key}` entry must be a string, found {found}",
-                    s.place
-                );
-                p.push(&item.span(), message);
-            }
-        }
-    }
-    Some(array.map(|_| out))
 }

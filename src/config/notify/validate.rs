@@ -10,8 +10,8 @@ use toml::Spanned;
 use super::file::{RawEmail, RawNotifier, RawNotify};
 use super::{Email, Notifier, NotifierKind, Notify};
 use crate::config::Problems;
-use crate::config::file::Field;
-use crate::config::scope::Scope;
+use crate::config::scope::{Scope, duplicates};
+use crate::config::section::Field;
 use crate::domain::{ComponentId, EventKind};
 use crate::notify::email::SmtpServer;
 use crate::notify::{ChatKind, Secret, SecretUrl};
@@ -44,7 +44,7 @@ pub(crate) fn validate(
         .and_then(|(span, e)| email(span, e, env, p));
     let has_email = raw.email.is_some();
     let ids = raw.notifiers.iter().filter_map(|n| n.id.as_ref());
-    crate::config::validate::duplicates(ids, "notifier", p);
+    duplicates(ids, "notifier", p);
     let notifiers = raw
         .notifiers
         .iter()
