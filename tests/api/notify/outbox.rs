@@ -123,6 +123,19 @@ async fn component_status(client: &reqwest::Client, url: &str) -> String {
         .to_owned()
 }
 
+/// Writes the config (`target` and `notifiers`), starts `beacon serve` and
+/// waits until the component is operational.
+async fn serve_operational(dir: &TempDir, target: &Target, notifiers: &str) -> Served {
+    write(dir, &config(&target.url(), notifiers));
+    let served = serve(dir.path());
+    let client = reqwest::Client::new();
+    wait_until(Duration::from_secs(10), "api operational", || async {
+        component_status(&client, &served.url).await == "operational"
+    })
+    .await;
+    served
+}
+
 #[tokio::test]
 async fn a_stopped_target_reaches_webhook_chat_and_mail_within_seconds_with_one_recovery_each() {
     let target = Target::start(Mode::Ok).await;
@@ -140,13 +153,8 @@ async fn a_stopped_target_reaches_webhook_chat_and_mail_within_seconds_with_one_
         chat.url(),
         smtp.url()
     );
-    write(&dir, &config(&target.url(), &notifiers));
-    let served = serve(dir.path());
+    let served = serve_operational(&dir, &target, &notifiers).await;
     let client = reqwest::Client::new();
-    wait_until(Duration::from_secs(10), "api operational", || async {
-        component_status(&client, &served.url).await == "operational"
-    })
-    .await;
 
     target.set(Mode::Close);
     wait_until(Duration::from_secs(10), "api down on the page", || async {
@@ -229,13 +237,8 @@ async fn a_hanging_target_delays_neither_the_other_notifier_nor_the_probes_and_i
         webhook("slow", &hanging.url(), "timeout = \"1s\""),
         webhook("fast", &healthy.url(), "")
     );
-    write(&dir, &config(&target.url(), &notifiers));
-    let served = serve(dir.path());
+    let served = serve_operational(&dir, &target, &notifiers).await;
     let client = reqwest::Client::new();
-    wait_until(Duration::from_secs(10), "api operational", || async {
-        component_status(&client, &served.url).await == "operational"
-    })
-    .await;
 
     target.set(Mode::Close);
     wait_until(
@@ -476,13 +479,7 @@ async fn an_sms_notifier_texts_each_number_once_when_a_check_goes_down_and_up() 
          password_env = \"BEACON_WEBHOOK_SECRET\"\nevents = [\"check.down\", \"check.up\"]\n",
         gateway.url()
     );
-    write(&dir, &config(&target.url(), &sms));
-    let served = serve(dir.path());
-    let client = reqwest::Client::new();
-    wait_until(Duration::from_secs(10), "api operational", || async {
-        component_status(&client, &served.url).await == "operational"
-    })
-    .await;
+    let served = serve_operational(&dir, &target, &sms).await;
     let numbers = |word: &str| {
         let mut to: Vec<String> = gateway
             .texts()
