@@ -1,5 +1,5 @@
-//! `beacon serve`: store, snapshot refresher, probe worker and web server in
-//! one process, stopped together (SPEC §1, §7). The HTTP server and its
+//! `beacon serve`: store, snapshot refresher, probe worker, notification
+//! sender and web server in one process, stopped together (SPEC §1, §7). The HTTP server and its
 //! limits are in [`server`].
 
 pub mod server;
@@ -15,6 +15,7 @@ use tokio::task::JoinHandle;
 
 use crate::config::Config;
 use crate::model::Model;
+use crate::outbox::{Sender, Targets};
 use crate::probe;
 use crate::store::Store;
 use crate::web::auth::uses;
@@ -63,12 +64,23 @@ pub async fn start(
         .await
         .context("cannot read the status from the database")?;
     let model = Arc::new(model);
+    let targets = Targets::new(&config)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot set up the notifiers: {e}"))?;
     let state = AppState::new(store.clone(), Arc::clone(&model), addr);
     let (schedule_lag, connections) = (
         Arc::clone(&state.schedule_lag),
         Arc::clone(&state.connections),
     );
     let token_uses = Arc::clone(&state.token_uses);
+    let sender = Sender::new(
+        store.clone(),
+        Arc::clone(&model),
+        targets,
+        state.base_url.clone(),
+        state.started_at,
+    );
+    let sender = tokio::spawn(sender.run_until_stopped(stopped.clone()));
     let refresher = {
         let stopped = stopped.clone();
         tokio::spawn(async move { model.refresh_until_stopped(stopped).await })
@@ -103,6 +115,7 @@ pub async fn start(
             worker.await.context("probe worker panicked")??;
         }
         refresher.await.context("snapshot refresher panicked")?;
+        sender.await.context("notification sender panicked")?;
         uses.await.context("token use recorder panicked")?;
         store.close().await;
         Ok(())

@@ -28,8 +28,14 @@ pub mod status;
 /// rendered and compressed once per change.
 pub mod model;
 
+/// Statuspage API v2 object shapes (SPEC §5), shared by the v2 API and webhooks.
+pub mod statuspage;
+
 /// SPEC §8 transports: webhook, chat, e-mail and SMS sends, and the retry schedule.
 pub mod notify;
+
+/// SPEC §8 sender: events fanned out into deliveries and sent, retried, reminded.
+pub mod outbox;
 
 /// axum routes, page structs and rendering; reads the model.
 pub mod web;

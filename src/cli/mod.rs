@@ -1,8 +1,9 @@
 //! The command line of SPEC §1: `serve`, `probe`, `check-config`, `migrate`,
-//! `token`.
+//! `token`, `backup`, `notify`.
 //! Flags beat `BEACON_*` environment variables beat the config file beat
 //! the defaults. The `token` subcommand lives in [`token`].
 
+mod notify;
 mod token;
 
 use std::path::{Path, PathBuf};
@@ -71,6 +72,11 @@ enum Command {
     Token {
         #[command(subcommand)]
         command: token::TokenCommand,
+    },
+    /// Notifications: send a test event to a notifier
+    Notify {
+        #[command(subcommand)]
+        command: notify::NotifyCommand,
     },
 }
 
@@ -172,6 +178,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Token { ref command } => token::run(&cli, command).await,
+        Command::Notify { ref command } => notify::run(&cli, command).await,
         Command::Backup { ref path } => {
             let url = cli.tool_database()?;
             let store = Store::open(&url).await?;
@@ -195,10 +202,11 @@ fn check_config(cli: &Cli) -> anyhow::Result<()> {
     };
     let config = Config::load(&path)?;
     println!(
-        "{}: ok ({} components, {} checks)",
+        "{}: ok ({} components, {} checks, {} notifiers)",
         path.display(),
         config.components.len(),
-        config.checks.len()
+        config.checks.len(),
+        config.notify.notifiers.len()
     );
     Ok(())
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use chrono_tz::Tz;
 
-use super::{Config, Database, Server, Site};
+use super::{Config, Database, Reports, Server, Site};
 use crate::domain::{
     CheckId, CheckKind, CheckSpec, Component, ComponentId, HttpCheck, StatusMatcher, TcpCheck,
 };
@@ -73,11 +73,13 @@ pub(super) fn config(listen: SocketAddr) -> Config {
             cache_max_age: Duration::from_secs(30),
             header_timeout: Server::HEADER_TIMEOUT,
             max_connections: Server::MAX_CONNECTIONS,
+            trusted_proxies: Vec::new(),
         },
         database: Database {
             url: None,
             retention_days: 90,
         },
+        reports: Reports::default(),
         components: vec![
             Arc::new(component(&web, "Web server")),
             Arc::new(component(&listener, "TCP listener")),
@@ -91,6 +93,7 @@ pub(super) fn config(listen: SocketAddr) -> Config {
             )),
             Arc::new(check("listener-port", &listener, tcp, None)),
         ],
+        notify: Default::default(),
     }
 }
 

@@ -8,37 +8,21 @@
 use std::ops::Range;
 
 use toml::Spanned;
-use toml::de::{DeInteger, DeTable, DeValue};
+use toml::de::{DeTable, DeValue};
 
 use super::Problems;
-
-/// A value read from the file, with the byte spans of its key and of itself.
-#[derive(Debug, Clone)]
-pub(super) struct Field<T> {
-    pub key: Range<usize>,
-    pub span: Range<usize>,
-    pub value: T,
-}
-
-impl<T> Field<T> {
-    fn map<U>(self, f: impl FnOnce(T) -> U) -> Field<U> {
-        Field {
-            key: self.key,
-            span: self.span,
-            value: f(self.value),
-        }
-    }
-}
-
-type Opt<T> = Option<Field<T>>;
+use super::notify::{self, file::RawNotify};
+use super::section::{Opt, Section, place, to_i64};
 
 /// The file's sections; absent ones are empty (all defaults).
 pub(super) struct RawConfig {
     pub site: RawSite,
     pub server: RawServer,
     pub database: RawDatabase,
+    pub reports: RawReports,
     pub components: Vec<RawComponent>,
     pub checks: Vec<RawCheck>,
+    pub notify: RawNotify,
 }
 
 #[derive(Default)]
@@ -56,12 +40,21 @@ pub(super) struct RawServer {
     pub cache_max_age: Opt<String>,
     pub header_timeout: Opt<String>,
     pub max_connections: Opt<i64>,
+    pub trusted_proxies: Opt<Vec<Spanned<String>>>,
 }
 
 #[derive(Default)]
 pub(super) struct RawDatabase {
     pub url: Opt<String>,
     pub retention_days: Opt<i64>,
+}
+
+#[derive(Default)]
+pub(super) struct RawReports {
+    pub enabled: Opt<bool>,
+    pub public: Opt<bool>,
+    pub threshold: Opt<i64>,
+    pub window: Opt<String>,
 }
 
 /// One `[[components]]` entry; `span` is its header, `place` names it in messages.
@@ -122,8 +115,6 @@ const CHECK_KEYS: &[&str] = &[
     "label", "public_target",
 ];
 
-const DURATION: &str = "a duration string such as \"30s\"";
-
 /// Reads the document; `None` when it is not TOML at all (the syntax error is recorded).
 pub(super) fn read(text: &str, p: &mut Problems) -> Option<RawConfig> {
     let root = match DeTable::parse(text) {
@@ -137,7 +128,15 @@ pub(super) fn read(text: &str, p: &mut Problems) -> Option<RawConfig> {
             return None;
         }
     };
-    let known = ["site", "server", "database", "components", "checks"];
+    let mut known = vec![
+        "site",
+        "server",
+        "database",
+        "reports",
+        "components",
+        "checks",
+    ];
+    known.extend(notify::file::SECTIONS);
     let top = Section::new(root.get_ref(), "top level".into(), &known, p);
     let site = top.table("site", p).map(|(_, t)| {
         let s = Section::new(
@@ -160,6 +159,7 @@ pub(super) fn read(text: &str, p: &mut Problems) -> Option<RawConfig> {
             "cache_max_age",
             "header_timeout",
             "max_connections",
+            "trusted_proxies",
         ];
         let s = Section::new(t, "[server]".into(), &keys, p);
         RawServer {
@@ -167,6 +167,7 @@ pub(super) fn read(text: &str, p: &mut Problems) -> Option<RawConfig> {
             cache_max_age: s.duration("cache_max_age", p),
             header_timeout: s.duration("header_timeout", p),
             max_connections: s.integer("max_connections", p),
+            trusted_proxies: s.strings("trusted_proxies", p),
         }
     });
     let database = top.table("database", p).map(|(_, t)| {
@@ -174,6 +175,16 @@ pub(super) fn read(text: &str, p: &mut Problems) -> Option<RawConfig> {
         RawDatabase {
             url: s.string("url", p),
             retention_days: s.integer("retention_days", p),
+        }
+    });
+    let reports = top.table("reports", p).map(|(_, t)| {
+        let keys = ["enabled", "public", "threshold", "window"];
+        let s = Section::new(t, "[reports]".into(), &keys, p);
+        RawReports {
+            enabled: s.field("enabled", "true or false", p, DeValue::as_bool),
+            public: s.field("public", "true or false", p, DeValue::as_bool),
+            threshold: s.integer("threshold", p),
+            window: s.duration("window", p),
         }
     });
     let components = top.tables("components", p).into_iter().enumerate();
@@ -188,17 +199,11 @@ pub(super) fn read(text: &str, p: &mut Problems) -> Option<RawConfig> {
         site: site.unwrap_or_default(),
         server: server.unwrap_or_default(),
         database: database.unwrap_or_default(),
+        reports: reports.unwrap_or_default(),
         components,
         checks,
+        notify: notify::file::read(&top, p),
     })
-}
-
-/// Names an entry by its id when it has one, else by its position.
-fn place(table: &DeTable, what: &str, array: &str, n: usize) -> String {
-    match table.get("id").and_then(|id| id.get_ref().as_str()) {
-        Some(id) => format!("{what} {id:?}"),
-        None => format!("[[{array}]] #{n}"),
-    }
 }
 
 fn read_component(span: Range<usize>, t: &DeTable, n: usize, p: &mut Problems) -> RawComponent {
@@ -251,92 +256,8 @@ fn read_check(span: Range<usize>, t: &DeTable, n: usize, p: &mut Problems) -> Ra
     }
 }
 
-/// One table being read: unknown keys are reported up front, then values are taken by type.
-struct Section<'t, 'i> {
-    table: &'t DeTable<'i>,
-    place: String,
-}
-
-impl<'t, 'i> Section<'t, 'i> {
-    fn new(table: &'t DeTable<'i>, place: String, known: &[&str], p: &mut Problems) -> Self {
-        for key in table.keys() {
-            if !known.contains(&key.get_ref().as_ref()) {
-                let key_name = key.get_ref();
-                let hint = known.join(", ");
-                p.push(
-                    &key.span(),
-                    format!("{place}: unknown key `{key_name}` (known keys: {hint})"),
-                );
-            }
-        }
-        Section { table, place }
-    }
-
-    /// The value of `key` converted by `conv`, or a problem naming `want` when it has the wrong type.
-    fn field<T>(
-        &self,
-        key: &str,
-        want: &str,
-        p: &mut Problems,
-        conv: impl FnOnce(&'t DeValue<'i>) -> Option<T>,
-    ) -> Opt<T> {
-        let (k, v) = self.table.get_key_value(key)?;
-        match conv(v.get_ref()) {
-            Some(value) => Some(Field {
-                key: k.span(),
-                span: v.span(),
-                value,
-            }),
-            None => {
-                let found = v.get_ref().type_str();
-                p.push(
-                    &v.span(),
-                    format!("{}: `{key}` must be {want}, found {found}", self.place),
-                );
-                None
-            }
-        }
-    }
-
-    fn string(&self, key: &str, p: &mut Problems) -> Opt<String> {
-        self.field(key, "a string", p, |v| v.as_str().map(str::to_owned))
-    }
-
-    fn duration(&self, key: &str, p: &mut Problems) -> Opt<String> {
-        self.field(key, DURATION, p, |v| v.as_str().map(str::to_owned))
-    }
-
-    fn integer(&self, key: &str, p: &mut Problems) -> Opt<i64> {
-        self.field(key, "an integer", p, |v| v.as_integer().map(to_i64))
-    }
-
-    fn table(&self, key: &str, p: &mut Problems) -> Option<(Range<usize>, &'t DeTable<'i>)> {
-        self.field(key, "a table", p, DeValue::as_table)
-            .map(|f| (f.span, f.value))
-    }
-
-    /// The entries of an array of tables; entries that are not tables are reported and skipped.
-    fn tables(&self, key: &str, p: &mut Problems) -> Vec<(Range<usize>, &'t DeTable<'i>)> {
-        let want = format!("an array of tables ([[{key}]])");
-        let Some(array) = self.field(key, &want, p, DeValue::as_array) else {
-            return Vec::new();
-        };
-        let mut out = Vec::new();
-        for entry in array.value.iter() {
-            match entry.get_ref().as_table() {
-                Some(t) => out.push((entry.span(), t)),
-                None => {
-                    let found = entry.get_ref().type_str();
-                    p.push(
-                        &entry.span(),
-                        format!("each entry of `{key}` must be a table, found {found}"),
-                    );
-                }
-            }
-        }
-        out
-    }
-
+/// Check-only readers of a [`Section`].
+impl Section<'_, '_> {
     /// Header name/value pairs in file order; values that are not strings are reported.
     fn headers(&self, t: &DeTable, p: &mut Problems) -> Vec<(Spanned<String>, String)> {
         let mut headers = Vec::new();
@@ -382,16 +303,6 @@ impl<'t, 'i> Section<'t, 'i> {
         }
         out
     }
-}
-
-/// An integer as `i64`; values beyond its range saturate so that range checks reject them.
-fn to_i64(i: &DeInteger) -> i64 {
-    let saturated = if i.as_str().starts_with('-') {
-        i64::MIN
-    } else {
-        i64::MAX
-    };
-    i64::from_str_radix(i.as_str(), i.radix()).unwrap_or(saturated)
 }
 
 #[cfg(test)]

@@ -10,7 +10,9 @@
 mod checks;
 mod demo;
 mod file;
+mod notify;
 mod scope;
+mod section;
 mod validate;
 
 use std::fmt;
@@ -21,16 +23,22 @@ use std::time::Duration;
 
 use crate::domain::{CheckSpec, Component, ComponentId};
 
+pub use notify::validate::Env;
+pub use notify::{Email, Notifier, NotifierKind, Notify};
+
 /// The whole validated configuration file (SPEC §2).
 #[derive(Debug, Clone)]
 pub struct Config {
     pub site: Site,
     pub server: Server,
     pub database: Database,
+    pub reports: Reports,
     /// In file order (the page groups them in this order). Shared: the
     /// status model and the probe worker hold these handles, not indexes.
     pub components: Vec<Arc<Component>>,
     pub checks: Vec<Arc<CheckSpec>>,
+    /// `[email]`, `[[notifiers]]`, `[subscriptions]` (SPEC §8).
+    pub notify: Notify,
 }
 
 /// `[site]` (SPEC §2): what the page says about itself.
@@ -59,6 +67,8 @@ pub struct Server {
     pub header_timeout: Duration,
     /// Connections open at once; more are answered 503 and closed.
     pub max_connections: u32,
+    /// Peers whose `X-Forwarded-For` is believed (SPEC §7 `trusted_proxies`).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Server {
@@ -75,6 +85,31 @@ pub struct Database {
     pub url: Option<String>,
     /// Days raw check results are kept; at least 1.
     pub retention_days: u32,
+}
+
+/// `[reports]` (SPEC §10): visitors' "Report a problem" forms.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reports {
+    /// `false` removes the forms and `POST /components/{id}/report` (404).
+    pub enabled: bool,
+    /// `true` shows each component's count of reporters in the last hour.
+    pub public: bool,
+    /// Distinct reporters within `window` that make a `reports.spike`.
+    pub threshold: u32,
+    /// The sliding window of the spike rule.
+    pub window: Duration,
+}
+
+impl Default for Reports {
+    /// Enabled, not public, 5 reporters in 10 minutes (SPEC §10).
+    fn default() -> Reports {
+        Reports {
+            enabled: true,
+            public: false,
+            threshold: 5,
+            window: Duration::from_secs(600),
+        }
+    }
 }
 
 /// One problem in the config file (SPEC §2), at a 1-based line and column.
@@ -194,11 +229,18 @@ impl Config {
         Config::parse(&text, path)
     }
 
-    /// Parses config text (SPEC §2), reporting every problem at once; `path` only labels them.
+    /// Parses config text (SPEC §2), reporting every problem at once; `path`
+    /// only labels them. Secrets are read from the process's environment.
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        Config::parse_with_env(text, path, &|name| std::env::var(name).ok())
+    }
+
+    /// [`Config::parse`], reading the environment variables the file names
+    /// through `env`.
+    pub fn parse_with_env(text: &str, path: &Path, env: Env) -> Result<Config, ConfigError> {
         let mut problems = Problems::new(text);
         let config =
-            file::read(text, &mut problems).map(|raw| validate::validate(raw, &mut problems));
+            file::read(text, &mut problems).map(|raw| validate::validate(raw, env, &mut problems));
         match config {
             Some(config) if problems.is_empty() => Ok(config),
             _ => Err(ConfigError::Invalid {
@@ -211,6 +253,14 @@ impl Config {
     /// The built-in loopback-only demo (SPEC §1 "Embedded default"), checking Beacon at `listen`.
     pub fn demo(listen: std::net::SocketAddr) -> Config {
         demo::config(listen)
+    }
+
+    /// The configured name of a component, or its id if it left the config.
+    pub fn component_name<'c>(&'c self, id: &'c str) -> &'c str {
+        self.components
+            .iter()
+            .find(|c| c.id.as_str() == id)
+            .map_or(id, |c| c.name.as_str())
     }
 
     /// The component with this id, if configured (SPEC §2 `[[components]]`).

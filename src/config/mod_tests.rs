@@ -218,7 +218,28 @@ fn an_empty_file_gives_every_default() {
         (config.database.url.as_ref(), config.database.retention_days),
         (None, 90)
     );
+    assert_eq!(config.reports, super::Reports::default());
+    assert!(config.server.trusted_proxies.is_empty());
     assert!(config.components.is_empty() && config.checks.is_empty());
+}
+
+#[test]
+fn reports_and_trusted_proxies_take_the_values_written() {
+    let text = "[server]\ntrusted_proxies = [\"10.0.0.0/8\", \"::1\"]\n\
+                [reports]\nenabled = false\npublic = true\nthreshold = 3\nwindow = \"15m\"\n";
+    let config = parse(text).expect("valid");
+    let nets: Vec<String> = config
+        .server
+        .trusted_proxies
+        .iter()
+        .map(|n| n.to_string())
+        .collect();
+    assert_eq!(nets, ["10.0.0.0/8", "::1/128"]);
+    let r = &config.reports;
+    assert_eq!(
+        (r.enabled, r.public, r.threshold, r.window),
+        (false, true, 3, Duration::from_secs(900))
+    );
 }
 
 #[test]

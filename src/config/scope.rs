@@ -1,13 +1,14 @@
 //! [`Scope`]: the problems of one section or entry, each message prefixed
 //! with its name, and the value checks every section shares (durations,
-//! counts, URLs, addresses).
+//! counts, URLs, addresses, unique ids).
 
+use std::collections::HashMap;
 use std::fmt::Display;
 use std::ops::Range;
 use std::time::Duration;
 
 use super::Problems;
-use super::file::Field;
+use super::section::Field;
 
 /// Problems of one section or entry, each message prefixed with its name.
 pub(super) struct Scope<'s, 'a> {
@@ -97,5 +98,26 @@ impl Scope<'_, '_> {
             self.err(&f.span, format_args!("`{key}` must not be empty"));
         }
         !empty
+    }
+}
+
+/// Reports every id after the first use of the same id.
+pub(super) fn duplicates<'a>(
+    ids: impl Iterator<Item = &'a Field<String>>,
+    what: &str,
+    p: &mut Problems,
+) {
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    for f in ids {
+        if let Some(&at) = first.get(f.value.as_str()) {
+            let line = p.line(at);
+            let message = format!(
+                "duplicate {what} id {:?} (first defined on line {line})",
+                f.value
+            );
+            p.push(&f.span, message);
+        } else {
+            first.insert(&f.value, f.span.start);
+        }
     }
 }

@@ -7,19 +7,20 @@
 //! This file has the `[site]`, `[server]` and `[database]` sections,
 //! duplicate ids and components; `[[checks]]` entries are in [`super::checks`].
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono_tz::Tz;
 
-use super::file::{Field, RawComponent, RawConfig};
-use super::scope::Scope;
-use super::{Config, Database, Problems, Server, Site, checks};
+use super::file::RawReports;
+use super::file::{RawComponent, RawConfig};
+use super::scope::{Scope, duplicates};
+use super::{Config, Database, Problems, Reports, Server, Site, checks};
 use crate::domain::{Component, ComponentId};
 
 /// Checks every section and entry; the result is meaningful only if no problem was recorded.
-pub(super) fn validate(raw: RawConfig, p: &mut Problems) -> Config {
+pub(super) fn validate(raw: RawConfig, env: super::Env, p: &mut Problems) -> Config {
     let (site, server, database) = (raw.site, raw.server, raw.database);
     let mut s = Scope { place: "[site]", p };
     let site = Site {
@@ -62,6 +63,10 @@ pub(super) fn validate(raw: RawConfig, p: &mut Problems) -> Config {
             Server::MAX_CONNECTIONS,
             (1, 1_000_000),
         ),
+        trusted_proxies: server
+            .trusted_proxies
+            .map(|f| networks(&mut s, &f.value))
+            .unwrap_or_default(),
     };
     let mut s = Scope {
         place: "[database]",
@@ -71,6 +76,8 @@ pub(super) fn validate(raw: RawConfig, p: &mut Problems) -> Config {
         url: database.url.filter(|f| s.not_empty(f)).map(|f| f.value),
         retention_days: s.count(database.retention_days.as_ref(), 90, (1, u32::MAX)),
     };
+
+    let reports = reports(raw.reports, p);
 
     let component_ids = raw.components.iter().filter_map(|c| c.id.as_ref());
     duplicates(component_ids.clone(), "component", p);
@@ -86,30 +93,59 @@ pub(super) fn validate(raw: RawConfig, p: &mut Problems) -> Config {
         .filter_map(|c| component(c, p))
         .map(Arc::new)
         .collect();
+    let notify = super::notify::validate::validate(raw.notify, &known, env, p);
     Config {
         site,
         server,
         database,
+        reports,
         components,
         checks,
+        notify,
     }
 }
 
-/// Reports every id after the first use of the same id.
-fn duplicates<'a>(ids: impl Iterator<Item = &'a Field<String>>, what: &str, p: &mut Problems) {
-    let mut first: HashMap<&str, usize> = HashMap::new();
-    for f in ids {
-        if let Some(&at) = first.get(f.value.as_str()) {
-            let line = p.line(at);
-            let message = format!(
-                "duplicate {what} id {:?} (first defined on line {line})",
-                f.value
-            );
-            p.push(&f.span, message);
-        } else {
-            first.insert(&f.value, f.span.start);
+/// `[reports]`: a threshold of at least 2 (one visitor alone is not a
+/// spike) and a window between 1 minute and 24 hours.
+fn reports(raw: RawReports, p: &mut Problems) -> Reports {
+    let mut s = Scope {
+        place: "[reports]",
+        p,
+    };
+    let default = Reports::default();
+    let window = raw.window.and_then(|f| {
+        let d = s.duration(&f)?;
+        let (min, max) = (Duration::from_secs(60), Duration::from_secs(86_400));
+        if !(min..=max).contains(&d) {
+            s.err(&f.span, "`window` must be between 1m and 24h");
+        }
+        Some(d)
+    });
+    Reports {
+        enabled: raw.enabled.is_none_or(|f| f.value),
+        public: raw.public.is_some_and(|f| f.value),
+        threshold: s.count(raw.threshold.as_ref(), default.threshold, (2, 10_000)),
+        window: window.unwrap_or(default.window),
+    }
+}
+
+/// `trusted_proxies`: networks (`10.0.0.0/8`) or single addresses (`::1`).
+fn networks(s: &mut Scope, entries: &[toml::Spanned<String>]) -> Vec<ipnet::IpNet> {
+    let mut out = Vec::new();
+    for entry in entries {
+        let text = entry.get_ref().trim();
+        let parsed = text
+            .parse::<ipnet::IpNet>()
+            .or_else(|_| text.parse::<std::net::IpAddr>().map(ipnet::IpNet::from));
+        match parsed {
+            Ok(net) => out.push(net),
+            Err(_) => {
+                let what = "is not an IP address or network such as \"10.0.0.0/8\"";
+                s.err(&entry.span(), format_args!("trusted proxy {text:?} {what}"));
+            }
         }
     }
+    out
 }
 
 fn component(raw: &RawComponent, p: &mut Problems) -> Option<Component> {

@@ -21,6 +21,12 @@ fn sections_reject_impossible_values() {
         ("retention 0", "[database]\nretention_days = 0\n".into(), 2, 18, "`retention_days` must be at least 1, not 0"),
         ("retention huge", "[database]\nretention_days = 99999999999999999999\n".into(), 2, 18, "at least 1"),
         ("db url", "[database]\nurl = \"\"\n".into(), 2, 7, "`url` must not be empty"),
+        ("proxy type", "[server]\ntrusted_proxies = [\"::1\", 7]\n".into(), 2, 27, "each `trusted_proxies` entry must be a string, found integer"),
+        ("threshold 1", "[reports]\nthreshold = 1\n".into(), 2, 13, "[reports]: `threshold` must be between 2 and 10000, not 1"),
+        ("window short", "[reports]\nwindow = \"10s\"\n".into(), 2, 10, "[reports]: `window` must be between 1m and 24h"),
+        ("window bad", "[reports]\nwindow = \"soon\"\n".into(), 2, 10, "invalid duration \"soon\""),
+        ("enabled type", "[reports]\nenabled = \"yes\"\n".into(), 2, 11, "`enabled` must be true or false, found string"),
+        ("reports key", "[reports]\nlimit = 3\n".into(), 2, 1, "[reports]: unknown key `limit`"),
     ]);
 }
 

@@ -128,6 +128,8 @@ pub struct NewIncident {
     pub body: String,
     pub components: Vec<(String, ComponentStatus)>,
     pub auto_component: Option<String>,
+    /// `false`: posted without notifying subscribers (SPEC §6 `notify`).
+    pub notify: bool,
 }
 
 /// A new update, validated (SPEC §6 `POST /api/admin/incidents/{id}/updates`).
@@ -139,6 +141,8 @@ pub struct NewUpdate {
     pub components: Vec<(String, ComponentStatus)>,
     /// A new impact, if the update changes it.
     pub impact: Option<Impact>,
+    /// `false`: posted without notifying subscribers (SPEC §6 `notify`).
+    pub notify: bool,
 }
 
 /// Fields an edit changes; `None` leaves a field as it is (SPEC §6 `PATCH`).

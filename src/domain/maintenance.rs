@@ -64,6 +64,8 @@ pub struct NewMaintenance {
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
     pub components: Vec<String>,
+    /// `false`: posted without notifying subscribers (SPEC §6 `notify`).
+    pub notify: bool,
 }
 
 /// Fields a `PATCH` changes; `None` leaves a field as it is.

@@ -14,6 +14,7 @@
 //! whose request is already covered by a rebuild that *started* after it
 //! asked returns without rebuilding again, so concurrent writers share one.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -25,6 +26,7 @@ use tokio::time::Instant;
 use super::rollups::Rollups;
 use super::snapshot::{self, Loaded, Snapshot};
 use crate::config::Config;
+use crate::status::reports::RATE_WINDOW;
 use crate::store::{Store, StoreError};
 
 /// Resolved incidents stay on `/` this long (SPEC §4: the last 7 days).
@@ -166,6 +168,12 @@ impl Rebuilder {
             incidents: store.recent_incidents(now - RECENT_INCIDENTS).await?,
             maintenances: store.maintenances_ending_after(now).await?,
             overrides: store.overrides().await?,
+            reporters: if config.reports.enabled && config.reports.public {
+                let hour = chrono::Duration::from_std(RATE_WINDOW).unwrap_or_default();
+                store.reporters_since(now - hour).await?
+            } else {
+                HashMap::new()
+            },
         };
         Ok(snapshot::build(config, loaded, now))
     }

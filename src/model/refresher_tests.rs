@@ -21,6 +21,7 @@ async fn schedule(store: &Store, title: &str) {
         starts_at: now + chrono::Duration::hours(1),
         ends_at: now + chrono::Duration::hours(2),
         components: vec![],
+        notify: true,
     };
     store.create_maintenance(&new, now).await.unwrap();
 }

@@ -40,6 +40,9 @@ pub struct ComponentModel {
     /// Uptime of the last 30 days (today included), for the uptime badge.
     pub uptime_30d: Option<f64>,
     pub checks: Vec<CheckModel>,
+    /// Distinct visitors who reported a problem in the last hour; `None`
+    /// unless `[reports] public = true` (SPEC §10).
+    pub reporters_last_hour: Option<u32>,
 }
 
 /// Everything the public pages show, as of `built_at`.
@@ -72,6 +75,9 @@ pub struct Loaded {
     /// Maintenances ending now or later, cancelled included.
     pub maintenances: Vec<Maintenance>,
     pub overrides: Vec<Override>,
+    /// Distinct reporters of the last hour by component; loaded only when
+    /// `[reports] public = true`.
+    pub reporters: HashMap<String, u32>,
 }
 
 impl Snapshot {
@@ -255,6 +261,8 @@ impl<'a> Inputs<'a> {
             period_uptime: status::uptime::period(&own, first_day(config, now), today),
             uptime_30d: status::uptime::period(&own, badge_first_day(config, now), today),
             checks,
+            reporters_last_hour: (config.reports.enabled && config.reports.public)
+                .then(|| loaded.reporters.get(id).copied().unwrap_or(0)),
         }
     }
 }

@@ -5,8 +5,9 @@
 //! delivery id) lives above this module and schedules retries with
 //! [`backoff`].
 //!
-//! Nothing here reads the configuration or the store, blocks a
-//! thread, or logs: secrets ([`Secret`], [`SecretUrl`]) never show in
+//! The transports read neither the configuration nor the store; the
+//! sender in [`crate::outbox`] does, and drives them. Nothing here blocks
+//! a thread or logs: secrets ([`Secret`], [`SecretUrl`]) never show in
 //! `Debug`, and reasons never repeat a URL (chat webhook URLs are secrets).
 
 pub mod backoff;
@@ -76,7 +77,7 @@ impl Delivery {
 }
 
 /// One event as people read it, for chat, e-mail and SMS.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Message {
     /// One readable line: "Public API is down: connection refused".
     pub line: String,

@@ -82,6 +82,7 @@ pub async fn apply(
                     ),
                     components: vec![(id.to_owned(), status)],
                     auto_component: Some(id.to_owned()),
+                    notify: true,
                 };
                 let incident = store.create_incident(&new, now).await?;
                 tracing::warn!(
@@ -100,6 +101,7 @@ pub async fn apply(
                     ),
                     components: vec![(id.to_owned(), status)],
                     impact: Some(impact),
+                    notify: true,
                 };
                 store
                     .add_incident_update(&incident.id, &update, now)
@@ -116,6 +118,7 @@ pub async fn apply(
                     ),
                     components: vec![(id.to_owned(), ComponentStatus::Operational)],
                     impact: None::<Impact>,
+                    notify: true,
                 };
                 store
                     .add_incident_update(&incident.id, &update, now)

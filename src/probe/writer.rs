@@ -18,8 +18,8 @@ use tokio::time::Instant;
 use super::incidents;
 use super::pending::{Backoff, Pending};
 use crate::config::Config;
-use crate::domain::{CheckResult, CheckSpec, Component, Maintenance, Outcome};
-use crate::status::{Tracker, maintenance};
+use crate::domain::{CheckResult, CheckSpec, Component, ComponentStatus, Maintenance, Outcome};
+use crate::status::{self, Tracker, maintenance};
 use crate::store::{Recorded, Store, StoreError, StoredCheckState};
 
 /// A batch is written when this old or this large.
@@ -318,14 +318,40 @@ fn record(
     let tracker = trackers
         .entry(result.check.as_str().to_owned())
         .or_insert(Tracker::NEW);
+    let before = tracker.state;
     *tracker = tracker.next(result.outcome, failure, recovery);
+    let tracker = *tracker;
     let day = result.at.with_timezone(&config.site.timezone).date_naive();
+    // A component's check-derived status moves only when one of its
+    // checks changes state: only then is it worked out (and compared).
+    let component = spec
+        .filter(|_| tracker.state != before)
+        .map(|c| component_status(config, trackers, c.component.as_str()));
     Recorded {
-        tracker: *tracker,
+        tracker,
         day,
         counted: !in_maintenance,
+        component,
         result,
     }
+}
+
+/// The check-derived status of `component` from the trackers as they stand.
+fn component_status(
+    config: &Config,
+    trackers: &HashMap<String, Tracker>,
+    component: &str,
+) -> (String, ComponentStatus) {
+    let states: Vec<_> = config
+        .checks
+        .iter()
+        .filter(|c| c.component.as_str() == component)
+        .map(|c| trackers.get(c.id.as_str()).and_then(|t| t.state))
+        .collect();
+    (
+        component.to_owned(),
+        status::component::from_checks(&states),
+    )
 }
 
 async fn prune(store: Store, config: Arc<Config>) {
@@ -334,6 +360,10 @@ async fn prune(store: Store, config: Arc<Config>) {
     let now = Utc::now();
     if let Err(e) = store.prune_results(now - keep).await {
         tracing::warn!(error = %e, "pruning raw results failed");
+    }
+    // Visitors' reports go with the raw results (SPEC §10: a bounded table).
+    if let Err(e) = store.prune_reports(now - keep).await {
+        tracing::warn!(error = %e, "pruning reports failed");
     }
     let chart = now - crate::store::FIVE_MINUTES_KEPT;
     if let Err(e) = store.prune_five_minute_rollups(chart).await {

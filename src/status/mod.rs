@@ -1,4 +1,5 @@
-//! Status rules of SPEC §3 as pure functions of data and `now`.
+//! Status rules of SPEC §3 (and when user reports make a spike, §10) as
+//! pure functions of data and `now`.
 //!
 //! Nothing here reads the clock or does I/O: callers pass `now` and the data
 //! they loaded, so every rule is tested with tables of scenarios.
@@ -9,6 +10,7 @@ pub mod component;
 pub mod freshness;
 pub mod maintenance;
 pub mod overall;
+pub mod reports;
 pub mod uptime;
 
 pub use check_state::{CheckState, Tracker};

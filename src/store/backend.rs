@@ -104,6 +104,30 @@ impl Backend {
         }
     }
 
+    /// [`Backend::json_texts`] of the JSON array stored in `column`
+    /// rather than bound as `$1`.
+    pub(super) fn json_texts_in(self, column: &str) -> String {
+        self.json_texts().replace("$1", column)
+    }
+
+    /// Makes the write transactions that name the same `key` run one after
+    /// another, from here to their commit: the guard of every
+    /// read-then-write that must see the writes of a transaction running
+    /// at once in another process (a count before an insert, a stored state
+    /// before its change event). SQLite's `BEGIN IMMEDIATE` already runs
+    /// every write transaction alone; PostgreSQL's READ COMMITTED does
+    /// not, so it takes a transaction-scoped advisory lock on the key.
+    pub(super) async fn serialize(
+        self,
+        tx: &mut AnyConnection,
+        key: &str,
+    ) -> Result<(), sqlx::Error> {
+        match self {
+            Backend::Sqlite => Ok(()),
+            Backend::Postgres => postgres::serialize(tx, key).await,
+        }
+    }
+
     /// Writes a consistent copy of the database to `path` (which does not exist).
     pub(super) async fn backup(
         self,
@@ -144,5 +168,14 @@ mod tests {
             "postgres://beacon:***@db:5432/beacon"
         );
         assert_eq!(redacted("sqlite://beacon.db"), "sqlite://beacon.db");
+    }
+
+    #[test]
+    fn every_migration_has_its_twin_with_the_same_version() {
+        let versions = |backend: Backend| -> Vec<i64> {
+            backend.migrator().iter().map(|m| m.version).collect()
+        };
+        assert_eq!(versions(Backend::Sqlite), versions(Backend::Postgres));
+        assert!(Backend::Sqlite.migrations() >= 6);
     }
 }

@@ -75,6 +75,7 @@ mod tests {
             body: String::new(),
             components: vec![],
             auto_component: None,
+            notify: true,
         };
         store.create_incident(&new, at).await.unwrap();
     }
@@ -86,6 +87,7 @@ mod tests {
             starts_at: starts,
             ends_at: starts + Duration::hours(1),
             components: vec![],
+            notify: true,
         };
         // Created long before it starts: ordered by start, not creation.
         store.create_maintenance(&new, t0()).await.unwrap();

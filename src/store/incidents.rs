@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Conn, Store, StoreError, commit_change, found, new_id};
+use super::{Conn, Store, StoreError, commit_change, events, found, new_id};
 use crate::domain::{ComponentStatus, Impact, Incident, IncidentEdit, NewIncident, NewUpdate};
 
 impl Store {
@@ -38,8 +38,10 @@ impl Store {
                 body: new.body.clone(),
                 components: new.components.clone(),
                 impact: None,
+                notify: new.notify,
             };
             insert_update(&mut tx, &id, &update, ms).await?;
+            events::on_incident(&mut tx, &id, true, new.status, new.notify, now).await?;
             commit_change(tx).await?;
             self.incident(&id).await
         })
@@ -71,6 +73,7 @@ impl Store {
             .await?;
             found(&done)?;
             insert_update(&mut tx, id, update, ms).await?;
+            events::on_incident(&mut tx, id, false, update.status, update.notify, now).await?;
             commit_change(tx).await?;
             self.incident(id).await
         })

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
-use super::{Conn, Store, StoreError, commit_change, found, id_list, ms_to_time, new_id};
+use super::{Conn, Store, StoreError, commit_change, events, found, id_list, ms_to_time, new_id};
 use crate::domain::{Maintenance, MaintenanceEdit, NewMaintenance};
 
 /// One row of `maintenances`, as every query of it selects.
@@ -40,8 +40,8 @@ impl Store {
             let id = new_id();
             let mut tx = self.begin_write().await?;
             sqlx::query(
-                "INSERT INTO maintenances (maintenance_id, title, body, starts_ms, ends_ms, created_ms, updated_ms)
-                 VALUES ($1, $2, $3, $4, $5, $6, $6)",
+                "INSERT INTO maintenances (maintenance_id, title, body, starts_ms, ends_ms, created_ms, updated_ms, notify)
+                 VALUES ($1, $2, $3, $4, $5, $6, $6, $7)",
             )
             .bind(&id)
             .bind(&new.title)
@@ -49,9 +49,11 @@ impl Store {
             .bind(new.starts_at.timestamp_millis())
             .bind(new.ends_at.timestamp_millis())
             .bind(now.timestamp_millis())
+            .bind(i64::from(new.notify))
             .execute(&mut *tx)
             .await?;
             set_components(&mut tx, &id, &new.components).await?;
+            events::on_maintenance(&mut tx, &id, true, now).await?;
             commit_change(tx).await?;
             self.maintenance(&id).await
         })
@@ -93,6 +95,7 @@ impl Store {
                     .await?;
                 set_components(&mut tx, id, components).await?;
             }
+            events::on_maintenance(&mut tx, id, false, now).await?;
             commit_change(tx).await?;
             self.maintenance(id).await
         })
@@ -110,14 +113,20 @@ impl Store {
             let ms = now.timestamp_millis();
             let mut tx = self.begin_write().await?;
             let done = sqlx::query(
-                "UPDATE maintenances SET cancelled_ms = COALESCE(cancelled_ms, $2), updated_ms = $2
-                 WHERE maintenance_id = $1",
+                "UPDATE maintenances SET cancelled_ms = $2, updated_ms = $2
+                 WHERE maintenance_id = $1 AND cancelled_ms IS NULL",
             )
             .bind(id)
             .bind(ms)
             .execute(&mut *tx)
             .await?;
-            found(&done)?;
+            if done.rows_affected() == 1 {
+                events::on_cancel(&mut tx, id, now).await?;
+            } else {
+                // Already cancelled (nothing to announce again), or unknown.
+                drop(tx);
+                return self.maintenance(id).await;
+            }
             commit_change(tx).await?;
             self.maintenance(id).await
         })

@@ -29,7 +29,16 @@
 //!    `CAST(value ->> N AS BIGINT)` for rows (see [`Backend`]).
 //! 5. A new table or column is a migration in both `migrations/sqlite/`
 //!    and `migrations/postgres/` with the same version number.
-//! 6. Its test goes in a `store_tests!` block, which runs it on both.
+//! 6. Mind PostgreSQL's READ COMMITTED: two processes' transactions run
+//!    at once there (SQLite runs write transactions one at a time). A
+//!    claim is one compare-and-set `UPDATE .. WHERE <the state read>`
+//!    (PostgreSQL re-checks the `WHERE` after waiting for a row lock), a
+//!    once-only insert is `ON CONFLICT .. DO NOTHING` on a unique key, and
+//!    a read-then-write with no row to lock (a count before an insert, a
+//!    stored state before its change event) first takes
+//!    `self.backend.serialize(&mut tx, key)`.
+//! 7. Its test goes in a `store_test!` block, which runs it on both; a
+//!    concurrency rule gets a test with two `Store`s on one database.
 
 // First: its `store_test!` macro serves the test modules below.
 #[cfg(test)]
@@ -37,20 +46,28 @@
 #[path = "../../tests/support/databases.rs"]
 pub(crate) mod test_databases;
 
+mod attempts;
 mod backend;
 mod backup;
+mod deliveries;
+mod error;
+mod events;
 mod health;
 mod history;
 mod incident_rows;
 mod incidents;
 mod maintenances;
+mod outbox;
 mod overrides;
 mod postgres;
 mod prune;
 mod push;
 mod record;
+mod reports;
 mod results;
+mod sign_ups;
 mod sqlite;
+mod subscribers;
 mod tokens;
 
 use std::future::Future;
@@ -61,74 +78,21 @@ use sqlx::Connection as _;
 use sqlx::any::{AnyPoolOptions, AnyQueryResult};
 use sqlx::{AnyConnection, AnyPool};
 
+pub use attempts::{Attempted, DueDelivery};
 pub use backend::Backend;
+pub use deliveries::DeliveryInfo;
+pub use error::StoreError;
 pub use health::{Failing, Fault, WriteHealth};
 pub use history::HistoryEntry;
+pub use outbox::{Event, NewDelivery};
 pub use overrides::Override;
 pub use prune::FIVE_MINUTES_KEPT;
 pub use record::Recorded;
+pub use reports::{Filed, MAX_REPORTS, Spike, StoredReport};
 pub use results::{HourlyLatency, LatencyBucket, LatencySample, StoredCheckState};
+pub use sign_ups::{CONFIRM_WITHIN, SignUp};
+pub use subscribers::Subscriber;
 pub use tokens::{TokenInfo, generate_token, hash_token};
-
-/// What can go wrong in the store.
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("not found")]
-    NotFound,
-    #[error("already exists")]
-    Conflict,
-    #[error("backup failed: {0}")]
-    Backup(String),
-
-    // The cause is part of the message (and not a `source`), so a report
-    // that prints the whole error chain names it once.
-    #[error("cannot open database {url}: {detail}")]
-    Open { url: String, detail: String },
-    #[error("cannot apply migrations: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
-    /// The database cannot take this request now (locked, disk full, ...);
-    /// the same request can succeed later (the API answers 503).
-    #[error("{fault}: {detail}")]
-    Unavailable { fault: Fault, detail: String },
-    #[error("database error: {0}")]
-    Sqlx(sqlx::Error),
-}
-
-impl From<sqlx::Error> for StoreError {
-    /// Sorts out the errors that a retry can cure from the others.
-    fn from(e: sqlx::Error) -> StoreError {
-        let fault = match &e {
-            sqlx::Error::Database(db) => db
-                .code()
-                .and_then(|code| Backend::of_error(db.as_ref()).fault(&code)),
-            sqlx::Error::PoolTimedOut => Some(Fault::PoolBusy),
-            sqlx::Error::Io(_) => Some(Fault::Io),
-            _ => None,
-        };
-        match fault {
-            Some(fault) => StoreError::Unavailable {
-                fault,
-                detail: e.to_string(),
-            },
-            None => StoreError::Sqlx(e),
-        }
-    }
-}
-
-impl StoreError {
-    /// A loss of the race between processes starting at once on one new
-    /// database (SQLite has no migration lock): trying again succeeds.
-    fn lost_start_race(&self) -> bool {
-        use sqlx::migrate::MigrateError;
-        matches!(
-            self,
-            StoreError::Unavailable {
-                fault: Fault::Locked,
-                ..
-            } | StoreError::Migrate(MigrateError::Execute(_) | MigrateError::ExecuteMigration(..))
-        )
-    }
-}
 
 /// Handle to the database; cheap to clone.
 #[derive(Debug, Clone)]

@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use sqlx::AnyConnection;
 use sqlx::migrate::Migrator;
 
 use super::{Fault, StoreError};
@@ -18,6 +19,19 @@ pub(super) const JSON_ROWS: &str = "jsonb_array_elements(CAST($1 AS jsonb))";
 
 /// The strings of a JSON array, one per row.
 pub(super) const JSON_TEXTS: &str = "jsonb_array_elements_text(CAST($1 AS jsonb))";
+
+/// Waits for the advisory lock of `key` (a 64-bit hash of it), held until
+/// the transaction ends. (Counted, because the lock function returns
+/// `void`, which the `Any` driver cannot decode.)
+pub(super) async fn serialize(tx: &mut AnyConnection, key: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "SELECT COUNT(*) FROM (SELECT pg_advisory_xact_lock(hashtextextended($1, 0))) AS locked",
+    )
+    .bind(key)
+    .execute(tx)
+    .await?;
+    Ok(())
+}
 
 /// SQLSTATE → fault. A standby (or a primary being demoted) refuses
 /// writes as read-only; lost or refused connections are I/O faults.

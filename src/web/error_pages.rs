@@ -63,6 +63,7 @@ pub async fn render_error_pages(
             site_description: config.site.description.clone(),
             page_title: format!("{} · {}", marker.title, config.site.title),
             canonical: None,
+            subscribe: None,
         },
         status: status.as_u16(),
         title: marker.title.to_owned(),

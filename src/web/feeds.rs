@@ -1,6 +1,6 @@
 //! Handlers of the feeds (SPEC §5): `/feed.rss`, `/feed.atom`, `/feed.json`,
 //! their per-component twins and the Statuspage paths `/history.rss` and
-//! `/history.atom`.
+//! `/history.atom`, and the maintenance calendar `/maintenances.ics`.
 
 use axum::Router;
 use axum::extract::{Path, State};
@@ -9,7 +9,7 @@ use axum::response::Response;
 use axum::routing::get;
 
 use super::error::PageError;
-use super::present::feeds::{self, Feed, Format};
+use super::present::feeds::{self, Feed, Format, calendar};
 use super::state::AppState;
 use crate::model::history;
 
@@ -32,6 +32,24 @@ pub fn router() -> Router<AppState> {
         .route("/components/{id}/feed.rss", get(component(Format::Rss)))
         .route("/components/{id}/feed.atom", get(component(Format::Atom)))
         .route("/components/{id}/feed.json", get(component(Format::Json)))
+        .route("/maintenances.ics", get(maintenance_calendar))
+}
+
+/// `/maintenances.ics`: rendered once per snapshot like the feeds.
+#[tracing::instrument(skip_all)]
+async fn maintenance_calendar(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let (store, base) = (&state.store, state.base_url.as_str());
+    state
+        .serve(&headers, "/maintenances.ics", |snap| async move {
+            let since = snap.built_at - chrono::Duration::days(calendar::KEEP_DAYS);
+            let maintenances = store.maintenances_ending_after(since).await?;
+            let body = calendar::calendar(&snap.config, &maintenances, snap.built_at, base);
+            Ok(("text/calendar; charset=utf-8", body))
+        })
+        .await
 }
 
 #[tracing::instrument(skip(state, headers))]

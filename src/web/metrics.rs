@@ -47,6 +47,7 @@ async fn metrics(State(state): State<AppState>) -> Result<Response, ApiError> {
         auth_failures: state.auth_failures.total(),
         connections_open: state.connections.open(),
         connections_refused: state.connections.refused_total(),
+        deliveries: state.store.delivery_counts().await?,
     };
     let out = present::metrics::text(&snap, &totals, &process, Utc::now());
     let content_type = HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8");

@@ -21,8 +21,10 @@ mod pages;
 pub mod present;
 mod push;
 pub mod render;
+mod reports;
 pub mod state;
 mod statuspage;
+mod subscribe;
 pub mod views;
 
 use std::time::Duration;
@@ -41,7 +43,7 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// Content-Security-Policy of every response: no scripts, no third parties.
 const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
-                   base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+                   base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 pub use render::index as render_index;
 
@@ -53,6 +55,8 @@ pub fn router(state: AppState) -> Router {
         .merge(ops::router())
         .merge(admin::router(&state).layer(written))
         .merge(push::router())
+        .merge(reports::router(&state.config))
+        .merge(subscribe::router())
         .merge(metrics::router())
         .merge(assets::router())
         .fallback(error_pages::not_found)

@@ -112,6 +112,7 @@ timeout = "250ms"
                 body: "We found the cause: **a bad deploy**. Rolling back.".into(),
                 components: vec![("web".into(), beacon::domain::ComponentStatus::PartialOutage)],
                 auto_component: None,
+                notify: true,
             },
             now,
         )
@@ -125,6 +126,7 @@ timeout = "250ms"
                 starts_at: now + chrono::Duration::hours(2),
                 ends_at: now + chrono::Duration::hours(3),
                 components: vec!["api".into()],
+                notify: true,
             },
             now,
         )
@@ -150,6 +152,11 @@ timeout = "250ms"
         &maintenance_page,
         "/no-such-page",
     ];
+    // The report forms (SPEC §10) are part of what is audited (unfolded).
+    let index = app.get("/").await.1;
+    assert_eq!(texts(&index, "details.report form.report-form").len(), 2);
+    let component = app.get("/components/api").await.1;
+    assert_eq!(texts(&component, "form.report-form").len(), 1);
     let report = audit(&app.url(""), &paths).await;
     assert_eq!(report.as_array().map(Vec::len), Some(paths.len() * 3));
 

@@ -68,7 +68,9 @@ failure_threshold = 0
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("ok (1 components, 1 checks)"));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("ok (1 components, 1 checks, 0 notifiers)")
+    );
 }
 
 #[test]

@@ -111,6 +111,7 @@ async fn every_feed_parses_with_stable_ids_newest_first_and_hostile_text_as_text
                 body: format!("We are looking. {HOSTILE}"),
                 components: vec![("api".into(), ComponentStatus::MajorOutage)],
                 auto_component: None,
+                notify: true,
             },
             now - minutes(30),
         )
@@ -124,6 +125,7 @@ async fn every_feed_parses_with_stable_ids_newest_first_and_hostile_text_as_text
                 starts_at: now + minutes(60),
                 ends_at: now + minutes(120),
                 components: vec!["web".into()],
+                notify: true,
             },
             now - minutes(20),
         )
@@ -137,6 +139,7 @@ async fn every_feed_parses_with_stable_ids_newest_first_and_hostile_text_as_text
                 starts_at: now + minutes(60),
                 ends_at: now + minutes(90),
                 components: vec!["api".into()],
+                notify: true,
             },
             now - minutes(40),
         )
@@ -152,6 +155,7 @@ async fn every_feed_parses_with_stable_ids_newest_first_and_hostile_text_as_text
         body: "Fixed.".into(),
         components: vec![],
         impact: None,
+        notify: true,
     };
     store
         .add_incident_update(&incident.id, &update, now - minutes(1))
@@ -237,6 +241,7 @@ async fn component_feeds_only_carry_their_component() {
         starts_at: now + chrono::Duration::hours(1),
         ends_at: now + chrono::Duration::hours(2),
         components: vec![c.to_owned()],
+        notify: true,
     };
     let on_api = store.create_maintenance(&window("api"), now).await.unwrap();
     store.create_maintenance(&window("web"), now).await.unwrap();

@@ -410,5 +410,15 @@ pub fn recorded(
         tracker: beacon::status::Tracker::NEW.next(outcome, 1, 1),
         day: when.date_naive(),
         counted: true,
+        component: None,
     }
+}
+
+/// The value of the `/metrics` sample line starting with `name`.
+pub fn metric(text: &str, name: &str) -> f64 {
+    text.lines()
+        .find(|l| l.starts_with(name))
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("{name} missing from:\n{text}"))
 }

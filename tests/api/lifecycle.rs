@@ -105,6 +105,7 @@ async fn maintenance_suppresses_incidents_and_uptime_until_it_ends() {
                 starts_at: now - chrono::Duration::seconds(1),
                 ends_at: now + chrono::Duration::hours(1),
                 components: vec!["api".into()],
+                notify: true,
             },
             now,
         )

@@ -82,12 +82,14 @@ async fn assert_only_added(url: &str, before: &[(i64, String)]) -> usize {
     after.len()
 }
 
-/// Made by `beacon` 0.1.0 as released (main at 02e4841): `beacon migrate`,
-/// two `token create`s, a few minutes of `serve` with the demo checks, an
-/// incident and a maintenance through the admin API.
-const RELEASED_DB: &[u8] = include_bytes!("../fixtures/release/beacon-0.1.0.db");
+/// Made by the SQLite-only `beacon` 0.1.0 (main at b48eee5, before the
+/// PostgreSQL backend): `beacon migrate`, two `token create`s, a few
+/// seconds of `serve` with the built-in demo checks, an incident and a
+/// maintenance through the admin API, then SIGTERM. (The file is in git
+/// through the `!tests/fixtures/**/*.db` exception of `.gitignore`.)
+const RELEASED_DB: &[u8] = include_bytes!("../fixtures/release/beacon-0.1.0-b48eee5.db");
 /// The second token created for the fixture (a test value, valid nowhere else).
-const RELEASED_TOKEN: &str = "bcn_aYwPdpvxu7oSy95iSeXDoaxsqu5ug_WynxXznCN1P1K";
+const RELEASED_TOKEN: &str = "bcn_8oqOVhjr0kvk4ySEeId_06RFurHtNG-yTWSDge2cwEw";
 
 #[tokio::test]
 async fn a_database_made_by_the_released_binary_opens_with_its_data() {
@@ -101,10 +103,10 @@ async fn a_database_made_by_the_released_binary_opens_with_its_data() {
     let store = Store::open(&crate::helpers::database_url(&dir))
         .await
         .expect("the released database opens: every applied checksum still matches");
-    let incident = store.incident("p0nvnbr0co7l").await.unwrap();
+    let incident = store.incident("9v22ndxy3qfq").await.unwrap();
     assert_eq!(incident.title, "Fixture outage");
     assert_eq!(incident.updates[0].body, "Looking into it");
-    let maintenance = store.maintenance("cp08tzqj57vz").await.unwrap();
+    let maintenance = store.maintenance("y1mkb8aqqa9d").await.unwrap();
     assert_eq!(maintenance.title, "Fixture window");
     assert_eq!(
         store.authenticate(RELEASED_TOKEN).await.unwrap().as_deref(),

@@ -4,8 +4,12 @@
 //! and an SMS gateway in Twilio's shape.
 
 mod chat;
+mod cli;
 mod email;
+mod events;
+mod outbox;
 mod sms;
+mod subscriptions;
 mod webhook;
 
 use beacon::notify::Message;

@@ -83,6 +83,7 @@ async fn public_routes(app: &TestApp) -> Vec<String> {
         "/feed.json",
         "/history.rss",
         "/history.atom",
+        "/maintenances.ics",
         "/api/v2/summary.json",
         "/api/v2/status.json",
         "/api/v2/components.json",

@@ -3,16 +3,7 @@
 
 use std::time::Duration;
 
-use crate::helpers::{Mode, Target, one_check_config, spawn_app, wait_until};
-
-/// The value of the sample line starting with `name`.
-fn sample(text: &str, name: &str) -> f64 {
-    text.lines()
-        .find(|l| l.starts_with(name))
-        .and_then(|l| l.rsplit(' ').next())
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_else(|| panic!("{name} missing from:\n{text}"))
-}
+use crate::helpers::{Mode, Target, metric as sample, one_check_config, spawn_app, wait_until};
 
 #[tokio::test]
 async fn metrics_show_the_schedule_lag_histogram_and_rebuilds() {

@@ -86,6 +86,7 @@ store_test!(async fn incidents_keep_their_timeline_and_component_changes(store, 
         body: "Looking".into(),
         components: vec![("api".into(), ComponentStatus::DegradedPerformance)],
         auto_component: None,
+        notify: true,
     };
     let created = store.create_incident(&new, at(10, 0)).await.unwrap();
     assert_eq!(created.id.len(), 12);
@@ -95,6 +96,7 @@ store_test!(async fn incidents_keep_their_timeline_and_component_changes(store, 
         body: "Fixed, watching".into(),
         components: vec![("api".into(), ComponentStatus::PartialOutage)],
         impact: Some(Impact::Major),
+        notify: true,
     };
     let updated = store
         .add_incident_update(&created.id, &update, at(10, 5))
@@ -118,6 +120,7 @@ store_test!(async fn incidents_keep_their_timeline_and_component_changes(store, 
         body: "Done".into(),
         components: vec![],
         impact: None,
+        notify: true,
     };
     let resolved = store
         .add_incident_update(&created.id, &resolve, at(11, 0))
@@ -164,6 +167,7 @@ store_test!(async fn auto_incidents_are_found_by_component(store, _url) {
         body: "x".into(),
         components: vec![],
         auto_component: Some("api".into()),
+        notify: true,
     };
     let created = store.create_incident(&new, at(10, 0)).await.unwrap();
     assert_eq!(
@@ -184,6 +188,7 @@ store_test!(async fn maintenances_are_edited_completed_and_cancelled_but_kept(st
         starts_at: at(12, 0),
         ends_at: at(13, 0),
         components: vec!["db".into(), "api".into()],
+        notify: true,
     };
     let m = store.create_maintenance(&new, at(10, 0)).await.unwrap();
     assert_eq!(m.components, vec!["api".to_owned(), "db".to_owned()]);
@@ -381,6 +386,7 @@ store_test!(async fn listing_incidents_keeps_each_timeline_with_its_own_incident
             body: format!("opened {n}"),
             components: vec![(component.to_string(), ComponentStatus::DegradedPerformance)],
             auto_component: None,
+            notify: true,
         };
         let created = store.create_incident(&new, at(10, n as u32)).await.unwrap();
         let update = NewUpdate {
@@ -388,6 +394,7 @@ store_test!(async fn listing_incidents_keeps_each_timeline_with_its_own_incident
             body: format!("found {n}"),
             components: vec![(component.to_string(), ComponentStatus::MajorOutage)],
             impact: None,
+            notify: true,
         };
         store
             .add_incident_update(&created.id, &update, at(11, n as u32))

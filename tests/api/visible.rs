@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use crate::helpers::{ADMIN_CONFIG, TestApp, database_url, page_text, recorded, spawn_app_in};
 
 /// Every public route a write can show on.
-const PUBLIC: [&str; 15] = [
+const PUBLIC: [&str; 16] = [
     "/",
     "/incidents",
     "/components/api",
@@ -26,6 +26,7 @@ const PUBLIC: [&str; 15] = [
     "/api/v2/scheduled-maintenances/upcoming.json",
     "/api/v2/scheduled-maintenances/active.json",
     "/badge/api.svg",
+    "/maintenances.ics",
 ];
 
 /// What a route must (or must no longer) contain right after a write.
@@ -144,6 +145,7 @@ async fn every_admin_write_is_on_every_public_route_when_it_returns() {
             has("/api/v2/scheduled-maintenances.json", alpha),
             has("/api/v2/scheduled-maintenances/active.json", alpha),
             lacks("/api/v2/scheduled-maintenances/upcoming.json", alpha),
+            has("/maintenances.ics", "SUMMARY:Window Alpha"),
             has("/badge/api.svg", "under maintenance"),
         ],
     )
@@ -166,6 +168,7 @@ async fn every_admin_write_is_on_every_public_route_when_it_returns() {
                 "Window Beta",
             ),
             has("/api/v2/summary.json", "Window Beta"),
+            has("/maintenances.ics", "SUMMARY:Window Beta"),
         ],
     )
     .await;

@@ -29,6 +29,8 @@ try {
       const context = await browser.newContext({ viewport: { width, height: 900 }, colorScheme: scheme, bypassCSP: true, javaScriptEnabled: true });
       const page = await context.newPage();
       const response = await page.goto(url, { waitUntil: "load" });
+      // Folded forms (report a problem, subscribe) are audited unfolded too.
+      await page.evaluate(() => document.querySelectorAll("details").forEach((d) => { d.open = true; }));
       await page.addScriptTag({ content: axeSource });
       const axe = await page.evaluate(async () => {
         const r = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] } });

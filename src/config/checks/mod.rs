@@ -16,8 +16,8 @@ use std::time::Duration;
 use humantime::format_duration as show;
 
 use super::Problems;
-use super::file::{Field, RawCheck};
 use super::scope::Scope;
+use super::{file::RawCheck, section::Field};
 use crate::domain::{CheckId, CheckKind, CheckSpec, ComponentId};
 
 const MIN_INTERVAL: Duration = Duration::from_millis(100);

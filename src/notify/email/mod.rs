@@ -102,14 +102,22 @@ impl Mailer {
     /// (4xx, refused or dropped connections, TLS failures, timeouts) is
     /// retried.
     pub async fn send(&self, mail: &Mail) -> Outcome {
+        self.send_within(mail, self.timeout).await
+    }
+
+    /// Like [`Mailer::send`], bounded by `limit` too when it is shorter (a
+    /// notifier's own `timeout`: the sender's claim on the attempt lasts
+    /// only that long).
+    pub async fn send_within(&self, mail: &Mail, limit: Duration) -> Outcome {
         let message = match mail.build(&self.from) {
             Ok(message) => message,
             Err(why) => return Outcome::Permanent(why),
         };
-        match tokio::time::timeout(self.timeout, self.transport.send(message)).await {
+        let timeout = self.timeout.min(limit);
+        match tokio::time::timeout(timeout, self.transport.send(message)).await {
             Ok(Ok(_)) => Outcome::Delivered,
-            Ok(Err(e)) => smtp_outcome(&e, self.timeout),
-            Err(_) => Outcome::Retry(timed_out(self.timeout)),
+            Ok(Err(e)) => smtp_outcome(&e, timeout),
+            Err(_) => Outcome::Retry(timed_out(timeout)),
         }
     }
 }

@@ -13,7 +13,9 @@ mod incidents;
 mod maintenances;
 pub mod openapi;
 mod overrides;
+mod reports;
 pub mod schema;
+mod subscribers;
 pub mod validate;
 
 use std::future::Future;
@@ -23,7 +25,7 @@ use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::Method;
 use axum::middleware::{Next, from_extractor_with_state};
 use axum::response::Response;
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -58,6 +60,13 @@ pub fn router(state: &AppState) -> Router<AppState> {
             "/components/{id}/override",
             put(overrides::pin).delete(overrides::release),
         )
+        .route("/reports", get(reports::list))
+        .route(
+            "/subscribers",
+            get(subscribers::list).post(subscribers::create),
+        )
+        .route("/subscribers/{id}", delete(subscribers::delete))
+        .route("/deliveries", get(subscribers::deliveries))
         .route_layer(token)
         .route("/openapi.json", get(openapi::openapi))
         .fallback(unknown_path)

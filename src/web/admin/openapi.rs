@@ -7,7 +7,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityRequirement, Secur
 use utoipa::openapi::{ContentBuilder, ObjectBuilder, Ref, ResponseBuilder, Type};
 use utoipa::{Modify, OpenApi};
 
-use super::{incidents, maintenances, overrides};
+use super::{incidents, maintenances, overrides, reports, subscribers};
 use crate::web::api_error::{ErrorBody, ErrorDetail};
 
 /// Where this document is served (no token needed).
@@ -18,7 +18,7 @@ pub const OPENAPI_PATH: &str = "/api/admin/openapi.json";
 #[openapi(
     info(
         title = "Beacon admin API",
-        description = "Schedule maintenance, run incidents and pin component statuses. \
+        description = "Schedule maintenance, run incidents, pin component statuses and read visitors' reports. \
                        Send `Authorization: Bearer <token>` (create one with `beacon token create NAME`). \
                        Errors are `{\"error\": {\"code\", \"message\"}}`; a 422's message names the field. \
                        Unknown JSON fields are refused with 422."
@@ -37,6 +37,11 @@ pub const OPENAPI_PATH: &str = "/api/admin/openapi.json";
         incidents::delete,
         overrides::pin,
         overrides::release,
+        reports::list,
+        subscribers::list,
+        subscribers::create,
+        subscribers::delete,
+        subscribers::deliveries,
         openapi,
     ),
     components(schemas(ErrorBody, ErrorDetail)),

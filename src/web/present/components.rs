@@ -10,7 +10,9 @@ use crate::model::charts::Series;
 use crate::model::{CheckModel, ComponentModel, Snapshot};
 use crate::status::{Freshness, uptime};
 use crate::web::charts::{self, Sample};
-use crate::web::views::{BarCell, ChartView, CheckRow, ComponentPage, ComponentRow, FailureView};
+use crate::web::views::{
+    BarCell, ChartView, CheckRow, ComponentPage, ComponentRow, FailureView, ReportView,
+};
 
 /// The page of one component; `series`: each check's chart samples, in check order.
 pub fn page(
@@ -85,6 +87,20 @@ pub fn row(config: &Config, model: &ComponentModel) -> ComponentRow {
             .period_uptime
             .map_or("no data".to_owned(), uptime::format_percent),
         history_days: config.site.history_days,
+        report: config.reports.enabled.then(|| ReportView {
+            action: format!("/components/{}/report", spec.id),
+            count: model.reporters_last_hour.map(reporters),
+        }),
+    }
+}
+
+/// "No visitor reported a problem in the last hour", "1 visitor reported
+/// …", "12 visitors reported …".
+fn reporters(n: u32) -> String {
+    match n {
+        0 => "No visitor reported a problem in the last hour".to_owned(),
+        1 => "1 visitor reported a problem in the last hour".to_owned(),
+        n => format!("{n} visitors reported a problem in the last hour"),
     }
 }
 

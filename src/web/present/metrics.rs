@@ -31,6 +31,8 @@ pub struct Process<'a> {
     pub connections_open: u64,
     /// HTTP connections refused at the cap.
     pub connections_refused: u64,
+    /// The outbox: `(notifier, status, deliveries)`, subscribers together.
+    pub deliveries: Vec<(String, String, u64)>,
 }
 
 /// The whole `/metrics` body: `totals` are `(check, good, total)` results
@@ -134,6 +136,7 @@ pub fn text(
         );
     }
     reliability(&mut out, process);
+    deliveries(&mut out, &process.deliveries);
     out
 }
 
@@ -198,5 +201,34 @@ fn reliability(out: &mut String, process: &Process<'_>) {
         let _ = writeln!(out, "# HELP {name} {help}");
         let _ = writeln!(out, "# TYPE {name} {kind}");
         let _ = writeln!(out, "{name} {value}");
+    }
+}
+
+/// The outbox by notifier: finished deliveries by outcome (a counter:
+/// deliveries are never deleted) and those still pending.
+fn deliveries(out: &mut String, counts: &[(String, String, u64)]) {
+    let _ = writeln!(
+        out,
+        "# HELP beacon_notification_deliveries_total Notification deliveries finished, by notifier and outcome."
+    );
+    let _ = writeln!(out, "# TYPE beacon_notification_deliveries_total counter");
+    for (notifier, status, n) in counts.iter().filter(|(_, s, _)| s != "pending") {
+        let _ = writeln!(
+            out,
+            "beacon_notification_deliveries_total{{notifier=\"{}\",outcome=\"{status}\"}} {n}",
+            label(notifier)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "# HELP beacon_notification_deliveries_pending Notification deliveries not yet made, by notifier."
+    );
+    let _ = writeln!(out, "# TYPE beacon_notification_deliveries_pending gauge");
+    for (notifier, _, n) in counts.iter().filter(|(_, s, _)| s == "pending") {
+        let _ = writeln!(
+            out,
+            "beacon_notification_deliveries_pending{{notifier=\"{}\"}} {n}",
+            label(notifier)
+        );
     }
 }

@@ -2,7 +2,7 @@
 //! `<time datetime>` (so a page's bytes change only with its data), planned
 //! windows, and durations in words. Every page takes its times from here.
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 
 use crate::config::Config;
 use crate::web::views::{TimeView, WindowView};
@@ -72,12 +72,6 @@ pub fn duration_words(d: chrono::Duration) -> String {
     } else {
         words.join(" ")
     }
-}
-
-/// Statuspage API v2 times: RFC 3339 with milliseconds, in the site timezone's offset (`Z` for UTC).
-pub fn api(config: &Config, at: DateTime<Utc>) -> String {
-    at.with_timezone(&config.site.timezone)
-        .to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
 #[cfg(test)]

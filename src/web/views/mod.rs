@@ -47,6 +47,35 @@ pub struct Layout {
     pub page_title: String,
     /// Canonical absolute URL of this page, when `site.url` is set.
     pub canonical: Option<String>,
+    /// The e-mail subscribe form, when `[subscriptions] enabled`.
+    pub subscribe: Option<SubscribeForm>,
+}
+
+/// The subscribe form (SPEC §8): the components a visitor may pick.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubscribeForm {
+    pub components: Vec<SubscribeChoice>,
+}
+
+/// One component of the subscribe form.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubscribeChoice {
+    pub id: String,
+    pub name: String,
+    /// Ticked already (the component whose page this is).
+    pub checked: bool,
+}
+
+/// A short answer page: sign-up sent, confirmed, unsubscribed, or why not;
+/// with `action`, one button that POSTs there.
+#[derive(Debug, Template)]
+#[template(path = "notice.html")]
+pub struct NoticePage {
+    pub layout: Layout,
+    pub title: String,
+    pub paragraphs: Vec<String>,
+    pub action: Option<String>,
+    pub button: String,
 }
 
 /// 404 and other error pages.

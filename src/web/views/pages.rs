@@ -42,6 +42,30 @@ pub struct ComponentRow {
     /// Uptime over the bar's period, e.g. "99.95%" or "no data".
     pub period_uptime: String,
     pub history_days: u32,
+    /// The "Report a problem" form; `None` when `[reports] enabled = false`.
+    pub report: Option<ReportView>,
+}
+
+/// A component's "Report a problem" form (SPEC §10).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportView {
+    /// `/components/{id}/report`.
+    pub action: String,
+    /// E.g. "3 visitors reported a problem in the last hour"; only with
+    /// `[reports] public = true`.
+    pub count: Option<String>,
+}
+
+/// The answer to a report: thanks, or why it was refused (429, 422, ...).
+#[derive(Debug, Template)]
+#[template(path = "report_sent.html")]
+pub struct ReportSentPage {
+    pub layout: Layout,
+    pub title: String,
+    pub message: String,
+    /// The component's page, to go back to.
+    pub back: String,
+    pub component: String,
 }
 
 /// Components of one group (or the ungrouped ones: `name` is `None`).

@@ -32,6 +32,7 @@ fn layout(page_title: &str) -> Layout {
         site_description: "Live status of Acme's API, dashboard and edge network.".into(),
         page_title: page_title.into(),
         canonical: Some("https://status.acme.test/".into()),
+        subscribe: None,
     }
 }
 
@@ -84,6 +85,10 @@ fn row(id: &str, name: &str, class: &'static str, bad: &[(u32, &'static str)]) -
         bar: bar(90, bad),
         period_uptime: "99.95%".into(),
         history_days: 90,
+        report: Some(ReportView {
+            action: format!("/components/{id}/report"),
+            count: None,
+        }),
     }
 }
 
@@ -418,6 +423,49 @@ fn short_history_has_no_phone_legend() {
             .value()
             .attr("aria-label"),
         Some("Uptime, last 30 days")
+    );
+}
+
+#[test]
+fn report_forms_post_without_javascript_and_show_the_count_when_given() {
+    let mut page = index_page();
+    let (html, doc) = render(&page);
+    let forms = sel("li.component details.report form.report-form[method=post]");
+    let components = doc.select(&sel("li.component")).count();
+    assert_eq!(
+        doc.select(&forms).count(),
+        components,
+        "one compact form per component"
+    );
+    for form in doc.select(&sel("form.report-form")) {
+        let note = form
+            .select(&sel("textarea[name=note][maxlength='500']"))
+            .next();
+        let id = note
+            .and_then(|n| n.value().attr("id"))
+            .expect("a note field");
+        assert_eq!(form.select(&sel(&format!("label[for={id}]"))).count(), 1);
+        assert_eq!(
+            form.select(&sel(
+                ".hp[aria-hidden=true] input[name=website][tabindex='-1']"
+            ))
+            .count(),
+            1
+        );
+    }
+    assert!(html.contains(r#"action="/components/api/report""#));
+    assert_eq!(doc.select(&sel(".report-count")).count(), 0);
+
+    let first = &mut page.groups[0].components[0];
+    first.report.as_mut().unwrap().count = Some(format!("3 visitors {XSS}"));
+    let second = &mut page.groups[0].components[1];
+    second.report = None;
+    let (html, doc) = render(&page);
+    assert_eq!(text(&doc, ".report-count"), [format!("3 visitors {XSS}")]);
+    assert!(!html.contains(XSS), "escaped");
+    assert_eq!(
+        doc.select(&sel("form.report-form")).count(),
+        doc.select(&sel("li.component")).count() - 1
     );
 }
 

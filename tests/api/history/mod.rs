@@ -86,6 +86,7 @@ fn opening(
             .map(|(c, s)| ((*c).to_owned(), *s))
             .collect(),
         auto_component: None,
+        notify: true,
     }
 }
 
@@ -98,6 +99,7 @@ fn update(status: IncidentStatus, body: &str, components: &[(&str, ComponentStat
             .map(|(c, s)| ((*c).to_owned(), *s))
             .collect(),
         impact: None,
+        notify: true,
     }
 }
 
@@ -108,6 +110,7 @@ fn window(title: &str, body: &str, starts: DateTime<Utc>, length_h: i64) -> NewM
         starts_at: starts,
         ends_at: starts + hours(length_h),
         components: vec!["api".into(), "web".into()],
+        notify: true,
     }
 }
 

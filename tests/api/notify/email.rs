@@ -185,3 +185,19 @@ async fn a_server_that_never_greets_is_a_retry_within_the_timeout() {
     assert_eq!(outcome, Outcome::Retry("timed out after 500ms".into()));
     assert!(took < Duration::from_secs(5), "not bounded: {took:?}");
 }
+
+#[tokio::test]
+async fn a_notifiers_shorter_timeout_bounds_the_mailer() {
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("smtp://localhost:{}", silent.local_addr().unwrap().port());
+    let settings = EmailSettings::new(
+        SmtpServer::parse(&url, false).unwrap(),
+        "status@acme.example",
+    );
+    // The mailer keeps its default (10 s); the notifier allows 400 ms.
+    let mailer = Mailer::new(settings).await.unwrap();
+    let outcome = mailer
+        .send_within(&mail("d-8"), Duration::from_millis(400))
+        .await;
+    assert_eq!(outcome, Outcome::Retry("timed out after 400ms".into()));
+}

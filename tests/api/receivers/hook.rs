@@ -122,6 +122,15 @@ impl HookReceiver {
             .collect()
     }
 
+    /// How many requests of this `X-Beacon-Event` were accepted (2xx).
+    pub fn accepted_events(&self, event: &str) -> usize {
+        let all = self.requests();
+        all.iter()
+            .filter(|r| r.header("x-beacon-event") == event)
+            .filter(|r| r.status.is_some_and(|s| (200..300).contains(&s)))
+            .count()
+    }
+
     /// How many requests with this id were accepted (2xx): one per logical
     /// delivery when the receiver deduplicates by id, as it should.
     pub fn accepted(&self, id: &str) -> usize {

@@ -96,6 +96,7 @@ async fn endpoints_keep_the_reference_shape_with_maintenances_and_operator_incid
                 starts_at: now - chrono::Duration::minutes(5),
                 ends_at: now + chrono::Duration::hours(1),
                 components: vec!["db".into()],
+                notify: true,
             },
             now - chrono::Duration::hours(1),
         )
@@ -109,6 +110,7 @@ async fn endpoints_keep_the_reference_shape_with_maintenances_and_operator_incid
                 starts_at: now + chrono::Duration::hours(2),
                 ends_at: now + chrono::Duration::hours(3),
                 components: vec!["api".into()],
+                notify: true,
             },
             now,
         )
@@ -122,6 +124,7 @@ async fn endpoints_keep_the_reference_shape_with_maintenances_and_operator_incid
                 starts_at: now - chrono::Duration::hours(3),
                 ends_at: now - chrono::Duration::hours(2),
                 components: vec!["api".into()],
+                notify: true,
             },
             now - chrono::Duration::hours(4),
         )
@@ -135,6 +138,7 @@ async fn endpoints_keep_the_reference_shape_with_maintenances_and_operator_incid
                 starts_at: now + chrono::Duration::hours(5),
                 ends_at: now + chrono::Duration::hours(6),
                 components: vec!["api".into()],
+                notify: true,
             },
             now,
         )
@@ -196,6 +200,7 @@ async fn endpoints_keep_the_reference_shape_with_maintenances_and_operator_incid
                 body: "Looking into it.".into(),
                 components: vec![("api".into(), ComponentStatus::PartialOutage)],
                 auto_component: None,
+                notify: true,
             },
             Utc::now(),
         )
@@ -209,6 +214,7 @@ async fn endpoints_keep_the_reference_shape_with_maintenances_and_operator_incid
                 body: "Found it.".into(),
                 components: vec![],
                 impact: None,
+                notify: true,
             },
             Utc::now() + chrono::Duration::seconds(1),
         )
@@ -243,6 +249,7 @@ async fn endpoints_keep_the_reference_shape_with_maintenances_and_operator_incid
                 body: "Fixed.".into(),
                 components: vec![("api".into(), ComponentStatus::Operational)],
                 impact: None,
+                notify: true,
             },
             Utc::now() + chrono::Duration::seconds(2),
         )

@@ -31,6 +31,9 @@ pub struct CreateIncident {
     /// Status this incident sets for each affected component (at most 100).
     #[schema(value_type = Option<BTreeMap<String, ComponentStatusDoc>>, example = json!({"api": "partial_outage"}))]
     pub components: Option<BTreeMap<String, String>>,
+    /// `false`: post it without notifying subscribers (default `true`).
+    #[schema(default = true)]
+    pub notify: Option<bool>,
 }
 
 /// `POST /api/admin/incidents/{id}/updates`; `resolved` closes the incident.
@@ -48,6 +51,9 @@ pub struct CreateUpdate {
     /// A new impact, if it changes.
     #[schema(value_type = Option<ImpactDoc>)]
     pub impact: Option<String>,
+    /// `false`: post it without notifying subscribers (default `true`).
+    #[schema(default = true)]
+    pub notify: Option<bool>,
 }
 
 /// `PATCH /api/admin/incidents/{id}`: change the title, impact or component
@@ -179,6 +185,7 @@ pub(super) fn parse_new(req: CreateIncident, state: &AppState) -> Result<NewInci
                 body,
                 components,
                 auto_component: None,
+                notify: req.notify.unwrap_or(true),
             })
         }
         _ => Err(ApiError::invalid("body", "invalid incident")),
@@ -203,6 +210,7 @@ pub(super) fn parse_update(req: CreateUpdate, state: &AppState) -> Result<NewUpd
             body,
             components,
             impact: impact.flatten(),
+            notify: req.notify.unwrap_or(true),
         }),
         _ => Err(ApiError::invalid("body", "invalid update")),
     }

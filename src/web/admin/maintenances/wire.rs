@@ -30,6 +30,10 @@ pub struct CreateMaintenance {
     /// Ids of configured components, at most 100.
     #[schema(example = json!(["api"]))]
     pub components: Option<Vec<String>>,
+    /// `false`: announce it to nobody (no subscriber hears of its
+    /// schedule, start, end or cancellation; default `true`).
+    #[schema(default = true)]
+    pub notify: Option<bool>,
 }
 
 /// `PATCH /api/admin/maintenances/{id}`: any field; `status: "completed"` ends it now.
@@ -124,6 +128,7 @@ pub(super) fn parse_new(
                 starts_at,
                 ends_at,
                 components,
+                notify: req.notify.unwrap_or(true),
             })
         }
         _ => Err(ApiError::invalid("body", "invalid maintenance")),

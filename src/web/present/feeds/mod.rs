@@ -2,6 +2,7 @@
 //! page or one component: [`entries`] turns incidents and maintenances into
 //! format-neutral entries, [`formats`] writes them out.
 
+pub mod calendar;
 pub mod entries;
 pub mod formats;
 

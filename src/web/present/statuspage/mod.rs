@@ -1,39 +1,16 @@
-//! The payloads of Statuspage's public API v2, field for field
-//! (`shared/statuspage-v2.md`), built from the snapshot.
-//!
-//! Values Beacon has no source for are fixed so that bytes (and ETags)
-//! change only when data does:
-//! - `page.id`: 12 base36 characters of a SHA-256 of `site.url` (or of
-//!   `site.title` when no URL is set); `page.url` and `shortlink`s are
-//!   absolute: under `site.url`, else under the bound address (as in feeds).
-//! - Group rows: id `group-{slug of the name}` (a `-2`, `-3`… suffix if two
-//!   groups or a component share it), `description` null, `showcase` false,
-//!   `start_date` null, status the worst of their children.
-//! - `position`: 1-based order within its level (top level: groups and
-//!   ungrouped components in page order; inside a group: file order).
-//! - `showcase` true (every component has an uptime bar), `only_show_if_degraded` false.
-//! - `start_date`: the first day with a check result (rollups are kept
-//!   forever); `created_at`: that day's start in the site timezone;
-//!   `updated_at`: the latest check result. Before any result, both are the
-//!   time the server process started and `start_date` is null.
-//! - Components with no data report `operational` (Statuspage has no unknown).
-//!
-//! This file holds the endpoints and the envelope; `page`, `status` and the
-//! [`Builder`] are in [`builder`], the component rows in [`components`],
-//! incidents and maintenances in [`incidents`]. The serde shapes live beside their builder.
-
-mod builder;
-mod components;
-mod incidents;
+//! The endpoints of Statuspage's public API v2: which objects each path
+//! returns (statuspage-v2.md §1). The objects' shapes are in
+//! [`crate::statuspage`], shared with the webhook bodies of SPEC §8.
 
 use serde::Serialize;
 
 use crate::domain::{Incident, Maintenance, MaintenanceStatus};
 use crate::status;
 
-pub use self::builder::{Builder, PageJson, StatusJson, page_id};
-pub use self::components::ComponentJson;
-pub use self::incidents::{AffectedJson, IncidentJson, MaintenanceJson, UpdateJson};
+pub use crate::statuspage::{
+    AffectedJson, Builder, ComponentJson, IncidentJson, MaintenanceJson, PageJson, StatusJson,
+    UpdateJson, page_id,
+};
 
 /// The eight API v2 paths.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,7 +64,7 @@ pub struct History {
 
 /// The payload of `endpoint` (selection rules of statuspage-v2.md §1).
 pub fn envelope(builder: &Builder<'_>, endpoint: Endpoint, history: &History) -> Envelope {
-    let snap = builder.snap;
+    let snap = builder.snapshot();
     let mut envelope = Envelope {
         page: builder.page(),
         status: None,

@@ -5,10 +5,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use super::api_time as api;
 use super::components::{self, ComponentJson, Row};
 use crate::config::Config;
 use crate::model::Snapshot;
-use crate::web::present::time::api;
 
 /// `page`.
 #[derive(Debug, Serialize)]
@@ -54,6 +54,11 @@ pub struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
+    /// The snapshot it builds from.
+    pub fn snapshot(&self) -> &'a Snapshot {
+        self.snap
+    }
+
     /// `first_days`: `(check_id, first day with a result)` from the store;
     /// `since`: when this process started, the creation time of components
     /// without any result yet (stable, unlike the snapshot's time); `base`:

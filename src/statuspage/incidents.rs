@@ -8,12 +8,11 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use super::api_time as api;
 use super::builder::Builder;
 use super::components::ComponentJson;
 use crate::domain::{ComponentStatus, Incident, IncidentUpdate, Maintenance, MaintenanceStatus};
 use crate::status;
-use crate::web::present::component_name;
-use crate::web::present::time::api;
 
 /// An incident, or the incident part of a scheduled maintenance.
 #[derive(Debug, Serialize)]
@@ -99,7 +98,7 @@ impl Builder<'_> {
             .iter()
             .map(|a| AffectedJson {
                 code: a.component.clone(),
-                name: component_name(&self.snap.config, &a.component).to_owned(),
+                name: self.snap.config.component_name(&a.component).to_owned(),
                 old_status: a.old_status.as_str(),
                 new_status: a.new_status.as_str(),
             })
@@ -153,7 +152,7 @@ impl Builder<'_> {
                 .iter()
                 .map(|c| AffectedJson {
                     code: c.clone(),
-                    name: component_name(config, c).to_owned(),
+                    name: config.component_name(c).to_owned(),
                     old_status: old.as_str(),
                     new_status: new.as_str(),
                 })

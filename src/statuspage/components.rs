@@ -9,10 +9,10 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
+use super::api_time as api;
 use crate::domain::ComponentStatus;
 use crate::model::Snapshot;
 use crate::status;
-use crate::web::present::time::api;
 
 /// One row of the flat `components` array (a component or a group).
 #[derive(Debug, Clone, Serialize)]
