@@ -1,16 +1,22 @@
 //! The real binary on PostgreSQL (SPEC §9): every command with
 //! `--database postgres://…`, pages, feeds and the v2 API after admin
-//! writes, `pg_dump` backups, migrations started several at once, and the
-//! one-line errors of a database that cannot be reached.
+//! writes, `pg_dump` backups, migrations started several at once, the
+//! one-line errors of a database that cannot be reached, and the outbox
+//! (a check going down, a report spike) with two servers on one database.
 
 use std::process::Command;
+use std::time::Duration;
 
 use serde_json::{Value, json};
 
 use crate::admin_cli::{beacon, post, start_server, stdout};
 use crate::binary::{assert_one_line_error, run};
 use crate::databases::postgres_database;
-use crate::helpers::{ADMIN_CONFIG, write_config};
+use crate::helpers::{ADMIN_CONFIG, Mode, Target, wait_until, write_config};
+use crate::notify::outbox::{
+    SECRET, by_id, component_status, serve_on, serve_operational_on, webhook,
+};
+use crate::receivers::{HookReceiver, Signature};
 
 #[tokio::test]
 async fn postgres_serves_admin_writes_on_pages_feeds_and_the_v2_api() {
@@ -152,4 +158,50 @@ fn an_unusable_postgres_url_is_one_clear_line() {
         .env("PATH", "/nonexistent")
         .args(["backup", "x.pgc"]));
     assert_one_line_error(&out, "pg_dump is not installed");
+}
+
+#[tokio::test]
+async fn two_servers_on_postgres_send_one_check_down_through_the_outbox() {
+    let target = Target::start(Mode::Ok).await;
+    let hook = HookReceiver::start(Some(SECRET)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = postgres_database();
+    let notifiers = webhook(
+        "ops",
+        &hook.url(),
+        "events = [\"check.down\", \"check.up\"]",
+    );
+    // Both probe the target and both run the sender, as two nodes would
+    // before the lease of SPEC §9 picks one.
+    let first = serve_operational_on(&dir, &target, &notifiers, Some(&db)).await;
+    let second = serve_on(dir.path(), Some(&db));
+    let client = reqwest::Client::new();
+
+    target.set(Mode::Close);
+    for served in [&first, &second] {
+        wait_until(Duration::from_secs(10), "api down on each node", || async {
+            component_status(&client, &served.url).await == "major_outage"
+        })
+        .await;
+    }
+    wait_until(
+        Duration::from_secs(5),
+        "check.down at the webhook",
+        || async { !by_id(&hook, "check.down").is_empty() },
+    )
+    .await;
+    // Both senders had time to try it: still one delivery, sent once.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let downs = by_id(&hook, "check.down");
+    assert_eq!(downs.len(), 1, "one delivery: {downs:?}");
+    assert_eq!(downs.values().sum::<usize>(), 1, "sent once: {downs:?}");
+    let sent = &hook.requests()[0];
+    assert_eq!(sent.signature, Signature::Valid);
+    assert_eq!(sent.json()["check"]["id"], "api-health");
+}
+
+#[tokio::test]
+async fn a_report_spike_on_postgres_reaches_the_webhook_once() {
+    let db = postgres_database();
+    crate::reports::five_reporters_make_one_spike_on(Some(&db)).await;
 }
