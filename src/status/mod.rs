@@ -1,5 +1,5 @@
-//! Status rules of SPEC §3 (and when user reports make a spike, §10) as
-//! pure functions of data and `now`.
+//! Status rules of SPEC §3 (with §9's regional quorum, and when user reports
+//! make a spike, §10) as pure functions of data and `now`.
 //!
 //! Nothing here reads the clock or does I/O: callers pass `now` and the data
 //! they loaded, so every rule is tested with tables of scenarios.
@@ -10,6 +10,7 @@ pub mod component;
 pub mod freshness;
 pub mod maintenance;
 pub mod overall;
+pub mod quorum;
 pub mod reports;
 pub mod uptime;
 
