@@ -18,6 +18,7 @@ APT=(
   "npm|command -v npm"
   "python3|command -v python3"
   "python3-venv|python3 -c 'import venv, ensurepip'"
+  "postgresql|ls /usr/lib/postgresql/*/bin/initdb"
   "strace|command -v strace"
 )
 

@@ -2,7 +2,6 @@
 //! for `GET /api/admin/deliveries`, and counts for `/metrics`.
 
 use chrono::{DateTime, Utc};
-use sqlx::Row;
 
 use super::{Store, StoreError, ms_to_time};
 
@@ -21,6 +20,38 @@ pub struct DeliveryInfo {
     pub next_attempt_at: Option<DateTime<Utc>>,
 }
 
+/// One row of the admin listing.
+#[derive(sqlx::FromRow)]
+struct DeliveryRow {
+    delivery_id: String,
+    kind: String,
+    target: String,
+    recipient: String,
+    status: String,
+    attempts: i64,
+    last_error: Option<String>,
+    created_ms: i64,
+    updated_ms: i64,
+    next_ms: i64,
+}
+
+impl From<DeliveryRow> for DeliveryInfo {
+    fn from(row: DeliveryRow) -> DeliveryInfo {
+        DeliveryInfo {
+            id: row.delivery_id,
+            event: row.kind,
+            target: row.target,
+            recipient: row.recipient,
+            attempts: u32::try_from(row.attempts).unwrap_or(u32::MAX),
+            last_error: row.last_error,
+            created_at: ms_to_time(row.created_ms),
+            updated_at: ms_to_time(row.updated_ms),
+            next_attempt_at: (row.status == "pending").then(|| ms_to_time(row.next_ms)),
+            status: row.status,
+        }
+    }
+}
+
 impl Store {
     /// Deliveries newest first, of one status or all, `limit` from `offset`.
     #[tracing::instrument(skip(self), err(level = "warn"))]
@@ -30,7 +61,7 @@ impl Store {
         limit: u32,
         offset: u32,
     ) -> Result<Vec<DeliveryInfo>, StoreError> {
-        let rows = sqlx::query(
+        let rows: Vec<DeliveryRow> = sqlx::query_as(
             "SELECT d.delivery_id, e.kind, d.target, d.recipient, d.status, d.attempts, d.last_error,
                     d.created_ms, d.updated_ms, d.next_ms
              FROM deliveries d JOIN events e ON e.event_id = d.event_id
@@ -38,29 +69,11 @@ impl Store {
              ORDER BY d.created_ms DESC, d.delivery_id LIMIT $2 OFFSET $3",
         )
         .bind(status)
-        .bind(limit)
-        .bind(offset)
+        .bind(i64::from(limit))
+        .bind(i64::from(offset))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                let status: String = row.try_get("status")?;
-                let attempts: i64 = row.try_get("attempts")?;
-                let next = ms_to_time(row.try_get("next_ms")?);
-                Ok(DeliveryInfo {
-                    id: row.try_get("delivery_id")?,
-                    event: row.try_get("kind")?,
-                    target: row.try_get("target")?,
-                    recipient: row.try_get("recipient")?,
-                    attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
-                    last_error: row.try_get("last_error")?,
-                    created_at: ms_to_time(row.try_get("created_ms")?),
-                    updated_at: ms_to_time(row.try_get("updated_ms")?),
-                    next_attempt_at: (status == "pending").then_some(next),
-                    status,
-                })
-            })
-            .collect()
+        Ok(rows.into_iter().map(DeliveryInfo::from).collect())
     }
 
     /// Deliveries by notifier and status, `(notifier, status, count)`;

@@ -6,9 +6,8 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sqlx::SqliteConnection;
 
-use super::{Recorded, Store, StoreError, commit_change, id_list, ms_to_time};
+use super::{Backend, Conn, Recorded, Store, StoreError, commit_change, id_list, ms_to_time};
 use crate::domain::{ComponentStatus, EventKind, IncidentStatus};
 use crate::status::CheckState;
 
@@ -31,7 +30,7 @@ pub(super) struct NewEvent<'a> {
 /// Records `kind` at `at` in the open transaction `tx`: it commits or rolls
 /// back with the change that caused it.
 pub(super) async fn emit(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     kind: EventKind,
     at: DateTime<Utc>,
     event: NewEvent<'_>,
@@ -51,7 +50,7 @@ pub(super) async fn emit(
     .bind(event.new_status)
     .bind(event.reason)
     .bind(event.detail)
-    .bind(!event.quiet)
+    .bind(i64::from(!event.quiet))
     .execute(&mut *tx)
     .await?;
     Ok(())
@@ -63,19 +62,25 @@ pub(super) async fn emit(
 /// states are read as stored (one query for the batch), so two probe
 /// processes never announce one change twice.
 pub(super) async fn on_results(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
+    backend: Backend,
     batch: &[Recorded],
 ) -> Result<(), StoreError> {
+    // Two probe processes recording at once on PostgreSQL would otherwise
+    // both read the state before either change and announce it twice.
+    backend.serialize(tx, "check_states").await?;
     let checks: Vec<String> = batch
         .iter()
         .map(|r| r.result.check.as_str().to_owned())
         .collect();
-    let stored: Vec<(String, Option<String>)> = sqlx::query_as(
-        "SELECT check_id, state FROM check_states WHERE check_id IN (SELECT value FROM json_each($1))",
-    )
-    .bind(id_list(&checks))
-    .fetch_all(&mut *tx)
-    .await?;
+    let sql = format!(
+        "SELECT check_id, state FROM check_states WHERE check_id IN (SELECT value FROM {})",
+        backend.json_texts()
+    );
+    let stored: Vec<(String, Option<String>)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(id_list(&checks))
+        .fetch_all(&mut *tx)
+        .await?;
     let mut down: HashMap<&str, bool> = stored
         .iter()
         .map(|(check, state)| {
@@ -113,7 +118,7 @@ pub(super) async fn on_results(
 /// `component.status` when `component`'s check-derived status is not the
 /// one stored (operational when none is).
 async fn on_component(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     component: &str,
     status: ComponentStatus,
     at: DateTime<Utc>,
@@ -147,7 +152,7 @@ async fn on_component(
 /// An incident opened (`opened`) or updated: `incident.opened`,
 /// `incident.resolved` when the update resolves it, else `incident.updated`.
 pub(super) async fn on_incident(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     incident: &str,
     opened: bool,
     status: IncidentStatus,
@@ -169,11 +174,7 @@ pub(super) async fn on_incident(
 
 /// A maintenance edge (`started`, `completed`) is announced at most once:
 /// `true` when this call recorded it.
-async fn edge_once(
-    tx: &mut SqliteConnection,
-    maintenance: &str,
-    edge: &str,
-) -> Result<bool, StoreError> {
+async fn edge_once(tx: &mut Conn, maintenance: &str, edge: &str) -> Result<bool, StoreError> {
     let done = sqlx::query(
         "INSERT INTO maintenance_edges (maintenance_id, edge) VALUES ($1, $2)
          ON CONFLICT (maintenance_id, edge) DO NOTHING",
@@ -186,7 +187,7 @@ async fn edge_once(
 }
 
 /// `starts_ms, ends_ms, completed_ms, cancelled_ms, notify` of one maintenance.
-type WindowRow = (i64, i64, Option<i64>, Option<i64>, bool);
+type WindowRow = (i64, i64, Option<i64>, Option<i64>, i64);
 
 /// Records the maintenance events due for maintenance `id` at `now` (its
 /// window's edges, once each) and, with `announce` (at creation), the one
@@ -194,7 +195,7 @@ type WindowRow = (i64, i64, Option<i64>, Option<i64>, bool);
 /// `maintenance.started` for one in progress. A backfilled window (already
 /// over) announces nothing; a cancelled one has no more edges.
 pub(super) async fn on_maintenance(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     id: &str,
     announce: bool,
     now: DateTime<Utc>,
@@ -213,7 +214,7 @@ pub(super) async fn on_maintenance(
     let end = completed.map_or(ends, |c| c.min(ends));
     let event = NewEvent {
         maintenance: Some(id),
-        quiet: !notify,
+        quiet: notify == 0,
         ..NewEvent::default()
     };
     if starts > now {
@@ -244,7 +245,7 @@ impl Store {
             "SELECT maintenance_id FROM maintenances m WHERE cancelled_ms IS NULL AND (
                  (starts_ms <= $1 AND NOT EXISTS (SELECT 1 FROM maintenance_edges e
                      WHERE e.maintenance_id = m.maintenance_id AND e.edge = 'started'))
-              OR (COALESCE(MIN(completed_ms, ends_ms), ends_ms) <= $1 AND NOT EXISTS (
+              OR (CASE WHEN completed_ms < ends_ms THEN completed_ms ELSE ends_ms END <= $1 AND NOT EXISTS (
                      SELECT 1 FROM maintenance_edges e
                      WHERE e.maintenance_id = m.maintenance_id AND e.edge = 'completed')))",
         )
@@ -269,18 +270,18 @@ impl Store {
 /// A maintenance cancelled by an operator (the caller makes sure it was
 /// not cancelled before).
 pub(super) async fn on_cancel(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     maintenance: &str,
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let notify: bool =
+    let notify: i64 =
         sqlx::query_scalar("SELECT notify FROM maintenances WHERE maintenance_id = $1")
             .bind(maintenance)
             .fetch_one(&mut *tx)
             .await?;
     let event = NewEvent {
         maintenance: Some(maintenance),
-        quiet: !notify,
+        quiet: notify == 0,
         ..NewEvent::default()
     };
     emit(tx, EventKind::MaintenanceCancelled, at, event).await

@@ -31,19 +31,6 @@ pub enum Fault {
     Other,
 }
 
-impl Fault {
-    /// SQLite's primary result code (the low byte of an extended one) → fault.
-    pub(super) fn of_sqlite_code(code: i64) -> Option<Fault> {
-        match code & 0xff {
-            5 | 6 => Some(Fault::Locked),
-            13 => Some(Fault::DiskFull),
-            10 | 14 => Some(Fault::Io),
-            8 => Some(Fault::ReadOnly),
-            _ => None,
-        }
-    }
-}
-
 impl std::fmt::Display for Fault {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
@@ -170,20 +157,5 @@ mod tests {
         health.observe(&Ok(()));
         assert_eq!(health.failing(), None);
         assert_eq!(health.failures_total(), 1);
-    }
-
-    #[test]
-    fn sqlite_codes_map_to_faults() {
-        let cases = [
-            (5, Some(Fault::Locked)),
-            (517, Some(Fault::Locked)), // SQLITE_BUSY_SNAPSHOT
-            (13, Some(Fault::DiskFull)),
-            (778, Some(Fault::Io)), // SQLITE_IOERR_WRITE
-            (8, Some(Fault::ReadOnly)),
-            (19, None), // SQLITE_CONSTRAINT: the caller's problem
-        ];
-        for (code, want) in cases {
-            assert_eq!(Fault::of_sqlite_code(code), want, "code {code}");
-        }
     }
 }

@@ -21,10 +21,10 @@ impl Store {
                  SELECT 'incident' AS kind, incident_id AS id, created_ms AS at FROM incidents
                  UNION ALL
                  SELECT 'maintenance', maintenance_id, starts_ms FROM maintenances
-             ) ORDER BY at DESC, kind, id LIMIT ? OFFSET ?",
+             ) AS entries ORDER BY at DESC, kind, id LIMIT $1 OFFSET $2",
         )
-        .bind(limit)
-        .bind(offset)
+        .bind(i64::from(limit))
+        .bind(i64::from(offset))
         .fetch_all(&self.pool)
         .await?;
         let mut out = Vec::with_capacity(keys.len());
@@ -61,16 +61,10 @@ mod tests {
 
     use super::*;
     use crate::domain::{Impact, IncidentStatus, NewIncident, NewMaintenance};
+    use crate::store::test_databases::TestDatabase;
 
     fn t0() -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap()
-    }
-
-    async fn store() -> (tempfile::TempDir, Store) {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("h.db").display());
-        let store = Store::open(&url).await.unwrap();
-        (dir, store)
     }
 
     async fn incident(store: &Store, title: &str, at: DateTime<Utc>) {
@@ -109,9 +103,7 @@ mod tests {
             .collect()
     }
 
-    #[tokio::test]
-    async fn history_merges_both_tables_newest_first_and_pages() {
-        let (_dir, store) = store().await;
+    store_test!(async fn history_merges_both_tables_newest_first_and_pages(store, _url) {
         assert!(store.history(20, 0).await.unwrap().is_empty());
         assert_eq!(store.history_count().await.unwrap(), 0);
 
@@ -128,5 +120,5 @@ mod tests {
         assert_eq!(titles(&store.history(2, 2).await.unwrap()), ["i1", "i0"]);
         assert_eq!(titles(&store.history(2, 4).await.unwrap()), ["m2"]);
         assert!(store.history(2, 6).await.unwrap().is_empty());
-    }
+    });
 }

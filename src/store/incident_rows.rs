@@ -4,14 +4,27 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sqlx::Row;
 
 use super::{Store, StoreError, id_list, ms_to_time};
 use crate::domain::{
     AffectedComponent, ComponentStatus, Impact, Incident, IncidentStatus, IncidentUpdate,
 };
 
-/// The columns every query of this table selects.
+/// One row of `incidents`, as every query of it selects.
+#[derive(sqlx::FromRow)]
+struct IncidentRow {
+    incident_id: String,
+    title: String,
+    status: String,
+    impact: String,
+    auto_component: Option<String>,
+    created_ms: i64,
+    updated_ms: i64,
+    monitoring_ms: Option<i64>,
+    resolved_ms: Option<i64>,
+}
+
+/// The columns of [`IncidentRow`].
 macro_rules! incident_columns {
     () => {
         "incident_id, title, status, impact, auto_component, created_ms, updated_ms, \
@@ -26,9 +39,9 @@ impl Store {
         let sql = concat!(
             "SELECT ",
             incident_columns!(),
-            " FROM incidents WHERE incident_id = ?"
+            " FROM incidents WHERE incident_id = $1"
         );
-        let rows = sqlx::query(sql).bind(id).fetch_all(&self.pool).await?;
+        let rows = sqlx::query_as(sql).bind(id).fetch_all(&self.pool).await?;
         self.hydrate(rows).await?.pop().ok_or(StoreError::NotFound)
     }
 
@@ -38,11 +51,11 @@ impl Store {
         let sql = concat!(
             "SELECT ",
             incident_columns!(),
-            " FROM incidents ORDER BY created_ms DESC, incident_id LIMIT ? OFFSET ?"
+            " FROM incidents ORDER BY created_ms DESC, incident_id LIMIT $1 OFFSET $2"
         );
-        let rows = sqlx::query(sql)
-            .bind(limit)
-            .bind(offset)
+        let rows = sqlx::query_as(sql)
+            .bind(i64::from(limit))
+            .bind(i64::from(offset))
             .fetch_all(&self.pool)
             .await?;
         self.hydrate(rows).await
@@ -57,10 +70,10 @@ impl Store {
         let sql = concat!(
             "SELECT ",
             incident_columns!(),
-            " FROM incidents WHERE resolved_ms IS NULL OR resolved_ms >= ?
+            " FROM incidents WHERE resolved_ms IS NULL OR resolved_ms >= $1
              ORDER BY created_ms DESC, incident_id"
         );
-        let rows = sqlx::query(sql)
+        let rows = sqlx::query_as(sql)
             .bind(resolved_since.timestamp_millis())
             .fetch_all(&self.pool)
             .await?;
@@ -76,10 +89,10 @@ impl Store {
         let sql = concat!(
             "SELECT ",
             incident_columns!(),
-            " FROM incidents WHERE auto_component = ? AND resolved_ms IS NULL
+            " FROM incidents WHERE auto_component = $1 AND resolved_ms IS NULL
              ORDER BY created_ms DESC LIMIT 1"
         );
-        let rows = sqlx::query(sql)
+        let rows = sqlx::query_as(sql)
             .bind(component)
             .fetch_all(&self.pool)
             .await?;
@@ -110,49 +123,49 @@ impl Store {
         let sql = concat!(
             "SELECT ",
             incident_columns!(),
-            " FROM incidents ORDER BY updated_ms DESC, incident_id LIMIT ?"
+            " FROM incidents ORDER BY updated_ms DESC, incident_id LIMIT $1"
         );
-        let rows = sqlx::query(sql).bind(limit).fetch_all(&self.pool).await?;
+        let rows = sqlx::query_as(sql)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
         self.hydrate(rows).await
     }
 
-    /// Completes incident rows with their components and updates.
     /// Completes incident rows with their components and timelines: three
     /// queries for the whole set, whatever its size (no query per incident).
-    async fn hydrate(
-        &self,
-        rows: Vec<sqlx::sqlite::SqliteRow>,
-    ) -> Result<Vec<Incident>, StoreError> {
+    async fn hydrate(&self, rows: Vec<IncidentRow>) -> Result<Vec<Incident>, StoreError> {
         if rows.is_empty() {
             return Ok(Vec::new());
         }
-        let ids: Vec<String> = rows
-            .iter()
-            .map(|row| row.try_get("incident_id"))
-            .collect::<Result<_, _>>()?;
+        let ids: Vec<String> = rows.iter().map(|row| row.incident_id.clone()).collect();
         let ids = id_list(&ids);
-        let components: Vec<(String, String, String)> = sqlx::query_as(
-            "SELECT incident_id, component_id, status FROM incident_components
-             WHERE incident_id IN (SELECT value FROM json_each(?)) ORDER BY component_id",
-        )
-        .bind(&ids)
-        .fetch_all(&self.pool)
-        .await?;
-        let updates: Vec<(String, String, String, String, i64)> = sqlx::query_as(
-            "SELECT incident_id, update_id, status, body, created_ms FROM incident_updates
-             WHERE incident_id IN (SELECT value FROM json_each(?)) ORDER BY seq DESC",
-        )
-        .bind(&ids)
-        .fetch_all(&self.pool)
-        .await?;
-        let affected: Vec<(String, String, String, String)> = sqlx::query_as(
-            "SELECT c.update_id, c.component_id, c.old_status, c.new_status
+        let set = self.backend.json_texts();
+        let components: Vec<(String, String, String)> =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT incident_id, component_id, status FROM incident_components
+             WHERE incident_id IN (SELECT value FROM {set}) ORDER BY component_id"
+            )))
+            .bind(&ids)
+            .fetch_all(&self.pool)
+            .await?;
+        let updates: Vec<(String, String, String, String, i64)> =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT incident_id, update_id, status, body, created_ms FROM incident_updates
+             WHERE incident_id IN (SELECT value FROM {set}) ORDER BY seq DESC"
+            )))
+            .bind(&ids)
+            .fetch_all(&self.pool)
+            .await?;
+        let affected: Vec<(String, String, String, String)> =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT c.update_id, c.component_id, c.old_status, c.new_status
              FROM update_components c JOIN incident_updates u ON u.update_id = c.update_id
-             WHERE u.incident_id IN (SELECT value FROM json_each(?)) ORDER BY c.component_id",
-        )
-        .bind(&ids)
-        .fetch_all(&self.pool)
-        .await?;
+             WHERE u.incident_id IN (SELECT value FROM {set}) ORDER BY c.component_id"
+            )))
+            .bind(&ids)
+            .fetch_all(&self.pool)
+            .await?;
 
         let mut changes: HashMap<String, Vec<AffectedComponent>> = HashMap::new();
         for (update, component, old, new) in affected {
@@ -186,29 +199,25 @@ impl Store {
             }
         }
 
-        let mut out = Vec::with_capacity(rows.len());
-        for row in rows {
-            let id: String = row.try_get("incident_id")?;
-            let status: String = row.try_get("status")?;
-            let impact: String = row.try_get("impact")?;
-            out.push(Incident {
-                title: row.try_get("title")?,
-                status: IncidentStatus::parse(&status).unwrap_or(IncidentStatus::Investigating),
-                impact: Impact::parse(&impact).unwrap_or(Impact::None),
-                components: statuses.remove(&id).unwrap_or_default(),
-                auto_component: row.try_get("auto_component")?,
-                created_at: ms_to_time(row.try_get("created_ms")?),
-                updated_at: ms_to_time(row.try_get("updated_ms")?),
-                monitoring_at: row
-                    .try_get::<Option<i64>, _>("monitoring_ms")?
-                    .map(ms_to_time),
-                resolved_at: row
-                    .try_get::<Option<i64>, _>("resolved_ms")?
-                    .map(ms_to_time),
-                updates: timelines.remove(&id).unwrap_or_default(),
-                id,
-            });
-        }
-        Ok(out)
+        Ok(rows
+            .into_iter()
+            .map(|row| {
+                let id = row.incident_id;
+                Incident {
+                    title: row.title,
+                    status: IncidentStatus::parse(&row.status)
+                        .unwrap_or(IncidentStatus::Investigating),
+                    impact: Impact::parse(&row.impact).unwrap_or(Impact::None),
+                    components: statuses.remove(&id).unwrap_or_default(),
+                    auto_component: row.auto_component,
+                    created_at: ms_to_time(row.created_ms),
+                    updated_at: ms_to_time(row.updated_ms),
+                    monitoring_at: row.monitoring_ms.map(ms_to_time),
+                    resolved_at: row.resolved_ms.map(ms_to_time),
+                    updates: timelines.remove(&id).unwrap_or_default(),
+                    id,
+                }
+            })
+            .collect())
     }
 }

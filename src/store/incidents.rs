@@ -3,9 +3,8 @@
 //! read back by [`super::incident_rows`].
 
 use chrono::{DateTime, Utc};
-use sqlx::SqliteConnection;
 
-use super::{Store, StoreError, commit_change, events, found, new_id};
+use super::{Conn, Store, StoreError, commit_change, events, found, new_id};
 use crate::domain::{ComponentStatus, Impact, Incident, IncidentEdit, NewIncident, NewUpdate};
 
 impl Store {
@@ -23,8 +22,8 @@ impl Store {
             sqlx::query(
                 "INSERT INTO incidents (incident_id, title, status, impact, auto_component, created_ms, updated_ms,
                                         monitoring_ms, resolved_ms)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, CASE WHEN ?3 = 'monitoring' THEN ?6 END,
-                         CASE WHEN ?3 = 'resolved' THEN ?6 END)",
+                 VALUES ($1, $2, $3, $4, $5, $6, $6, CASE WHEN $3 = 'monitoring' THEN $6 END,
+                         CASE WHEN $3 = 'resolved' THEN $6 END)",
             )
             .bind(&id)
             .bind(&new.title)
@@ -61,10 +60,10 @@ impl Store {
             let ms = now.timestamp_millis();
             let mut tx = self.begin_write().await?;
             let done = sqlx::query(
-                "UPDATE incidents SET status = ?2, updated_ms = ?3, impact = COALESCE(?4, impact),
-                     monitoring_ms = CASE WHEN ?2 = 'monitoring' THEN COALESCE(monitoring_ms, ?3) ELSE monitoring_ms END,
-                     resolved_ms = CASE WHEN ?2 = 'resolved' THEN COALESCE(resolved_ms, ?3) ELSE NULL END
-                 WHERE incident_id = ?1",
+                "UPDATE incidents SET status = $2, updated_ms = $3, impact = COALESCE($4, impact),
+                     monitoring_ms = CASE WHEN $2 = 'monitoring' THEN COALESCE(monitoring_ms, $3) ELSE monitoring_ms END,
+                     resolved_ms = CASE WHEN $2 = 'resolved' THEN COALESCE(resolved_ms, $3) ELSE NULL END
+                 WHERE incident_id = $1",
             )
             .bind(id)
             .bind(update.status.as_str())
@@ -92,8 +91,8 @@ impl Store {
         self.write(async {
             let mut tx = self.begin_write().await?;
             let done = sqlx::query(
-                "UPDATE incidents SET title = COALESCE(?2, title), impact = COALESCE(?3, impact), updated_ms = ?4
-                 WHERE incident_id = ?1",
+                "UPDATE incidents SET title = COALESCE($2, title), impact = COALESCE($3, impact), updated_ms = $4
+                 WHERE incident_id = $1",
             )
             .bind(id)
             .bind(&edit.title)
@@ -103,7 +102,7 @@ impl Store {
             .await?;
             found(&done)?;
             if let Some(components) = &edit.components {
-                sqlx::query("DELETE FROM incident_components WHERE incident_id = ?")
+                sqlx::query("DELETE FROM incident_components WHERE incident_id = $1")
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
@@ -120,14 +119,14 @@ impl Store {
     /// Deletes an incident and its timeline.
     #[tracing::instrument(skip(self), err(level = "warn"))]
     pub async fn delete_incident(&self, id: &str) -> Result<(), StoreError> {
-        self.delete_one("DELETE FROM incidents WHERE incident_id = ?", id)
+        self.delete_one("DELETE FROM incidents WHERE incident_id = $1", id)
             .await
     }
 }
 
 /// Appends an update and applies its component statuses.
 async fn insert_update(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     incident: &str,
     update: &NewUpdate,
     ms: i64,
@@ -135,7 +134,7 @@ async fn insert_update(
     let update_id = new_id();
     sqlx::query(
         "INSERT INTO incident_updates (update_id, incident_id, seq, status, body, created_ms)
-         VALUES (?1, ?2, (SELECT COALESCE(MAX(seq), 0) + 1 FROM incident_updates WHERE incident_id = ?2), ?3, ?4, ?5)",
+         VALUES ($1, $2, (SELECT COALESCE(MAX(seq), 0) + 1 FROM incident_updates WHERE incident_id = $2), $3, $4, $5)",
     )
     .bind(&update_id)
     .bind(incident)
@@ -146,7 +145,7 @@ async fn insert_update(
     .await?;
     for (component, status) in &update.components {
         let old: Option<String> = sqlx::query_scalar(
-            "SELECT status FROM incident_components WHERE incident_id = ? AND component_id = ?",
+            "SELECT status FROM incident_components WHERE incident_id = $1 AND component_id = $2",
         )
         .bind(incident)
         .bind(component)
@@ -157,7 +156,7 @@ async fn insert_update(
             .and_then(ComponentStatus::parse)
             .unwrap_or(ComponentStatus::Operational);
         sqlx::query(
-            "INSERT INTO update_components (update_id, component_id, old_status, new_status) VALUES (?, ?, ?, ?)",
+            "INSERT INTO update_components (update_id, component_id, old_status, new_status) VALUES ($1, $2, $3, $4)",
         )
         .bind(&update_id)
         .bind(component)
@@ -171,13 +170,13 @@ async fn insert_update(
 }
 
 async fn set_component(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     incident: &str,
     component: &str,
     status: ComponentStatus,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO incident_components (incident_id, component_id, status) VALUES (?, ?, ?)
+        "INSERT INTO incident_components (incident_id, component_id, status) VALUES ($1, $2, $3)
          ON CONFLICT (incident_id, component_id) DO UPDATE SET status = excluded.status",
     )
     .bind(incident)

@@ -3,12 +3,25 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sqlx::{Row, SqliteConnection};
 
-use super::{Store, StoreError, commit_change, events, found, id_list, ms_to_time, new_id};
+use super::{Conn, Store, StoreError, commit_change, events, found, id_list, ms_to_time, new_id};
 use crate::domain::{Maintenance, MaintenanceEdit, NewMaintenance};
 
-/// The columns every query of this table selects.
+/// One row of `maintenances`, as every query of it selects.
+#[derive(sqlx::FromRow)]
+struct MaintenanceRow {
+    maintenance_id: String,
+    title: String,
+    body: String,
+    starts_ms: i64,
+    ends_ms: i64,
+    completed_ms: Option<i64>,
+    cancelled_ms: Option<i64>,
+    created_ms: i64,
+    updated_ms: i64,
+}
+
+/// The columns of [`MaintenanceRow`].
 macro_rules! maintenance_columns {
     () => {
         "maintenance_id, title, body, starts_ms, ends_ms, completed_ms, cancelled_ms, created_ms, updated_ms"
@@ -28,7 +41,7 @@ impl Store {
             let mut tx = self.begin_write().await?;
             sqlx::query(
                 "INSERT INTO maintenances (maintenance_id, title, body, starts_ms, ends_ms, created_ms, updated_ms, notify)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7)",
+                 VALUES ($1, $2, $3, $4, $5, $6, $6, $7)",
             )
             .bind(&id)
             .bind(&new.title)
@@ -36,7 +49,7 @@ impl Store {
             .bind(new.starts_at.timestamp_millis())
             .bind(new.ends_at.timestamp_millis())
             .bind(now.timestamp_millis())
-            .bind(new.notify)
+            .bind(i64::from(new.notify))
             .execute(&mut *tx)
             .await?;
             set_components(&mut tx, &id, &new.components).await?;
@@ -59,11 +72,11 @@ impl Store {
             let ms = now.timestamp_millis();
             let mut tx = self.begin_write().await?;
             let done = sqlx::query(
-                "UPDATE maintenances SET title = COALESCE(?2, title), body = COALESCE(?3, body),
-                     starts_ms = COALESCE(?4, starts_ms), ends_ms = COALESCE(?5, ends_ms),
-                     completed_ms = CASE WHEN ?6 THEN COALESCE(completed_ms, ?7) ELSE completed_ms END,
-                     updated_ms = ?7
-                 WHERE maintenance_id = ?1",
+                "UPDATE maintenances SET title = COALESCE($2, title), body = COALESCE($3, body),
+                     starts_ms = COALESCE($4, starts_ms), ends_ms = COALESCE($5, ends_ms),
+                     completed_ms = CASE WHEN $6 THEN COALESCE(completed_ms, $7) ELSE completed_ms END,
+                     updated_ms = $7
+                 WHERE maintenance_id = $1",
             )
             .bind(id)
             .bind(&edit.title)
@@ -76,7 +89,7 @@ impl Store {
             .await?;
             found(&done)?;
             if let Some(components) = &edit.components {
-                sqlx::query("DELETE FROM maintenance_components WHERE maintenance_id = ?")
+                sqlx::query("DELETE FROM maintenance_components WHERE maintenance_id = $1")
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
@@ -100,8 +113,8 @@ impl Store {
             let ms = now.timestamp_millis();
             let mut tx = self.begin_write().await?;
             let done = sqlx::query(
-                "UPDATE maintenances SET cancelled_ms = ?2, updated_ms = ?2
-                 WHERE maintenance_id = ?1 AND cancelled_ms IS NULL",
+                "UPDATE maintenances SET cancelled_ms = $2, updated_ms = $2
+                 WHERE maintenance_id = $1 AND cancelled_ms IS NULL",
             )
             .bind(id)
             .bind(ms)
@@ -126,9 +139,9 @@ impl Store {
         let sql = concat!(
             "SELECT ",
             maintenance_columns!(),
-            " FROM maintenances WHERE maintenance_id = ?"
+            " FROM maintenances WHERE maintenance_id = $1"
         );
-        let rows = sqlx::query(sql).bind(id).fetch_all(&self.pool).await?;
+        let rows = sqlx::query_as(sql).bind(id).fetch_all(&self.pool).await?;
         self.hydrate_maintenances(rows)
             .await?
             .pop()
@@ -145,11 +158,11 @@ impl Store {
         let sql = concat!(
             "SELECT ",
             maintenance_columns!(),
-            " FROM maintenances ORDER BY starts_ms DESC, maintenance_id LIMIT ? OFFSET ?"
+            " FROM maintenances ORDER BY starts_ms DESC, maintenance_id LIMIT $1 OFFSET $2"
         );
-        let rows = sqlx::query(sql)
-            .bind(limit)
-            .bind(offset)
+        let rows = sqlx::query_as(sql)
+            .bind(i64::from(limit))
+            .bind(i64::from(offset))
             .fetch_all(&self.pool)
             .await?;
         self.hydrate_maintenances(rows).await
@@ -164,10 +177,10 @@ impl Store {
         let sql = concat!(
             "SELECT ",
             maintenance_columns!(),
-            " FROM maintenances WHERE COALESCE(MIN(completed_ms, ends_ms), ends_ms) >= ?
+            " FROM maintenances WHERE CASE WHEN completed_ms < ends_ms THEN completed_ms ELSE ends_ms END >= $1
              ORDER BY starts_ms, maintenance_id"
         );
-        let rows = sqlx::query(sql)
+        let rows = sqlx::query_as(sql)
             .bind(since.timestamp_millis())
             .fetch_all(&self.pool)
             .await?;
@@ -184,17 +197,15 @@ impl Store {
 
     async fn hydrate_maintenances(
         &self,
-        rows: Vec<sqlx::sqlite::SqliteRow>,
+        rows: Vec<MaintenanceRow>,
     ) -> Result<Vec<Maintenance>, StoreError> {
-        let ids: Vec<String> = rows
-            .iter()
-            .map(|row| row.try_get("maintenance_id"))
-            .collect::<Result<_, _>>()?;
+        let ids: Vec<String> = rows.iter().map(|row| row.maintenance_id.clone()).collect();
         // One query for the components of the whole set.
-        let pairs: Vec<(String, String)> = sqlx::query_as(
+        let pairs: Vec<(String, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT maintenance_id, component_id FROM maintenance_components
-             WHERE maintenance_id IN (SELECT value FROM json_each(?)) ORDER BY component_id",
-        )
+             WHERE maintenance_id IN (SELECT value FROM {}) ORDER BY component_id",
+            self.backend.json_texts()
+        )))
         .bind(id_list(&ids))
         .fetch_all(&self.pool)
         .await?;
@@ -202,41 +213,34 @@ impl Store {
         for (maintenance, component) in pairs {
             covered.entry(maintenance).or_default().push(component);
         }
-        let mut out = Vec::with_capacity(rows.len());
-        for (row, id) in rows.into_iter().zip(ids) {
-            let components = covered.remove(&id).unwrap_or_default();
-            out.push(Maintenance {
-                title: row.try_get("title")?,
-                body: row.try_get("body")?,
-                starts_at: ms_to_time(row.try_get("starts_ms")?),
-                ends_at: ms_to_time(row.try_get("ends_ms")?),
-                components,
-                completed_early_at: row
-                    .try_get::<Option<i64>, _>("completed_ms")?
-                    .map(ms_to_time),
-                cancelled_at: row
-                    .try_get::<Option<i64>, _>("cancelled_ms")?
-                    .map(ms_to_time),
-                created_at: ms_to_time(row.try_get("created_ms")?),
-                updated_at: ms_to_time(row.try_get("updated_ms")?),
-                id,
-            });
-        }
-        Ok(out)
+        Ok(rows
+            .into_iter()
+            .map(|row| Maintenance {
+                components: covered.remove(&row.maintenance_id).unwrap_or_default(),
+                title: row.title,
+                body: row.body,
+                starts_at: ms_to_time(row.starts_ms),
+                ends_at: ms_to_time(row.ends_ms),
+                completed_early_at: row.completed_ms.map(ms_to_time),
+                cancelled_at: row.cancelled_ms.map(ms_to_time),
+                created_at: ms_to_time(row.created_ms),
+                updated_at: ms_to_time(row.updated_ms),
+                id: row.maintenance_id,
+            })
+            .collect())
     }
 }
 
-async fn set_components(
-    tx: &mut SqliteConnection,
-    id: &str,
-    components: &[String],
-) -> Result<(), StoreError> {
+async fn set_components(tx: &mut Conn, id: &str, components: &[String]) -> Result<(), StoreError> {
     for component in components {
-        sqlx::query("INSERT OR IGNORE INTO maintenance_components (maintenance_id, component_id) VALUES (?, ?)")
-            .bind(id)
-            .bind(component)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO maintenance_components (maintenance_id, component_id) VALUES ($1, $2)
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(id)
+        .bind(component)
+        .execute(&mut *tx)
+        .await?;
     }
     Ok(())
 }

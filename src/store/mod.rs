@@ -1,11 +1,56 @@
-//! The only module with SQL (STYLE §2). SQLite through sqlx today.
+//! The only module with SQL (STYLE §2), over two backends: SQLite (the
+//! default, one machine) and PostgreSQL (SPEC §9), chosen by the URL.
 //!
-//! Web, probe and CLI code talk to [`Store`] and its plain-data rows only, so
-//! a PostgreSQL backend can later live beside the SQLite one inside this
-//! module without touching them.
+//! Web, probe and CLI code talk to [`Store`] and its plain-data rows only.
+//! Every query runs on sqlx's `Any` driver, so SQL that both backends
+//! accept is written once; what truly differs lives in one module per
+//! backend (`sqlite.rs`, `postgres.rs`) behind [`Backend`]: connecting
+//! (PRAGMAs), how a write transaction begins (`BEGIN IMMEDIATE`), the
+//! table function that turns one bound JSON array into rows, error codes
+//! → [`Fault`], migrations and backups.
+//!
+//! # Adding a store function
+//!
+//! 1. Write it once, in the file named after its table(s), as a method on
+//!    [`Store`] with runtime `sqlx::query`/`query_as` on `&self.pool` (or a
+//!    write transaction from `begin_write`, ended by `commit_change` when
+//!    pages show the change), inside `self.write(..)` for writes.
+//! 2. Use only SQL both accept: `$1`-style placeholders (SQLite binds `$N`
+//!    by number), `ON CONFLICT .. DO ..` (never `INSERT OR ..`), `CASE`
+//!    rather than the two-argument `min`/`max` (PostgreSQL has
+//!    `LEAST`/`GREATEST`, SQLite neither), `CAST(SUM(..) AS BIGINT)` (a
+//!    PostgreSQL `SUM` of `BIGINT` is `NUMERIC`, which `Any` cannot
+//!    decode), an alias on every subquery in `FROM`.
+//! 3. Bind and read only `bool`, `i64` (never `u32`), `f64`, `String`/`&str`
+//!    and `Option`s of them: times as unix milliseconds, days as
+//!    `YYYY-MM-DD` text.
+//! 4. A set of values is one JSON array bound as one parameter:
+//!    `IN (SELECT value FROM {json_texts})` for ids, `FROM {json_rows}` with
+//!    `CAST(value ->> N AS BIGINT)` for rows (see [`Backend`]).
+//! 5. A new table or column is a migration in both `migrations/sqlite/`
+//!    and `migrations/postgres/` with the same version number.
+//! 6. Mind PostgreSQL's READ COMMITTED: two processes' transactions run
+//!    at once there (SQLite runs write transactions one at a time). A
+//!    claim is one compare-and-set `UPDATE .. WHERE <the state read>`
+//!    (PostgreSQL re-checks the `WHERE` after waiting for a row lock), a
+//!    once-only insert is `ON CONFLICT .. DO NOTHING` on a unique key, and
+//!    a read-then-write with no row to lock (a count before an insert, a
+//!    stored state before its change event) first takes
+//!    `self.backend.serialize(&mut tx, key)`.
+//! 7. Its test goes in a `store_test!` block, which runs it on both; a
+//!    concurrency rule gets a test with two `Store`s on one database.
 
+// First: its `store_test!` macro serves the test modules below.
+#[cfg(test)]
+#[macro_use]
+#[path = "../../tests/support/databases.rs"]
+pub(crate) mod test_databases;
+
+mod attempts;
+mod backend;
 mod backup;
 mod deliveries;
+mod error;
 mod events;
 mod health;
 mod history;
@@ -14,118 +59,92 @@ mod incidents;
 mod maintenances;
 mod outbox;
 mod overrides;
+mod postgres;
 mod prune;
 mod push;
 mod record;
 mod reports;
 mod results;
+mod sign_ups;
+mod sqlite;
 mod subscribers;
 mod tokens;
 
 use std::future::Future;
-use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::Connection as _;
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
+use sqlx::any::{AnyPoolOptions, AnyQueryResult};
+use sqlx::{AnyConnection, AnyPool};
 
+pub use attempts::{Attempted, DueDelivery};
+pub use backend::Backend;
 pub use deliveries::DeliveryInfo;
+pub use error::StoreError;
 pub use health::{Failing, Fault, WriteHealth};
 pub use history::HistoryEntry;
-pub use outbox::{Attempted, DueDelivery, Event, NewDelivery};
+pub use outbox::{Event, NewDelivery};
 pub use overrides::Override;
 pub use prune::FIVE_MINUTES_KEPT;
 pub use record::Recorded;
 pub use reports::{Filed, MAX_REPORTS, Spike, StoredReport};
 pub use results::{HourlyLatency, LatencyBucket, LatencySample, StoredCheckState};
-pub use subscribers::{CONFIRM_WITHIN, SignUp, Subscriber};
+pub use sign_ups::{CONFIRM_WITHIN, SignUp};
+pub use subscribers::Subscriber;
 pub use tokens::{TokenInfo, generate_token, hash_token};
-
-/// What can go wrong in the store.
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("not found")]
-    NotFound,
-    #[error("already exists")]
-    Conflict,
-    #[error("backup failed: {0}")]
-    Backup(String),
-
-    // The cause is part of the message (and not a `source`), so a report
-    // that prints the whole error chain names it once.
-    #[error("cannot open database {url}: {detail}")]
-    Open { url: String, detail: String },
-    #[error("cannot apply migrations: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
-    /// The database cannot take this request now (locked, disk full, ...);
-    /// the same request can succeed later (the API answers 503).
-    #[error("{fault}: {detail}")]
-    Unavailable { fault: Fault, detail: String },
-    #[error("database error: {0}")]
-    Sqlx(sqlx::Error),
-}
-
-impl From<sqlx::Error> for StoreError {
-    /// Sorts out the errors that a retry can cure from the others.
-    fn from(e: sqlx::Error) -> StoreError {
-        let fault = match &e {
-            sqlx::Error::Database(db) => db
-                .code()
-                .and_then(|code| code.parse().ok())
-                .and_then(Fault::of_sqlite_code),
-            sqlx::Error::PoolTimedOut => Some(Fault::PoolBusy),
-            sqlx::Error::Io(_) => Some(Fault::Io),
-            _ => None,
-        };
-        match fault {
-            Some(fault) => StoreError::Unavailable {
-                fault,
-                detail: e.to_string(),
-            },
-            None => StoreError::Sqlx(e),
-        }
-    }
-}
 
 /// Handle to the database; cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Store {
-    pool: SqlitePool,
+    pool: AnyPool,
+    backend: Backend,
+    /// As given, for `pg_dump`.
+    url: Arc<str>,
     health: Arc<WriteHealth>,
     /// Bumped after each batch of results this handle (or a clone) commits.
     results_written: Arc<tokio::sync::watch::Sender<u64>>,
 }
 
-/// Accepts `sqlite://path`, `sqlite:path` or a bare file path.
-fn connect_options(url: &str) -> Result<SqliteConnectOptions, sqlx::Error> {
-    let url = if url.starts_with("sqlite:") {
-        url.to_owned()
-    } else {
-        format!("sqlite://{url}")
-    };
-    Ok(SqliteConnectOptions::from_str(&url)?
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        // WAL + NORMAL is durable against process crashes (SIGKILL); FULL
-        // also survives power loss at a small cost per commit.
-        .synchronous(SqliteSynchronous::Full)
-        .busy_timeout(Duration::from_secs(5))
-        .foreign_keys(true))
-}
+/// Attempts at opening a new database that other processes open at the same time.
+const START_ATTEMPTS: u32 = 20;
 
 impl Store {
-    /// Opens (creating if missing) the database and applies migrations.
+    /// Opens the database `url` names (a `postgres://` URL, else SQLite:
+    /// `sqlite://path`, `sqlite:path` or a bare path, created if missing)
+    /// and applies migrations. Safe when several processes start at once.
     pub async fn open(url: &str) -> Result<Store, StoreError> {
-        let open_err = |e: sqlx::Error| StoreError::Open {
-            url: url.to_owned(),
-            detail: e.to_string(),
+        let backend = Backend::of_url(url);
+        let mut attempt = 1;
+        loop {
+            match Store::open_once(backend, url).await {
+                Err(e) if e.lost_start_race() && attempt < START_ATTEMPTS => {
+                    tracing::debug!(error = %e, attempt, "another process is creating the database");
+                    let jitter = u64::from(rand::random::<u8>());
+                    tokio::time::sleep(Duration::from_millis(50 + jitter)).await;
+                    attempt += 1;
+                }
+                result => return result,
+            }
+        }
+    }
+
+    async fn open_once(backend: Backend, url: &str) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
+        let open_err = |e: sqlx::Error| match StoreError::from(e) {
+            e @ StoreError::Unavailable {
+                fault: Fault::Locked,
+                ..
+            } => e,
+            e => StoreError::Open {
+                url: backend::redacted(url),
+                detail: e.to_string(),
+            },
         };
-        let options = connect_options(url).map_err(open_err)?;
-        let pool = SqlitePoolOptions::new()
+        let pool = AnyPoolOptions::new()
             .max_connections(8)
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _| Box::pin(backend.prepare(conn)))
             .after_release(|conn, _| {
                 Box::pin(async move {
                     // A transaction whose statement failed (SQLITE_FULL, an
@@ -137,21 +156,32 @@ impl Store {
                     // Run the queued rollback now (the ping waits for it) and
                     // close any connection still inside a transaction: closing
                     // rolls back and releases every lock; the pool opens a
-                    // fresh connection when it needs one.
+                    // fresh connection when it needs one. (Harmless on
+                    // PostgreSQL, whose rollbacks do not fail that way.)
                     conn.ping().await?;
                     Ok(!conn.is_in_transaction())
                 })
             })
-            .connect_with(options)
+            .connect(&backend.connect_url(url))
             .await
             .map_err(open_err)?;
         let store = Store {
             pool,
+            backend,
+            url: url.into(),
             health: Arc::default(),
             results_written: Arc::new(tokio::sync::watch::channel(0).0),
         };
-        store.migrate().await?;
+        if let Err(e) = store.migrate().await {
+            store.close().await;
+            return Err(e);
+        }
         Ok(store)
+    }
+
+    /// Which database this handle talks to.
+    pub fn backend(&self) -> Backend {
+        self.backend
     }
 
     /// Changes after every batch of probe results committed through this
@@ -161,9 +191,12 @@ impl Store {
         self.results_written.subscribe()
     }
 
-    /// Applies pending migrations from `migrations/` (embedded at build time).
+    /// Applies the backend's pending migrations (`migrations/sqlite/` or
+    /// `migrations/postgres/`, embedded at build time). On PostgreSQL sqlx
+    /// holds an advisory lock meanwhile; on SQLite [`Store::open`] retries
+    /// after losing a race.
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        sqlx::migrate!("./migrations").run(&self.pool).await?;
+        self.backend.migrator().run(&self.pool).await?;
         Ok(())
     }
 
@@ -201,14 +234,14 @@ impl Store {
         result
     }
 
-    /// Starts a write transaction that takes the write lock at once
-    /// (`BEGIN IMMEDIATE`), so a busy database makes it wait up to the busy
-    /// timeout here and fail cleanly, never half-way through.
-    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
-        self.pool.begin_with("BEGIN IMMEDIATE").await
+    /// Starts a write transaction the backend's way: on SQLite it takes the
+    /// write lock at once (`BEGIN IMMEDIATE`), so a busy database makes it
+    /// wait up to the busy timeout here and fail cleanly, never half-way.
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        self.pool.begin_with(self.backend.begin_write()).await
     }
 
-    /// Deletes the row `sql` names by `key` (one `?`) as a page-visible
+    /// Deletes the row `sql` names by `key` (`$1`) as a page-visible
     /// change; `NotFound` when there was none.
     async fn delete_one(&self, sql: &'static str, key: &str) -> Result<(), StoreError> {
         self.write(async {
@@ -225,7 +258,7 @@ impl Store {
 /// Commits a write transaction that changed what pages show, bumping the
 /// revision in the same transaction so every reader (this process or
 /// another) sees the change at its next poll. Every such write ends here.
-async fn commit_change(mut tx: sqlx::Transaction<'_, sqlx::Sqlite>) -> Result<(), sqlx::Error> {
+async fn commit_change(mut tx: sqlx::Transaction<'_, sqlx::Any>) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE revision SET n = n + 1")
         .execute(&mut *tx)
         .await?;
@@ -248,7 +281,7 @@ fn new_id() -> String {
 }
 
 /// `NotFound` when a write by id touched no row.
-fn found(done: &sqlx::sqlite::SqliteQueryResult) -> Result<(), StoreError> {
+fn found(done: &AnyQueryResult) -> Result<(), StoreError> {
     if done.rows_affected() == 0 {
         Err(StoreError::NotFound)
     } else {
@@ -256,8 +289,11 @@ fn found(done: &sqlx::sqlite::SqliteQueryResult) -> Result<(), StoreError> {
     }
 }
 
-/// Ids as one JSON array, for `IN (SELECT value FROM json_each(?))`: a set
+/// Ids as one JSON array, for `IN (SELECT value FROM {json_texts})`: a set
 /// query with a single bound parameter, whatever the number of ids.
 fn id_list(ids: &[String]) -> String {
     serde_json::Value::from(ids.to_vec()).to_string()
 }
+
+/// A connection of either backend, for helpers that run inside a transaction.
+type Conn = AnyConnection;

@@ -1,14 +1,11 @@
 //! The notification outbox (SPEC §8), read side: events (written by
 //! [`super::events`] inside the transactions that cause them) fanned out
-//! once into deliveries, and the deliveries' attempts.
-//!
-//! Placeholders are `$n` so that the SQL ports to PostgreSQL unchanged
-//! where SQLite's dialect allows it.
+//! once into deliveries, and `remind_every` rounds of them. Their
+//! attempts are [`super::attempts`].
 
 use chrono::{DateTime, Utc};
-use sqlx::{Row, SqliteConnection};
 
-use super::{Store, StoreError, ms_to_time, new_id};
+use super::{Conn, Store, StoreError, ms_to_time, new_id};
 use crate::domain::EventKind;
 
 /// One recorded event, as the sender reads it.
@@ -42,82 +39,78 @@ pub struct NewDelivery {
     pub payload: String,
 }
 
-/// A delivery the sender may attempt now.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DueDelivery {
-    pub id: String,
-    pub target: String,
-    pub recipient: String,
-    pub payload: String,
-    /// Attempts made so far.
-    pub attempts: u32,
-}
-
-/// How one attempt ended, as recorded.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Attempted {
-    Delivered,
-    /// Try again at this time.
-    RetryAt(DateTime<Utc>, String),
-    /// Give up: failed for good.
-    Failed(String),
-}
-
 /// A fresh delivery id: 24 base36 characters (about 124 bits).
 fn delivery_id() -> String {
     format!("{}{}", new_id(), new_id())
 }
 
-fn event_from(row: &sqlx::sqlite::SqliteRow) -> Result<Option<Event>, sqlx::Error> {
-    let kind: String = row.try_get("kind")?;
-    let Some(kind) = EventKind::parse_recorded(&kind) else {
-        return Ok(None);
-    };
-    Ok(Some(Event {
-        id: row.try_get("event_id")?,
-        kind,
-        occurred_at: ms_to_time(row.try_get("occurred_ms")?),
-        check: row.try_get("check_id")?,
-        component: row.try_get("component_id")?,
-        incident: row.try_get("incident_id")?,
-        maintenance: row.try_get("maintenance_id")?,
-        old_status: row.try_get("old_status")?,
-        new_status: row.try_get("new_status")?,
-        reason: row.try_get("reason")?,
-        detail: row.try_get("detail")?,
-        subscribers: row.try_get("subscribers")?,
-    }))
+/// One row of `events`, as the sender reads it.
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    event_id: i64,
+    kind: String,
+    occurred_ms: i64,
+    check_id: Option<String>,
+    component_id: Option<String>,
+    incident_id: Option<String>,
+    maintenance_id: Option<String>,
+    old_status: Option<String>,
+    new_status: Option<String>,
+    reason: Option<String>,
+    detail: Option<String>,
+    subscribers: i64,
+}
+
+impl EventRow {
+    /// The event; `None` for a kind this build does not know.
+    fn event(self) -> Option<Event> {
+        Some(Event {
+            id: self.event_id,
+            kind: EventKind::parse_recorded(&self.kind)?,
+            occurred_at: ms_to_time(self.occurred_ms),
+            check: self.check_id,
+            component: self.component_id,
+            incident: self.incident_id,
+            maintenance: self.maintenance_id,
+            old_status: self.old_status,
+            new_status: self.new_status,
+            reason: self.reason,
+            detail: self.detail,
+            subscribers: self.subscribers != 0,
+        })
+    }
 }
 
 impl Store {
     /// Events not fanned out yet, oldest first, at most `limit`.
     #[tracing::instrument(skip(self), err(level = "warn"))]
     pub async fn events_to_fan_out(&self, limit: u32) -> Result<Vec<Event>, StoreError> {
-        let rows = sqlx::query(
+        let rows: Vec<EventRow> = sqlx::query_as(
             "SELECT event_id, kind, occurred_ms, check_id, component_id, incident_id, maintenance_id,
                     old_status, new_status, reason, detail, subscribers
              FROM events WHERE fanned_out = 0 ORDER BY event_id LIMIT $1",
         )
-        .bind(limit)
+        .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
         let mut events = Vec::with_capacity(rows.len());
-        for row in &rows {
-            match event_from(row)? {
+        for row in rows {
+            let id = row.event_id;
+            match row.event() {
                 Some(event) => events.push(event),
                 // A kind this build does not know (written by a newer one):
                 // leave it, fanned out as nothing.
-                None => {
-                    self.fan_out(row.try_get("event_id")?, &[], Utc::now())
-                        .await?
-                }
+                None => self.fan_out(id, &[], Utc::now()).await?,
             }
         }
         Ok(events)
     }
 
     /// Creates `deliveries` for event `event` and marks it fanned out, in
-    /// one transaction: an event is fanned out once, even after a crash.
+    /// one transaction: an event is fanned out once, even after a crash,
+    /// and by one of two senders at once (on PostgreSQL the second one's
+    /// `UPDATE` waits for the first one's row lock, then finds the row
+    /// fanned out and changes nothing).
     #[tracing::instrument(skip(self, deliveries), err(level = "warn"))]
     pub async fn fan_out(
         &self,
@@ -140,96 +133,6 @@ impl Store {
                 insert_delivery(&mut tx, event, d, 0, now).await?;
             }
             tx.commit().await?;
-            Ok(())
-        })
-        .await
-    }
-
-    /// Pending deliveries due at `now`, soonest first, at most `limit`.
-    #[tracing::instrument(skip(self), err(level = "warn"))]
-    pub async fn due_deliveries(
-        &self,
-        now: DateTime<Utc>,
-        limit: u32,
-    ) -> Result<Vec<DueDelivery>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT delivery_id, target, recipient, payload, attempts FROM deliveries
-             WHERE status = 'pending' AND next_ms <= $1 ORDER BY next_ms, delivery_id LIMIT $2",
-        )
-        .bind(now.timestamp_millis())
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                let attempts: i64 = row.try_get("attempts")?;
-                Ok(DueDelivery {
-                    id: row.try_get("delivery_id")?,
-                    target: row.try_get("target")?,
-                    recipient: row.try_get("recipient")?,
-                    payload: row.try_get("payload")?,
-                    attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
-                })
-            })
-            .collect()
-    }
-
-    /// Takes `delivery` for one attempt: counts the attempt and pushes its
-    /// next due time to `hold_until`, so that a crash during the attempt
-    /// leads to a retry (with the same id) then, not to a lost delivery.
-    /// `false` when another sender took it first.
-    #[tracing::instrument(skip(self, delivery), fields(delivery = delivery.id), err(level = "warn"))]
-    pub async fn claim_delivery(
-        &self,
-        delivery: &DueDelivery,
-        hold_until: DateTime<Utc>,
-    ) -> Result<bool, StoreError> {
-        self.write(async {
-            let done = sqlx::query(
-                "UPDATE deliveries SET attempts = attempts + 1, next_ms = $3
-                 WHERE delivery_id = $1 AND status = 'pending' AND attempts = $2",
-            )
-            .bind(&delivery.id)
-            .bind(i64::from(delivery.attempts))
-            .bind(hold_until.timestamp_millis())
-            .execute(&self.pool)
-            .await?;
-            Ok(done.rows_affected() == 1)
-        })
-        .await
-    }
-
-    /// Records how the attempt on delivery `id` ended.
-    #[tracing::instrument(skip(self, attempted), err(level = "warn"))]
-    pub async fn finish_attempt(
-        &self,
-        id: &str,
-        attempted: &Attempted,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        let (status, next, error) = match attempted {
-            Attempted::Delivered => ("delivered", None, None),
-            Attempted::RetryAt(at, why) => ("pending", Some(at.timestamp_millis()), Some(why)),
-            Attempted::Failed(why) => ("failed", None, Some(why)),
-        };
-        self.write(async {
-            sqlx::query(
-                // A finished opt-in mail forgets its payload: it holds the
-                // token, which is otherwise kept only as a hash.
-                "UPDATE deliveries SET status = $2, next_ms = COALESCE($3, next_ms),
-                     last_error = COALESCE($4, last_error), updated_ms = $5,
-                     payload = CASE WHEN $2 <> 'pending' AND event_id IN (
-                         SELECT event_id FROM events WHERE kind = 'subscription.confirm')
-                         THEN '' ELSE payload END
-                 WHERE delivery_id = $1",
-            )
-            .bind(id)
-            .bind(status)
-            .bind(next)
-            .bind(error)
-            .bind(now.timestamp_millis())
-            .execute(&self.pool)
-            .await?;
             Ok(())
         })
         .await
@@ -287,7 +190,7 @@ impl Store {
 
 /// Inserts one pending delivery due at once; 0 when that round exists.
 pub(super) async fn insert_delivery(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     event: i64,
     d: &NewDelivery,
     round: i64,

@@ -34,7 +34,7 @@ impl Store {
         self.write(async {
             let mut tx = self.begin_write().await?;
             sqlx::query(
-                "INSERT INTO component_overrides (component_id, status, until_ms, created_ms) VALUES (?, ?, ?, ?)
+                "INSERT INTO component_overrides (component_id, status, until_ms, created_ms) VALUES ($1, $2, $3, $4)
                  ON CONFLICT (component_id) DO UPDATE
                  SET status = excluded.status, until_ms = excluded.until_ms, created_ms = excluded.created_ms",
             )
@@ -61,7 +61,7 @@ impl Store {
     #[tracing::instrument(skip(self), err(level = "warn"))]
     pub async fn clear_override(&self, component: &str) -> Result<(), StoreError> {
         self.delete_one(
-            "DELETE FROM component_overrides WHERE component_id = ?",
+            "DELETE FROM component_overrides WHERE component_id = $1",
             component,
         )
         .await
@@ -94,13 +94,9 @@ mod tests {
     use chrono::TimeZone;
 
     use super::*;
+    use crate::store::test_databases::TestDatabase;
 
-    #[tokio::test]
-    async fn a_pin_reads_back_as_it_was_returned() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("t.db").display().to_string())
-            .await
-            .unwrap();
+    store_test!(async fn a_pin_reads_back_as_it_was_returned(store, _url) {
         // Sub-millisecond parts cannot be stored; the answer must not claim them.
         let now = Utc.timestamp_opt(1_800_000_000, 123_456_789).unwrap();
         let until = Utc.timestamp_opt(1_800_003_600, 987_654_321).unwrap();
@@ -117,5 +113,5 @@ mod tests {
             Err(StoreError::NotFound)
         ));
         assert!(store.overrides().await.unwrap().is_empty());
-    }
+    });
 }

@@ -82,8 +82,8 @@ impl Store {
                 self,
                 "DELETE FROM check_results WHERE result_id IN (
                      SELECT result_id FROM (
-                         SELECT result_id, at_ms FROM check_results ORDER BY result_id LIMIT ?1)
-                     WHERE at_ms < ?2)",
+                         SELECT result_id, at_ms FROM check_results ORDER BY result_id LIMIT $1) AS oldest
+                     WHERE at_ms < $2)",
                 None,
                 before.timestamp_millis(),
             )
@@ -110,9 +110,9 @@ impl Store {
             while batches
                 .run(
                     self,
-                    "DELETE FROM five_minute_rollups WHERE check_id = ?3 AND bucket_ms IN (
+                    "DELETE FROM five_minute_rollups WHERE check_id = $3 AND bucket_ms IN (
                          SELECT bucket_ms FROM five_minute_rollups
-                         WHERE check_id = ?3 AND bucket_ms < ?2 LIMIT ?1)",
+                         WHERE check_id = $3 AND bucket_ms < $2 LIMIT $1)",
                     Some(check),
                     before.timestamp_millis(),
                 )

@@ -12,9 +12,11 @@ impl Store {
     pub async fn record_ping(&self, check_id: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
         self.write(async {
             sqlx::query(
-                "INSERT INTO push_pings (check_id, last_ping_ms, pings) VALUES (?, ?, 1)
+                "INSERT INTO push_pings (check_id, last_ping_ms, pings) VALUES ($1, $2, 1)
                  ON CONFLICT (check_id) DO UPDATE
-                 SET last_ping_ms = max(last_ping_ms, excluded.last_ping_ms), pings = pings + 1",
+                 SET last_ping_ms = CASE WHEN excluded.last_ping_ms > push_pings.last_ping_ms
+                                         THEN excluded.last_ping_ms ELSE push_pings.last_ping_ms END,
+                     pings = push_pings.pings + 1",
             )
             .bind(check_id)
             .bind(at.timestamp_millis())
@@ -29,7 +31,7 @@ impl Store {
     #[tracing::instrument(skip(self), err(level = "warn"))]
     pub async fn last_ping(&self, check_id: &str) -> Result<Option<DateTime<Utc>>, StoreError> {
         let ms: Option<i64> =
-            sqlx::query_scalar("SELECT last_ping_ms FROM push_pings WHERE check_id = ?")
+            sqlx::query_scalar("SELECT last_ping_ms FROM push_pings WHERE check_id = $1")
                 .bind(check_id)
                 .fetch_optional(&self.pool)
                 .await?;
@@ -42,16 +44,9 @@ mod tests {
     use chrono::TimeDelta;
 
     use super::*;
+    use crate::store::test_databases::TestDatabase;
 
-    async fn store(dir: &tempfile::TempDir) -> Store {
-        let url = format!("sqlite://{}", dir.path().join("beacon.db").display());
-        Store::open(&url).await.expect("store opens")
-    }
-
-    #[tokio::test]
-    async fn pings_are_recorded_per_check_and_survive_a_reopen() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let store = store(&dir).await;
+    store_test!(async fn pings_are_recorded_per_check_and_survive_a_reopen(store, url) {
         let t0 = DateTime::from_timestamp_millis(1_800_000_000_123).expect("time");
         assert_eq!(store.last_ping("cron").await.expect("read"), None);
 
@@ -71,8 +66,8 @@ mod tests {
         assert_eq!(store.last_ping("cron").await.expect("read"), Some(later));
         store.close().await;
 
-        let reopened = self::store(&dir).await;
+        let reopened = Store::open(url).await.expect("reopens");
         assert_eq!(reopened.last_ping("cron").await.expect("read"), Some(later));
         reopened.close().await;
-    }
+    });
 }

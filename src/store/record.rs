@@ -3,9 +3,9 @@
 //! A batch is folded in memory first (one rollup row per check and day,
 //! hour or five minutes; one state per check), then written with one
 //! statement per table whatever its size: each statement takes its rows as
-//! one JSON array (`json_each`), so its text never changes, it is prepared
+//! one JSON array (`json_each`, `jsonb_array_elements`), so its text never changes, it is prepared
 //! once per connection, and a batch of 250 results costs a handful of round
-//! trips to SQLite instead of a thousand.
+//! trips to the database instead of a thousand.
 
 use std::collections::HashMap;
 
@@ -36,44 +36,56 @@ const HOUR_MS: i64 = 3_600_000;
 /// Width of a `five_minute_rollups` bucket.
 pub const FIVE_MINUTES_MS: i64 = 300_000;
 
+// Each statement reads its rows from `{rows}`, the backend's table source
+// over the JSON array bound as `$1` (`Backend::json_rows`); `->>` gives
+// text, so numbers are cast (a no-op on SQLite).
 const INSERT_RESULTS: &str =
     "INSERT INTO check_results (check_id, at_ms, outcome, latency_ms, reason)
-     SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(?1)";
+     SELECT value ->> 0, CAST(value ->> 1 AS BIGINT), CAST(value ->> 2 AS BIGINT),
+            CAST(value ->> 3 AS BIGINT), value ->> 4
+     FROM {rows}";
 // `WHERE true`: SQLite's parser needs it between a SELECT and ON CONFLICT.
 const UPSERT_DAILY: &str = "INSERT INTO daily_rollups (check_id, day, good, total)
-     SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?1) WHERE true
+     SELECT value ->> 0, value ->> 1, CAST(value ->> 2 AS BIGINT), CAST(value ->> 3 AS BIGINT)
+     FROM {rows} WHERE true
      ON CONFLICT (check_id, day) DO UPDATE
-     SET good = good + excluded.good, total = total + excluded.total";
+     SET good = daily_rollups.good + excluded.good, total = daily_rollups.total + excluded.total";
 const UPSERT_HOURLY: &str =
     "INSERT INTO hourly_rollups (check_id, hour_ms, latency_sum_ms, latency_count)
-     SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?1) WHERE true
+     SELECT value ->> 0, CAST(value ->> 1 AS BIGINT), CAST(value ->> 2 AS BIGINT),
+            CAST(value ->> 3 AS BIGINT)
+     FROM {rows} WHERE true
      ON CONFLICT (check_id, hour_ms) DO UPDATE
-     SET latency_sum_ms = latency_sum_ms + excluded.latency_sum_ms,
-         latency_count = latency_count + excluded.latency_count";
-// min(a, b) is NULL when either is: coalesce falls back to the one that is not.
-const UPSERT_FIVE_MINUTES: &str = "INSERT INTO five_minute_rollups
+     SET latency_sum_ms = hourly_rollups.latency_sum_ms + excluded.latency_sum_ms,
+         latency_count = hourly_rollups.latency_count + excluded.latency_count";
+// `x < NULL` is not true: a NULL side never wins, and NULL stays only
+// while both are.
+const UPSERT_FIVE_MINUTES: &str = "INSERT INTO five_minute_rollups AS f
         (check_id, bucket_ms, total, failed, latency_count, latency_sum_ms, latency_min_ms, latency_max_ms)
-     SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6,
-            value ->> 7
-     FROM json_each(?1) WHERE true
+     SELECT value ->> 0, CAST(value ->> 1 AS BIGINT), CAST(value ->> 2 AS BIGINT),
+            CAST(value ->> 3 AS BIGINT), CAST(value ->> 4 AS BIGINT), CAST(value ->> 5 AS BIGINT),
+            CAST(value ->> 6 AS BIGINT), CAST(value ->> 7 AS BIGINT)
+     FROM {rows} WHERE true
      ON CONFLICT (check_id, bucket_ms) DO UPDATE
-     SET total = total + excluded.total, failed = failed + excluded.failed,
-         latency_count = latency_count + excluded.latency_count,
-         latency_sum_ms = latency_sum_ms + excluded.latency_sum_ms,
-         latency_min_ms = coalesce(min(latency_min_ms, excluded.latency_min_ms), latency_min_ms,
-                                   excluded.latency_min_ms),
-         latency_max_ms = coalesce(max(latency_max_ms, excluded.latency_max_ms), latency_max_ms,
-                                   excluded.latency_max_ms)";
-const UPSERT_STATES: &str = "INSERT INTO check_states (check_id, state, streak_of, streak, last_result_ms,
+     SET total = f.total + excluded.total, failed = f.failed + excluded.failed,
+         latency_count = f.latency_count + excluded.latency_count,
+         latency_sum_ms = f.latency_sum_ms + excluded.latency_sum_ms,
+         latency_min_ms = CASE WHEN excluded.latency_min_ms < f.latency_min_ms OR f.latency_min_ms IS NULL
+                               THEN excluded.latency_min_ms ELSE f.latency_min_ms END,
+         latency_max_ms = CASE WHEN excluded.latency_max_ms > f.latency_max_ms OR f.latency_max_ms IS NULL
+                               THEN excluded.latency_max_ms ELSE f.latency_max_ms END";
+const UPSERT_STATES: &str =
+    "INSERT INTO check_states AS s (check_id, state, streak_of, streak, last_result_ms,
                                 last_latency_ms, last_failure_ms, last_failure_reason)
-     SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6,
+     SELECT value ->> 0, value ->> 1, CAST(value ->> 2 AS BIGINT), CAST(value ->> 3 AS BIGINT),
+            CAST(value ->> 4 AS BIGINT), CAST(value ->> 5 AS BIGINT), CAST(value ->> 6 AS BIGINT),
             value ->> 7
-     FROM json_each(?1) WHERE true
+     FROM {rows} WHERE true
      ON CONFLICT (check_id) DO UPDATE SET
         state = excluded.state, streak_of = excluded.streak_of, streak = excluded.streak,
         last_result_ms = excluded.last_result_ms, last_latency_ms = excluded.last_latency_ms,
-        last_failure_ms = coalesce(excluded.last_failure_ms, last_failure_ms),
-        last_failure_reason = CASE WHEN excluded.last_failure_ms IS NULL THEN last_failure_reason
+        last_failure_ms = coalesce(excluded.last_failure_ms, s.last_failure_ms),
+        last_failure_reason = CASE WHEN excluded.last_failure_ms IS NULL THEN s.last_failure_reason
                                    ELSE excluded.last_failure_reason END";
 
 /// A raw row: check, at, outcome, latency, reason.
@@ -221,9 +233,14 @@ impl Store {
         ];
         self.write(async {
             let mut tx = self.begin_write().await?;
-            events::on_results(&mut tx, batch).await?;
+            events::on_results(&mut tx, self.backend, batch).await?;
+            let source = self.backend.json_rows();
             for (sql, rows) in statements.iter().filter(|(_, rows)| rows != "[]") {
-                sqlx::query(*sql).bind(rows).execute(&mut *tx).await?;
+                let sql = sql.replace("{rows}", source);
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(rows)
+                    .execute(&mut *tx)
+                    .await?;
             }
             commit_change(tx).await?;
             self.results_written.send_modify(|n| *n = n.wrapping_add(1));
@@ -233,7 +250,7 @@ impl Store {
     }
 }
 
-/// Rows as one JSON array, for `json_each`.
+/// Rows as one JSON array, for `Backend::json_rows`.
 fn json_rows<T: Serialize>(rows: &[T]) -> Result<String, StoreError> {
     serde_json::to_string(rows).map_err(|e| StoreError::Sqlx(sqlx::Error::Encode(Box::new(e))))
 }

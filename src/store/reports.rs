@@ -19,7 +19,7 @@ pub const MAX_REPORTS: i64 = 100_000;
 const SPIKE_NOTES: i64 = 5;
 
 /// A report as the admin API lists it.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredReport {
     pub report_id: i64,
     pub component_id: String,
@@ -29,6 +29,30 @@ pub struct StoredReport {
     pub at_ms: i64,
     /// Whether this report made a `reports.spike`.
     pub spike: bool,
+}
+
+/// One row of `reports` (`spike` is 0 or 1 on both backends).
+#[derive(sqlx::FromRow)]
+struct ReportRow {
+    report_id: i64,
+    component_id: String,
+    reporter_hash: String,
+    note: String,
+    at_ms: i64,
+    spike: i64,
+}
+
+impl From<ReportRow> for StoredReport {
+    fn from(row: ReportRow) -> StoredReport {
+        StoredReport {
+            report_id: row.report_id,
+            component_id: row.component_id,
+            reporter_hash: row.reporter_hash,
+            note: row.note,
+            at_ms: row.at_ms,
+            spike: row.spike != 0,
+        }
+    }
 }
 
 impl StoredReport {
@@ -77,9 +101,14 @@ impl Store {
         let window = i64::try_from(rules.window.as_millis()).unwrap_or(i64::MAX);
         self.write(async {
             let mut tx = self.begin_write().await?;
+            // The limit's count and the spike's (and the insert between
+            // them) see every other process's reports of this component.
+            self.backend
+                .serialize(&mut tx, &format!("reports:{component}"))
+                .await?;
             let sent: i64 = sqlx::query_scalar(
                 "SELECT COUNT(*) FROM reports
-                 WHERE reporter_hash = ?1 AND component_id = ?2 AND at_ms > ?3",
+                 WHERE reporter_hash = $1 AND component_id = $2 AND at_ms > $3",
             )
             .bind(&reporter)
             .bind(component)
@@ -89,25 +118,25 @@ impl Store {
             if !rule::allowed(u32::try_from(sent).unwrap_or(u32::MAX)) {
                 return Ok(Filed::Limited);
             }
-            let id = sqlx::query(
-                "INSERT INTO reports (component_id, reporter_hash, note, at_ms) VALUES (?1, ?2, ?3, ?4)",
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO reports (component_id, reporter_hash, note, at_ms) VALUES ($1, $2, $3, $4)
+                 RETURNING report_id",
             )
             .bind(component)
             .bind(&reporter)
             .bind(note)
             .bind(now_ms)
-            .execute(&mut *tx)
-            .await?
-            .last_insert_rowid();
+            .fetch_one(&mut *tx)
+            .await?;
             let recent: Vec<(String, i64)> = sqlx::query_as(
-                "SELECT reporter_hash, at_ms FROM reports WHERE component_id = ?1 AND at_ms > ?2",
+                "SELECT reporter_hash, at_ms FROM reports WHERE component_id = $1 AND at_ms > $2",
             )
             .bind(component)
             .bind(now_ms.saturating_sub(window))
             .fetch_all(&mut *tx)
             .await?;
             let last_spike: Option<i64> = sqlx::query_scalar(
-                "SELECT MAX(at_ms) FROM reports WHERE component_id = ?1 AND spike = 1",
+                "SELECT MAX(at_ms) FROM reports WHERE component_id = $1 AND spike = 1",
             )
             .bind(component)
             .fetch_one(&mut *tx)
@@ -129,13 +158,13 @@ impl Store {
             let spike = match count {
                 None => None,
                 Some(count) => {
-                    sqlx::query("UPDATE reports SET spike = 1 WHERE report_id = ?1")
+                    sqlx::query("UPDATE reports SET spike = 1 WHERE report_id = $1")
                         .bind(id)
                         .execute(&mut *tx)
                         .await?;
                     let notes: Vec<String> = sqlx::query_scalar(
-                        "SELECT note FROM reports WHERE component_id = ?1 AND at_ms > ?2 AND note <> ''
-                         ORDER BY report_id DESC LIMIT ?3",
+                        "SELECT note FROM reports WHERE component_id = $1 AND at_ms > $2 AND note <> ''
+                         ORDER BY report_id DESC LIMIT $3",
                     )
                     .bind(component)
                     .bind(now_ms.saturating_sub(window))
@@ -176,10 +205,10 @@ impl Store {
         offset: i64,
         per_page: i64,
     ) -> Result<(Vec<StoredReport>, i64), StoreError> {
-        let rows = sqlx::query_as(
-            "SELECT report_id, component_id, reporter_hash, note, at_ms, spike = 1 AS spike
-             FROM reports WHERE ?1 IS NULL OR component_id = ?1
-             ORDER BY report_id DESC LIMIT ?2 OFFSET ?3",
+        let rows: Vec<ReportRow> = sqlx::query_as(
+            "SELECT report_id, component_id, reporter_hash, note, at_ms, spike
+             FROM reports WHERE $1 IS NULL OR component_id = $1
+             ORDER BY report_id DESC LIMIT $2 OFFSET $3",
         )
         .bind(component)
         .bind(per_page)
@@ -187,12 +216,12 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         let total = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM reports WHERE ?1 IS NULL OR component_id = ?1",
+            "SELECT COUNT(*) FROM reports WHERE $1 IS NULL OR component_id = $1",
         )
         .bind(component)
         .fetch_one(&self.pool)
         .await?;
-        Ok((rows, total))
+        Ok((rows.into_iter().map(StoredReport::from).collect(), total))
     }
 
     /// Distinct reporters per component since `since` (the page's count).
@@ -201,14 +230,17 @@ impl Store {
         &self,
         since: DateTime<Utc>,
     ) -> Result<HashMap<String, u32>, StoreError> {
-        let rows: Vec<(String, u32)> = sqlx::query_as(
+        let rows: Vec<(String, i64)> = sqlx::query_as(
             "SELECT component_id, COUNT(DISTINCT reporter_hash) FROM reports
-             WHERE at_ms > ?1 GROUP BY component_id",
+             WHERE at_ms > $1 GROUP BY component_id",
         )
         .bind(since.timestamp_millis())
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows.into_iter().collect())
+        Ok(rows
+            .into_iter()
+            .map(|(component, n)| (component, u32::try_from(n).unwrap_or(u32::MAX)))
+            .collect())
     }
 
     /// Deletes reports older than `before` and all but the newest
@@ -217,13 +249,13 @@ impl Store {
     #[tracing::instrument(skip(self), err(level = "warn"))]
     pub async fn prune_reports(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
         self.write(async {
-            let old = sqlx::query("DELETE FROM reports WHERE at_ms < ?1")
+            let old = sqlx::query("DELETE FROM reports WHERE at_ms < $1")
                 .bind(before.timestamp_millis())
                 .execute(&self.pool)
                 .await?;
             let over = sqlx::query(
                 "DELETE FROM reports WHERE report_id <= (
-                     SELECT report_id FROM reports ORDER BY report_id DESC LIMIT 1 OFFSET ?1)",
+                     SELECT report_id FROM reports ORDER BY report_id DESC LIMIT 1 OFFSET $1)",
             )
             .bind(MAX_REPORTS)
             .execute(&self.pool)

@@ -1,7 +1,6 @@
 //! Probe results, check states and the rollups derived from them.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::Row;
 
 use super::record::FIVE_MINUTES_MS;
 use super::{Store, StoreError, ms_to_time};
@@ -41,6 +40,19 @@ pub struct LatencyBucket {
     pub max_ms: Option<f64>,
 }
 
+/// One row of `check_states`.
+#[derive(sqlx::FromRow)]
+struct CheckStateRow {
+    check_id: String,
+    state: Option<String>,
+    streak_of: Option<i64>,
+    streak: i64,
+    last_result_ms: i64,
+    last_latency_ms: Option<i64>,
+    last_failure_ms: Option<i64>,
+    last_failure_reason: Option<String>,
+}
+
 type FiveMinuteRows = Vec<(i64, i64, i64, i64, i64, Option<i64>, Option<i64>)>;
 
 const HOUR_MS: i64 = 3_600_000;
@@ -49,32 +61,28 @@ impl Store {
     /// The state of every check that has a result.
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn check_states(&self) -> Result<Vec<StoredCheckState>, StoreError> {
-        let rows = sqlx::query(
+        let rows: Vec<CheckStateRow> = sqlx::query_as(
             "SELECT check_id, state, streak_of, streak, last_result_ms, last_latency_ms, last_failure_ms,
                     last_failure_reason FROM check_states",
         )
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                let state: Option<String> = row.try_get("state")?;
-                let streak_of: Option<i64> = row.try_get("streak_of")?;
-                let streak: i64 = row.try_get("streak")?;
-                let failure_ms: Option<i64> = row.try_get("last_failure_ms")?;
-                let reason: Option<String> = row.try_get("last_failure_reason")?;
-                Ok(StoredCheckState {
-                    check_id: row.try_get("check_id")?,
-                    tracker: Tracker {
-                        state: state.as_deref().and_then(CheckState::parse),
-                        streak_of: streak_of.map(Outcome::from_code),
-                        streak: u32::try_from(streak).unwrap_or(u32::MAX),
-                    },
-                    last_result_at: ms_to_time(row.try_get("last_result_ms")?),
-                    last_latency_ms: row.try_get("last_latency_ms")?,
-                    last_failure: failure_ms.map(|ms| (ms_to_time(ms), reason.unwrap_or_default())),
-                })
+        Ok(rows
+            .into_iter()
+            .map(|row| StoredCheckState {
+                check_id: row.check_id,
+                tracker: Tracker {
+                    state: row.state.as_deref().and_then(CheckState::parse),
+                    streak_of: row.streak_of.map(Outcome::from_code),
+                    streak: u32::try_from(row.streak).unwrap_or(u32::MAX),
+                },
+                last_result_at: ms_to_time(row.last_result_ms),
+                last_latency_ms: row.last_latency_ms,
+                last_failure: row
+                    .last_failure_ms
+                    .map(|ms| (ms_to_time(ms), row.last_failure_reason.unwrap_or_default())),
             })
-            .collect()
+            .collect())
     }
 
     /// Daily counts per check from `since` on, as `(check_id, counts)`.
@@ -101,32 +109,26 @@ impl Store {
         since: NaiveDate,
         before: Option<NaiveDate>,
     ) -> Result<Vec<(String, DayCounts)>, StoreError> {
-        let rows = sqlx::query(
+        let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
             "SELECT check_id, day, good, total FROM daily_rollups
-             WHERE day >= ?1 AND (?2 IS NULL OR day < ?2)",
+             WHERE day >= $1 AND ($2 IS NULL OR day < $2)",
         )
         .bind(since.to_string())
         .bind(before.map(|d| d.to_string()))
         .fetch_all(&self.pool)
         .await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for row in rows {
-            let day: String = row.try_get("day")?;
-            let Ok(day) = day.parse::<NaiveDate>() else {
-                continue;
-            };
-            let good: i64 = row.try_get("good")?;
-            let total: i64 = row.try_get("total")?;
-            out.push((
-                row.try_get("check_id")?,
-                DayCounts {
+        Ok(rows
+            .into_iter()
+            .filter_map(|(check, day, good, total)| {
+                let day = day.parse::<NaiveDate>().ok()?;
+                let counts = DayCounts {
                     day,
                     good: good.max(0) as u64,
                     total: total.max(0) as u64,
-                },
-            ));
-        }
-        Ok(out)
+                };
+                Some((check, counts))
+            })
+            .collect())
     }
 
     /// The first day each check has a daily rollup for, as `(check_id, day)`.
@@ -152,7 +154,7 @@ impl Store {
     ) -> Result<Vec<LatencySample>, StoreError> {
         let rows: Vec<(i64, i64)> = sqlx::query_as(
             "SELECT at_ms, latency_ms FROM check_results
-             WHERE check_id = ? AND at_ms >= ? AND latency_ms IS NOT NULL ORDER BY at_ms",
+             WHERE check_id = $1 AND at_ms >= $2 AND latency_ms IS NOT NULL ORDER BY at_ms",
         )
         .bind(check_id)
         .bind(since.timestamp_millis())
@@ -176,7 +178,7 @@ impl Store {
     ) -> Result<Vec<HourlyLatency>, StoreError> {
         let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
             "SELECT hour_ms, latency_sum_ms, latency_count FROM hourly_rollups
-             WHERE check_id = ? AND hour_ms >= ? AND latency_count > 0 ORDER BY hour_ms",
+             WHERE check_id = $1 AND hour_ms >= $2 AND latency_count > 0 ORDER BY hour_ms",
         )
         .bind(check_id)
         .bind(since.timestamp_millis() - since.timestamp_millis().rem_euclid(HOUR_MS))
@@ -202,7 +204,7 @@ impl Store {
         let since = since.timestamp_millis();
         let rows: FiveMinuteRows = sqlx::query_as(
             "SELECT bucket_ms, total, failed, latency_count, latency_sum_ms, latency_min_ms, latency_max_ms
-             FROM five_minute_rollups WHERE check_id = ? AND bucket_ms >= ? ORDER BY bucket_ms",
+             FROM five_minute_rollups WHERE check_id = $1 AND bucket_ms >= $2 ORDER BY bucket_ms",
         )
         .bind(check_id)
         .bind(since - since.rem_euclid(FIVE_MINUTES_MS))
@@ -230,7 +232,8 @@ impl Store {
     #[tracing::instrument(skip(self), err(level = "warn"))]
     pub async fn result_totals(&self) -> Result<Vec<(String, u64, u64)>, StoreError> {
         let rows: Vec<(String, i64, i64)> = sqlx::query_as(
-            "SELECT check_id, SUM(good), SUM(total) FROM daily_rollups GROUP BY check_id ORDER BY check_id",
+            "SELECT check_id, CAST(SUM(good) AS BIGINT), CAST(SUM(total) AS BIGINT) FROM daily_rollups
+             GROUP BY check_id ORDER BY check_id",
         )
         .fetch_all(&self.pool)
         .await?;

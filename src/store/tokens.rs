@@ -44,7 +44,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let done = sqlx::query(
-            "INSERT INTO admin_tokens (name, token_hash, created_ms) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING",
+            "INSERT INTO admin_tokens (name, token_hash, created_ms) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING",
         )
         .bind(name)
         .bind(hash_token(token))
@@ -77,7 +77,7 @@ impl Store {
     /// Deletes a token; `NotFound` when no token has that name.
     #[tracing::instrument(skip(self), err(level = "debug"))]
     pub async fn revoke_token(&self, name: &str) -> Result<(), StoreError> {
-        let done = sqlx::query("DELETE FROM admin_tokens WHERE name = ?")
+        let done = sqlx::query("DELETE FROM admin_tokens WHERE name = $1")
             .bind(name)
             .execute(&self.pool)
             .await?;
@@ -93,7 +93,7 @@ impl Store {
     pub async fn authenticate(&self, token: &str) -> Result<Option<String>, StoreError> {
         let hash = hash_token(token);
         let row: Option<(String, String)> =
-            sqlx::query_as("SELECT name, token_hash FROM admin_tokens WHERE token_hash = ?")
+            sqlx::query_as("SELECT name, token_hash FROM admin_tokens WHERE token_hash = $1")
                 .bind(&hash)
                 .fetch_optional(&self.pool)
                 .await?;
@@ -117,7 +117,8 @@ impl Store {
             let mut tx = self.begin_write().await?;
             for (name, at) in uses {
                 sqlx::query(
-                    "UPDATE admin_tokens SET last_used_ms = max(coalesce(last_used_ms, 0), ?) WHERE name = ?",
+                    "UPDATE admin_tokens SET last_used_ms = $1
+                     WHERE name = $2 AND (last_used_ms IS NULL OR last_used_ms < $1)",
                 )
                 .bind(at.timestamp_millis())
                 .bind(name)

@@ -10,13 +10,13 @@ use serde_json::{Value, json};
 
 use crate::helpers::{ADMIN_CONFIG, write_config};
 
-fn beacon(cwd: &Path, db: &str) -> Command {
+pub fn beacon(cwd: &Path, db: &str) -> Command {
     let mut cmd = binary::beacon(cwd);
     cmd.env("BEACON_DATABASE_URL", db);
     cmd
 }
 
-fn stdout(out: &Output) -> String {
+pub fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -83,7 +83,7 @@ fn token_user_errors_are_one_line() {
 }
 
 /// `beacon serve --no-probe` on a free port; its base URL without the trailing slash.
-fn start_server(dir: &Path, db: &str, config: &Path) -> (Process, String) {
+pub fn start_server(dir: &Path, db: &str, config: &Path) -> (Process, String) {
     let mut server = Process::spawn(
         beacon(dir, db)
             .args(["serve", "--no-probe", "--listen", "127.0.0.1:0", "--config"])
@@ -93,7 +93,7 @@ fn start_server(dir: &Path, db: &str, config: &Path) -> (Process, String) {
     (server, url)
 }
 
-async fn post(client: &reqwest::Client, url: String, token: &str, body: Value) -> String {
+pub async fn post(client: &reqwest::Client, url: String, token: &str, body: Value) -> String {
     let r = client
         .post(url)
         .bearer_auth(token)
@@ -110,8 +110,20 @@ async fn post(client: &reqwest::Client, url: String, token: &str, body: Value) -
 #[tokio::test]
 async fn acknowledged_writes_survive_sigkill() {
     let dir = tempfile::tempdir().unwrap();
-    let db = db_url(dir.path());
-    let config = write_config(&dir, ADMIN_CONFIG);
+    writes_survive_sigkill(&dir, &db_url(dir.path())).await;
+}
+
+#[tokio::test]
+async fn acknowledged_writes_survive_sigkill_on_postgres() {
+    let dir = tempfile::tempdir().unwrap();
+    writes_survive_sigkill(&dir, &crate::databases::postgres_database()).await;
+}
+
+/// A burst of admin writes to `beacon serve` on `db`, `kill -9`, and every
+/// acknowledged one is there after a restart.
+async fn writes_survive_sigkill(dir: &tempfile::TempDir, db: &str) {
+    let db = db.to_owned();
+    let config = write_config(dir, ADMIN_CONFIG);
     let (mut server, url) = start_server(dir.path(), &db, &config);
     let out = run(beacon(dir.path(), &db).args(["token", "create", "durability"]));
     assert!(out.status.success(), "{out:?}");

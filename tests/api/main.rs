@@ -1,5 +1,10 @@
 //! Integration tests: the real router or the real binary, a real SQLite file
-//! in a temporary directory, and real target servers on 127.0.0.1.
+//! in a temporary directory (and PostgreSQL for the store and `postgres_*`), and real target servers on 127.0.0.1.
+
+// First: its `store_test!` macro serves the modules below.
+#[macro_use]
+#[path = "../support/databases.rs"]
+mod databases;
 
 mod admin;
 mod admin_cli;
@@ -22,6 +27,7 @@ mod lifecycle;
 mod migrations;
 mod notify;
 mod pages;
+mod postgres;
 mod privacy;
 mod probe;
 mod receivers;

@@ -13,17 +13,17 @@ use sqlx::sqlite::SqlitePool;
 const BEFORE_RENAME: [(&str, &str); 3] = [
     (
         "20261124000001_create_results.sql",
-        include_str!("../../migrations/20261124000001_create_results.sql"),
+        include_str!("../../migrations/sqlite/20261124000001_create_results.sql"),
     ),
     (
         "20261124000002_create_incidents.sql",
         include_str!(
-            "../../migrations/20261124000002_create_incidents_maintenances_overrides_tokens.sql"
+            "../../migrations/sqlite/20261124000002_create_incidents_maintenances_overrides_tokens.sql"
         ),
     ),
     (
         "20261124000100_create_push_pings.sql",
-        include_str!("../../migrations/20261124000100_create_push_pings.sql"),
+        include_str!("../../migrations/sqlite/20261124000100_create_push_pings.sql"),
     ),
 ];
 
@@ -66,11 +66,65 @@ async fn a_database_migrated_under_the_old_file_names_opens_without_migrating_ag
     assert_eq!(who.as_deref(), Some("after-upgrade"));
     store.close().await;
 
-    let pool = SqlitePool::connect(&url).await.unwrap();
+    assert_only_added(&url, &before).await;
+}
+
+/// The migrations applied at `url` are `before` and then only later ones;
+/// returns how many there are.
+async fn assert_only_added(url: &str, before: &[(i64, String)]) -> usize {
+    let pool = SqlitePool::connect(url).await.unwrap();
     let after = applied(&pool).await;
     assert_eq!(
         after[..before.len()],
         before[..],
         "nothing applied twice or renamed; later migrations only added"
+    );
+    after.len()
+}
+
+/// Made by the SQLite-only `beacon` 0.1.0 (main at b48eee5, before the
+/// PostgreSQL backend): `beacon migrate`, two `token create`s, a few
+/// seconds of `serve` with the built-in demo checks, an incident and a
+/// maintenance through the admin API, then SIGTERM. (The file is in git
+/// through the `!tests/fixtures/**/*.db` exception of `.gitignore`.)
+const RELEASED_DB: &[u8] = include_bytes!("../fixtures/release/beacon-0.1.0-b48eee5.db");
+/// The second token created for the fixture (a test value, valid nowhere else).
+const RELEASED_TOKEN: &str = "bcn_8oqOVhjr0kvk4ySEeId_06RFurHtNG-yTWSDge2cwEw";
+
+#[tokio::test]
+async fn a_database_made_by_the_released_binary_opens_with_its_data() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("beacon.db"), RELEASED_DB).unwrap();
+    let url = format!("{}?mode=rwc", crate::helpers::database_url(&dir));
+    let pool = SqlitePool::connect(&url).await.unwrap();
+    let before = applied(&pool).await;
+    pool.close().await;
+
+    let store = Store::open(&crate::helpers::database_url(&dir))
+        .await
+        .expect("the released database opens: every applied checksum still matches");
+    let incident = store.incident("9v22ndxy3qfq").await.unwrap();
+    assert_eq!(incident.title, "Fixture outage");
+    assert_eq!(incident.updates[0].body, "Looking into it");
+    let maintenance = store.maintenance("y1mkb8aqqa9d").await.unwrap();
+    assert_eq!(maintenance.title, "Fixture window");
+    assert_eq!(
+        store.authenticate(RELEASED_TOKEN).await.unwrap().as_deref(),
+        Some("fixture2")
+    );
+    assert!(
+        !store.check_states().await.unwrap().is_empty(),
+        "probe results kept"
+    );
+    store
+        .create_token("after-upgrade", &generate_token(), Utc::now())
+        .await
+        .unwrap();
+    store.close().await;
+
+    assert_eq!(
+        assert_only_added(&url, &before).await,
+        beacon::store::Backend::Sqlite.migrations(),
+        "and every later one applied"
     );
 }

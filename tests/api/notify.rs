@@ -5,9 +5,10 @@
 
 mod chat;
 mod cli;
+mod concurrency;
 mod email;
 mod events;
-mod outbox;
+pub mod outbox;
 mod sms;
 mod subscriptions;
 mod webhook;

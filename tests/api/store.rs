@@ -1,30 +1,23 @@
-//! The store against a real SQLite file: every function, its errors, and the
-//! revision that tells other processes data changed.
+//! The store against a real SQLite file and a real PostgreSQL database (each
+//! test runs on both): every function, its errors, and the revision that
+//! tells other processes data changed.
 
 use beacon::domain::{
     ComponentStatus, Impact, IncidentEdit, IncidentStatus, MaintenanceEdit, NewIncident,
     NewMaintenance, NewUpdate, Outcome,
 };
-use beacon::store::{Store, StoreError, generate_token, hash_token};
+use beacon::store::{Backend, Store, StoreError, generate_token, hash_token};
+
+use crate::databases::TestDatabase;
 
 use crate::helpers::recorded as result;
 use chrono::{DateTime, TimeZone, Utc};
-
-async fn store() -> (tempfile::TempDir, Store) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&crate::helpers::database_url(&dir))
-        .await
-        .unwrap();
-    (dir, store)
-}
 
 fn at(h: u32, m: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 24, h, m, 0).unwrap()
 }
 
-#[tokio::test]
-async fn results_feed_states_rollups_and_the_revision() {
-    let (_dir, store) = store().await;
+store_test!(async fn results_feed_states_rollups_and_the_revision(store, _url) {
     let r0 = store.revision().await.unwrap();
     let mut excluded = result("a", at(10, 2), Outcome::Failed, 0);
     excluded.counted = false;
@@ -83,11 +76,9 @@ async fn results_feed_states_rollups_and_the_revision() {
         2,
         "rollups survive pruning"
     );
-}
+});
 
-#[tokio::test]
-async fn incidents_keep_their_timeline_and_component_changes() {
-    let (_dir, store) = store().await;
+store_test!(async fn incidents_keep_their_timeline_and_component_changes(store, _url) {
     let new = NewIncident {
         title: "Slow API".into(),
         status: IncidentStatus::Investigating,
@@ -166,11 +157,9 @@ async fn incidents_keep_their_timeline_and_component_changes() {
         store.add_incident_update("nope", &resolve, at(1, 0)).await,
         Err(StoreError::NotFound)
     ));
-}
+});
 
-#[tokio::test]
-async fn auto_incidents_are_found_by_component() {
-    let (_dir, store) = store().await;
+store_test!(async fn auto_incidents_are_found_by_component(store, _url) {
     let new = NewIncident {
         title: "API down".into(),
         status: IncidentStatus::Investigating,
@@ -190,11 +179,9 @@ async fn auto_incidents_are_found_by_component() {
         Some(created.id.clone())
     );
     assert_eq!(store.open_auto_incident("web").await.unwrap(), None);
-}
+});
 
-#[tokio::test]
-async fn maintenances_are_edited_completed_and_cancelled_but_kept() {
-    let (_dir, store) = store().await;
+store_test!(async fn maintenances_are_edited_completed_and_cancelled_but_kept(store, _url) {
     let new = NewMaintenance {
         title: "Upgrade".into(),
         body: "Planned".into(),
@@ -267,11 +254,9 @@ async fn maintenances_are_edited_completed_and_cancelled_but_kept() {
         store.edit_maintenance("nope", &done, at(1, 0)).await,
         Err(StoreError::NotFound)
     ));
-}
+});
 
-#[tokio::test]
-async fn overrides_pin_and_release() {
-    let (_dir, store) = store().await;
+store_test!(async fn overrides_pin_and_release(store, _url) {
     let pin = store
         .set_override(
             "api",
@@ -297,11 +282,9 @@ async fn overrides_pin_and_release() {
         store.clear_override("api").await,
         Err(StoreError::NotFound)
     ));
-}
+});
 
-#[tokio::test]
-async fn tokens_store_only_hashes_and_authenticate() {
-    let (dir, store) = store().await;
+store_test!(async fn tokens_store_only_hashes_and_authenticate(store, url) {
     let token = generate_token();
     assert!(token.starts_with("bcn_") && token.len() == 47);
     assert_ne!(token, generate_token());
@@ -338,27 +321,23 @@ async fn tokens_store_only_hashes_and_authenticate() {
     );
 
     store.close().await;
-    let raw = std::fs::read(dir.path().join("beacon.db")).unwrap();
+    let raw = stored_bytes(url).await;
     let needle = token.as_bytes();
     assert!(
         !raw.windows(needle.len()).any(|w| w == needle),
         "the token itself is never stored"
     );
     assert!(raw.windows(64).any(|w| w == hash_token(&token).as_bytes()));
-    let store = Store::open(&crate::helpers::database_url(&dir))
-        .await
-        .unwrap();
+    let store = Store::open(url).await.unwrap();
     store.revoke_token("ci").await.unwrap();
     assert_eq!(store.authenticate(&token).await.unwrap(), None);
     assert!(matches!(
         store.revoke_token("ci").await,
         Err(StoreError::NotFound)
     ));
-}
+});
 
-#[tokio::test]
-async fn backups_are_consistent_while_writes_go_on_and_never_overwrite() {
-    let (dir, store) = store().await;
+store_test!(async fn backups_are_consistent_while_writes_go_on_and_never_overwrite(store, _url) {
     store
         .record(&[result("a", at(10, 0), Outcome::Ok, 10)])
         .await
@@ -375,14 +354,13 @@ async fn backups_are_consistent_while_writes_go_on_and_never_overwrite() {
             }
         })
     };
-    let path = dir.path().join("backup.db");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("backup");
     let bytes = store.backup(&path).await.unwrap();
     assert!(bytes > 0);
     writer.await.unwrap();
 
-    let copy = Store::open(&format!("sqlite://{}", path.display()))
-        .await
-        .unwrap();
+    let copy = Store::open(&restored(store.backend(), &path)).await.unwrap();
     let states = copy.check_states().await.unwrap();
     assert_eq!(states.len(), 1);
     let counts = copy.daily_counts(at(0, 0).date_naive()).await.unwrap();
@@ -396,11 +374,9 @@ async fn backups_are_consistent_while_writes_go_on_and_never_overwrite() {
         matches!(store.backup(&path).await, Err(StoreError::Backup(_))),
         "an existing file is kept"
     );
-}
+});
 
-#[tokio::test]
-async fn listing_incidents_keeps_each_timeline_with_its_own_incident() {
-    let (_dir, store) = store().await;
+store_test!(async fn listing_incidents_keeps_each_timeline_with_its_own_incident(store, _url) {
     let mut ids = Vec::new();
     for (n, component) in ["api", "web", "db"].iter().enumerate() {
         let new = NewIncident {
@@ -447,11 +423,9 @@ async fn listing_incidents_keeps_each_timeline_with_its_own_incident() {
             ComponentStatus::DegradedPerformance
         );
     }
-}
+});
 
-#[tokio::test]
-async fn pruning_works_in_batches_the_writer_gets_between() {
-    let (_dir, store) = store().await;
+store_test!(async fn pruning_works_in_batches_the_writer_gets_between(store, _url) {
     // 20,000 old results of 4 checks, written in time order, then a new one.
     let old: Vec<_> = (0..20_000)
         .map(|i| {
@@ -487,11 +461,9 @@ async fn pruning_works_in_batches_the_writer_gets_between() {
     let counts = store.daily_counts(at(0, 0).date_naive()).await.unwrap();
     let total: u64 = counts.iter().map(|(_, c)| c.total).sum();
     assert_eq!(total, 20_002, "rollups stay");
-}
+});
 
-#[tokio::test]
-async fn five_minute_buckets_fold_across_batches_and_are_pruned() {
-    let (_dir, store) = store().await;
+store_test!(async fn five_minute_buckets_fold_across_batches_and_are_pruned(store, _url) {
     let mut no_latency = result("a", at(10, 4), Outcome::Failed, 0);
     no_latency.result.latency = None;
     store
@@ -540,4 +512,40 @@ async fn five_minute_buckets_fold_across_batches_and_are_pruned() {
             .unwrap()
             .is_empty()
     );
+});
+
+/// Every byte the database holds: SQLite's file, or PostgreSQL's rows as
+/// text (`pg_dump --format=plain`, uncompressed).
+async fn stored_bytes(url: &str) -> Vec<u8> {
+    match Backend::of_url(url) {
+        Backend::Sqlite => std::fs::read(url.trim_start_matches("sqlite://")).unwrap(),
+        Backend::Postgres => pg_tool("pg_dump", &["--format=plain", "--dbname", url]),
+    }
+}
+
+/// A backup restored where a store can open it: the SQLite file itself,
+/// or a fresh PostgreSQL database filled by `pg_restore`.
+fn restored(backend: Backend, path: &std::path::Path) -> String {
+    match backend {
+        Backend::Sqlite => format!("sqlite://{}", path.display()),
+        Backend::Postgres => {
+            let url = crate::databases::postgres_database();
+            pg_tool("pg_restore", &["--dbname", &url, path.to_str().unwrap()]);
+            url
+        }
+    }
+}
+
+/// Runs one of PostgreSQL's client tools, which must succeed; its stdout.
+fn pg_tool(tool: &str, args: &[&str]) -> Vec<u8> {
+    let out = std::process::Command::new(tool)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{tool}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
 }

@@ -1,5 +1,6 @@
-//! The outbox in the store: which writes record which events (once), the
-//! delivery lifecycle, and subscribers' opt-in and unsubscribe tokens.
+//! The outbox in the store, on both backends: which writes record which
+//! events (once), the delivery lifecycle, and subscribers' opt-in and
+//! unsubscribe tokens.
 
 use beacon::domain::{
     EventKind, Impact, IncidentStatus, MaintenanceEdit, NewIncident, NewMaintenance, NewUpdate,
@@ -9,13 +10,8 @@ use beacon::status::Tracker;
 use beacon::store::{Attempted, NewDelivery, SignUp, Store, StoreError};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
+use crate::databases::TestDatabase;
 use crate::helpers::recorded;
-
-async fn store() -> (tempfile::TempDir, Store) {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("b.db").display());
-    (dir, Store::open(&url).await.unwrap())
-}
 
 fn at(h: u32, m: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 5, 1, h, m, 0).unwrap()
@@ -41,10 +37,8 @@ fn window(start: DateTime<Utc>, hours: i64, notify: bool) -> NewMaintenance {
     }
 }
 
-#[tokio::test]
-async fn maintenance_edges_are_recorded_once_each_and_notify_false_is_kept() {
+store_test!(async fn maintenance_edges_are_recorded_once_each_and_notify_false_is_kept(store, _url) {
     use EventKind::*;
-    let (_dir, store) = store().await;
     let m = store
         .create_maintenance(&window(at(10, 0), 1, false), at(9, 0))
         .await
@@ -97,12 +91,10 @@ async fn maintenance_edges_are_recorded_once_each_and_notify_false_is_kept() {
         [(MaintenanceCancelled, true)],
         "cancelled once, no end"
     );
-}
+});
 
-#[tokio::test]
-async fn incidents_and_check_state_changes_record_their_events() {
+store_test!(async fn incidents_and_check_state_changes_record_their_events(store, _url) {
     use EventKind::*;
-    let (_dir, store) = store().await;
     let new = NewIncident {
         title: "Slow".into(),
         status: IncidentStatus::Investigating,
@@ -160,11 +152,9 @@ async fn incidents_and_check_state_changes_record_their_events() {
         kinds,
         [CheckDown, ComponentStatus, CheckUp, ComponentStatus]
     );
-}
+});
 
-#[tokio::test]
-async fn a_delivery_is_fanned_out_once_claimed_once_and_listed_with_its_last_error() {
-    let (_dir, store) = store().await;
+store_test!(async fn a_delivery_is_fanned_out_once_claimed_once_and_listed_with_its_last_error(store, _url) {
     store
         .create_maintenance(&window(at(10, 0), 1, true), at(9, 0))
         .await
@@ -230,11 +220,9 @@ async fn a_delivery_is_fanned_out_once_claimed_once_and_listed_with_its_last_err
         store.delivery_counts().await.unwrap(),
         [("ops".to_owned(), "delivered".to_owned(), 1)]
     );
-}
+});
 
-#[tokio::test]
-async fn sign_ups_confirm_once_expire_after_48_hours_and_unsubscribe_tokens_are_checked() {
-    let (_dir, store) = store().await;
+store_test!(async fn sign_ups_confirm_once_expire_after_48_hours_and_unsubscribe_tokens_are_checked(store, _url) {
     let components = vec!["api".to_owned()];
     let first = store
         .sign_up(
@@ -317,4 +305,4 @@ async fn sign_ups_confirm_once_expire_after_48_hours_and_unsubscribe_tokens_are_
         store.delete_subscriber(&id).await,
         Err(StoreError::NotFound)
     ));
-}
+});

@@ -13,17 +13,26 @@ use crate::binary::{Process, beacon};
 use crate::helpers::{Mode, Target, metric, wait_until};
 use crate::receivers::{Answer, HookReceiver, Signature, SmsGateway, SmtpMode, SmtpReceiver};
 
-const SECRET: &str = "whsec-outbox-test";
+pub const SECRET: &str = "whsec-outbox-test";
 
 /// A running `beacon serve` over `dir`, with the webhook secret set.
-struct Served {
+pub struct Served {
     process: Process,
-    url: String,
+    pub url: String,
 }
 
 fn serve(dir: &Path) -> Served {
+    serve_on(dir, None)
+}
+
+/// [`serve`] on the database `db` (default: `beacon.db` in `dir`).
+pub fn serve_on(dir: &Path, db: Option<&str>) -> Served {
+    let mut command = beacon(dir);
+    if let Some(db) = db {
+        command.env("BEACON_DATABASE_URL", db);
+    }
     let mut process = Process::spawn(
-        beacon(dir)
+        command
             .args([
                 "--config",
                 "beacon.toml",
@@ -66,7 +75,7 @@ recovery_threshold = 2
     )
 }
 
-fn webhook(id: &str, url: &str, extra: &str) -> String {
+pub fn webhook(id: &str, url: &str, extra: &str) -> String {
     format!(
         "\n[[notifiers]]\nid = \"{id}\"\nkind = \"webhook\"\nurl = \"{url}\"\nsecret_env = \"BEACON_WEBHOOK_SECRET\"\n{extra}\n"
     )
@@ -95,7 +104,7 @@ fn write(dir: &TempDir, text: &str) {
 }
 
 /// The requests of `receiver` for `event`, grouped by delivery id.
-fn by_id(receiver: &HookReceiver, event: &str) -> HashMap<String, usize> {
+pub fn by_id(receiver: &HookReceiver, event: &str) -> HashMap<String, usize> {
     let mut ids = HashMap::new();
     for r in receiver.requests() {
         if r.header("x-beacon-event") == event {
@@ -106,7 +115,7 @@ fn by_id(receiver: &HookReceiver, event: &str) -> HashMap<String, usize> {
     ids
 }
 
-async fn component_status(client: &reqwest::Client, url: &str) -> String {
+pub async fn component_status(client: &reqwest::Client, url: &str) -> String {
     let body: serde_json::Value = match client
         .get(format!("{url}/api/v2/components.json"))
         .send()
@@ -126,8 +135,18 @@ async fn component_status(client: &reqwest::Client, url: &str) -> String {
 /// Writes the config (`target` and `notifiers`), starts `beacon serve` and
 /// waits until the component is operational.
 async fn serve_operational(dir: &TempDir, target: &Target, notifiers: &str) -> Served {
+    serve_operational_on(dir, target, notifiers, None).await
+}
+
+/// [`serve_operational`] on the database `db`.
+pub async fn serve_operational_on(
+    dir: &TempDir,
+    target: &Target,
+    notifiers: &str,
+    db: Option<&str>,
+) -> Served {
     write(dir, &config(&target.url(), notifiers));
-    let served = serve(dir.path());
+    let served = serve_on(dir.path(), db);
     let client = reqwest::Client::new();
     wait_until(Duration::from_secs(10), "api operational", || async {
         component_status(&client, &served.url).await == "operational"

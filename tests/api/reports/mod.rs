@@ -4,6 +4,7 @@
 //! public count, `enabled = false`. Hostile input is in [`abuse`].
 
 mod abuse;
+mod store;
 
 use std::path::Path;
 
@@ -47,9 +48,17 @@ pub struct Server {
 
 impl Server {
     pub async fn start(config: &str) -> Server {
+        Server::start_on(config, None).await
+    }
+
+    /// [`Server::start`] on the database `db` (default: a new SQLite file).
+    pub async fn start_on(config: &str, db: Option<&str>) -> Server {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = write_config(&dir, config);
-        let db = format!("sqlite://{}", dir.path().join("beacon.db").display());
+        let db = db.map_or_else(
+            || format!("sqlite://{}", dir.path().join("beacon.db").display()),
+            str::to_owned,
+        );
         let token = mint_token(dir.path(), &db);
         let mut process = Process::spawn(
             binary::beacon(dir.path())
@@ -139,7 +148,7 @@ pub fn urlencode(text: &str) -> String {
 }
 
 /// [`config`] with a webhook notifier of every event at `hook`.
-fn with_hook(hook: &HookReceiver) -> String {
+pub fn with_hook(hook: &HookReceiver) -> String {
     let notifier = format!(
         "\n[[notifiers]]\nid = \"ops\"\nkind = \"webhook\"\nurl = \"{}\"\n",
         hook.url()
@@ -179,8 +188,13 @@ async fn spikes(server: &Server, component: &str) -> usize {
 
 #[tokio::test]
 async fn five_reporters_make_one_spike_four_none_and_a_sixth_no_second() {
+    five_reporters_make_one_spike_on(None).await;
+}
+
+/// The spike test on the database `db` (default: a new SQLite file).
+pub async fn five_reporters_make_one_spike_on(db: Option<&str>) {
     let hook = HookReceiver::start(None).await;
-    let server = Server::start(&with_hook(&hook)).await;
+    let server = Server::start_on(&with_hook(&hook), db).await;
     for n in 2..=5 {
         assert_eq!(
             server.report(&client_from(n), "api", "login fails").await,

@@ -1,0 +1,181 @@
+//! [`Backend`]: the one place that picks between `sqlite.rs` and
+//! `postgres.rs` for each thing the two do differently.
+
+use std::path::Path;
+
+use sqlx::error::DatabaseError;
+use sqlx::migrate::Migrator;
+use sqlx::{AnyConnection, AnyPool};
+
+use super::{Fault, StoreError, postgres, sqlite};
+
+/// The database behind a [`super::Store`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// One file on one machine: the default.
+    Sqlite,
+    /// A PostgreSQL server (SPEC §9): several processes on several hosts.
+    Postgres,
+}
+
+impl Backend {
+    /// `postgres://` or `postgresql://` URLs are PostgreSQL; anything else
+    /// (`sqlite://path`, `sqlite:path`, a bare path) is SQLite.
+    pub fn of_url(url: &str) -> Backend {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+
+    /// The backend that raised a database error (the `Any` driver passes
+    /// each driver's own error through).
+    pub(super) fn of_error(e: &dyn DatabaseError) -> Backend {
+        if e.try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
+            .is_some()
+        {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+
+    /// The URL the `Any` driver connects with.
+    pub(super) fn connect_url(self, url: &str) -> String {
+        match self {
+            Backend::Sqlite => sqlite::connect_url(url),
+            Backend::Postgres => url.to_owned(),
+        }
+    }
+
+    /// Settings every new connection gets before its first query.
+    pub(super) async fn prepare(self, conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+        match self {
+            Backend::Sqlite => sqlite::prepare(conn).await,
+            Backend::Postgres => Ok(()),
+        }
+    }
+
+    /// The statement that begins a write transaction.
+    pub(super) fn begin_write(self) -> &'static str {
+        match self {
+            Backend::Sqlite => sqlite::BEGIN_WRITE,
+            Backend::Postgres => "BEGIN",
+        }
+    }
+
+    /// The database's error code → a fault a retry can cure, if it is one.
+    pub(super) fn fault(self, code: &str) -> Option<Fault> {
+        match self {
+            Backend::Sqlite => sqlite::fault(code),
+            Backend::Postgres => postgres::fault(code),
+        }
+    }
+
+    /// This backend's migrations.
+    pub(super) fn migrator(self) -> &'static Migrator {
+        match self {
+            Backend::Sqlite => &sqlite::MIGRATOR,
+            Backend::Postgres => &postgres::MIGRATOR,
+        }
+    }
+
+    /// How many migrations this backend has.
+    pub fn migrations(self) -> usize {
+        self.migrator().iter().count()
+    }
+
+    /// A table source of one row per element of the JSON array bound as
+    /// `$1`, in a column `value` (read its fields with `value ->> N`).
+    pub(super) fn json_rows(self) -> &'static str {
+        match self {
+            Backend::Sqlite => sqlite::JSON_ROWS,
+            Backend::Postgres => postgres::JSON_ROWS,
+        }
+    }
+
+    /// A table source of the strings of the JSON array bound as `$1`, in a
+    /// column `value`: `IN (SELECT value FROM {json_texts})`.
+    pub(super) fn json_texts(self) -> &'static str {
+        match self {
+            Backend::Sqlite => sqlite::JSON_ROWS,
+            Backend::Postgres => postgres::JSON_TEXTS,
+        }
+    }
+
+    /// [`Backend::json_texts`] of the JSON array stored in `column`
+    /// rather than bound as `$1`.
+    pub(super) fn json_texts_in(self, column: &str) -> String {
+        self.json_texts().replace("$1", column)
+    }
+
+    /// Makes the write transactions that name the same `key` run one after
+    /// another, from here to their commit: the guard of every
+    /// read-then-write that must see the writes of a transaction running
+    /// at once in another process (a count before an insert, a stored state
+    /// before its change event). SQLite's `BEGIN IMMEDIATE` already runs
+    /// every write transaction alone; PostgreSQL's READ COMMITTED does
+    /// not, so it takes a transaction-scoped advisory lock on the key.
+    pub(super) async fn serialize(
+        self,
+        tx: &mut AnyConnection,
+        key: &str,
+    ) -> Result<(), sqlx::Error> {
+        match self {
+            Backend::Sqlite => Ok(()),
+            Backend::Postgres => postgres::serialize(tx, key).await,
+        }
+    }
+
+    /// Writes a consistent copy of the database to `path` (which does not exist).
+    pub(super) async fn backup(
+        self,
+        pool: &AnyPool,
+        url: &str,
+        path: &Path,
+    ) -> Result<(), StoreError> {
+        match self {
+            Backend::Sqlite => sqlite::backup(pool, path).await,
+            Backend::Postgres => postgres::backup(url, path).await,
+        }
+    }
+}
+
+/// `url` with any password replaced by `***`, fit for messages and logs.
+pub(super) fn redacted(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_url_picks_the_backend_and_messages_hide_passwords() {
+        assert_eq!(Backend::of_url("postgres://u@h/db"), Backend::Postgres);
+        assert_eq!(Backend::of_url("postgresql://h/db"), Backend::Postgres);
+        assert_eq!(Backend::of_url("sqlite://beacon.db"), Backend::Sqlite);
+        assert_eq!(Backend::of_url("/var/lib/beacon.db"), Backend::Sqlite);
+        assert_eq!(
+            redacted("postgres://beacon:s3cret@db:5432/beacon"),
+            "postgres://beacon:***@db:5432/beacon"
+        );
+        assert_eq!(redacted("sqlite://beacon.db"), "sqlite://beacon.db");
+    }
+
+    #[test]
+    fn every_migration_has_its_twin_with_the_same_version() {
+        let versions = |backend: Backend| -> Vec<i64> {
+            backend.migrator().iter().map(|m| m.version).collect()
+        };
+        assert_eq!(versions(Backend::Sqlite), versions(Backend::Postgres));
+        assert!(Backend::Sqlite.migrations() >= 6);
+    }
+}
