@@ -23,7 +23,7 @@ use std::time::Duration;
 
 use crate::domain::{CheckSpec, Component, ComponentId};
 
-pub use notify::validate::Env;
+pub use notify::secrets::Env;
 pub use notify::{Email, Notifier, NotifierKind, Notify};
 
 /// The whole validated configuration file (SPEC §2).
