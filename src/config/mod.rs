@@ -272,3 +272,7 @@ impl Config {
 #[cfg(test)]
 #[path = "mod_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "values_tests.rs"]
+mod values_tests;
