@@ -14,6 +14,7 @@
 //! - Duties on the clock: maintenance edges (once each) and
 //!   `remind_every` repeats.
 
+pub mod compose;
 mod fanout;
 pub mod payload;
 mod targets;

@@ -8,9 +8,9 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::api_time as api;
 use super::builder::Builder;
 use super::components::ComponentJson;
+use super::time::api_time as api;
 use crate::domain::{ComponentStatus, Incident, IncidentUpdate, Maintenance, MaintenanceStatus};
 use crate::status;
 

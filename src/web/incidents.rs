@@ -10,6 +10,7 @@ use axum::routing::get;
 use super::error::PageError;
 use super::state::AppState;
 use super::{present, render};
+use crate::domain::{IncidentId, MaintenanceId};
 use crate::model::history;
 use crate::store::StoreError;
 
@@ -49,11 +50,12 @@ async fn incident(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
+    let id = IncidentId::parse(&id).map_err(|_| PageError::NotFound)?;
     let key = format!("/incidents/{id}");
     let (store, path) = (&state.store, key.as_str());
     state
         .serve(&headers, path, |snap| async move {
-            let incident = found(store.incident(&id).await)?;
+            let incident = found(store.incident(id.as_str()).await)?;
             render::html(&present::incidents::incident_page(
                 &snap.config,
                 &incident,
@@ -69,11 +71,12 @@ async fn maintenance(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
+    let id = MaintenanceId::parse(&id).map_err(|_| PageError::NotFound)?;
     let key = format!("/maintenances/{id}");
     let (store, path) = (&state.store, key.as_str());
     state
         .serve(&headers, path, |snap| async move {
-            let m = found(store.maintenance(&id).await)?;
+            let m = found(store.maintenance(id.as_str()).await)?;
             let view = present::incidents::maintenance_page(&snap.config, &m, path, snap.built_at);
             render::html(&view)
         })

@@ -203,5 +203,5 @@ async fn two_servers_on_postgres_send_one_check_down_through_the_outbox() {
 #[tokio::test]
 async fn a_report_spike_on_postgres_reaches_the_webhook_once() {
     let db = postgres_database();
-    crate::reports::five_reporters_make_one_spike_on(Some(&db)).await;
+    crate::reports::spikes::five_reporters_make_one_spike_on(Some(&db)).await;
 }

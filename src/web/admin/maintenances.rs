@@ -11,7 +11,8 @@ use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use chrono::Utc;
 
-use super::{ListParams, by_id};
+use super::{ListParams, by_id, path_id};
+use crate::domain::MaintenanceId;
 use crate::web::api_error::{ApiError, ApiJson, ApiPath, ApiQuery, ErrorBody};
 use crate::web::state::AppState;
 
@@ -79,7 +80,13 @@ pub async fn read(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<MaintenanceJson>, ApiError> {
-    let m = by_id("maintenance", &id, state.store.maintenance(&id)).await?;
+    let id = path_id("maintenance", &id, MaintenanceId::parse)?;
+    let m = by_id(
+        "maintenance",
+        id.as_str(),
+        state.store.maintenance(id.as_str()),
+    )
+    .await?;
     Ok(Json(MaintenanceJson::new(m, Utc::now())))
 }
 
@@ -97,13 +104,19 @@ pub async fn edit(
     ApiPath(id): ApiPath<String>,
     ApiJson(req): ApiJson<EditMaintenance>,
 ) -> Result<Json<MaintenanceJson>, ApiError> {
-    let current = by_id("maintenance", &id, state.store.maintenance(&id)).await?;
+    let id = path_id("maintenance", &id, MaintenanceId::parse)?;
+    let current = by_id(
+        "maintenance",
+        id.as_str(),
+        state.store.maintenance(id.as_str()),
+    )
+    .await?;
     let edit = parse_edit(req, &current, &state)?;
     let now = Utc::now();
     let m = by_id(
         "maintenance",
-        &id,
-        state.store.edit_maintenance(&id, &edit, now),
+        id.as_str(),
+        state.store.edit_maintenance(id.as_str(), &edit, now),
     )
     .await?;
     Ok(Json(MaintenanceJson::new(m, now)))
@@ -121,10 +134,11 @@ pub async fn cancel(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
+    let id = path_id("maintenance", &id, MaintenanceId::parse)?;
     by_id(
         "maintenance",
-        &id,
-        state.store.cancel_maintenance(&id, Utc::now()),
+        id.as_str(),
+        state.store.cancel_maintenance(id.as_str(), Utc::now()),
     )
     .await?;
     Ok(StatusCode::NO_CONTENT)
