@@ -87,7 +87,7 @@ pub async fn apply(
                 let incident = store.create_incident(&new, now).await?;
                 tracing::warn!(
                     component = id,
-                    incident = incident.id,
+                    incident = %incident.id,
                     "opened an automatic incident"
                 );
             }
@@ -125,7 +125,7 @@ pub async fn apply(
                     .await?;
                 tracing::info!(
                     component = id,
-                    incident = incident.id,
+                    incident = %incident.id,
                     "resolved an automatic incident"
                 );
             }

@@ -55,7 +55,7 @@ async fn incident(
     let (store, path) = (&state.store, key.as_str());
     state
         .serve(&headers, path, |snap| async move {
-            let incident = found(store.incident(id.as_str()).await)?;
+            let incident = found(store.incident(&id).await)?;
             render::html(&present::incidents::incident_page(
                 &snap.config,
                 &incident,
@@ -76,7 +76,7 @@ async fn maintenance(
     let (store, path) = (&state.store, key.as_str());
     state
         .serve(&headers, path, |snap| async move {
-            let m = found(store.maintenance(id.as_str()).await)?;
+            let m = found(store.maintenance(&id).await)?;
             let view = present::incidents::maintenance_page(&snap.config, &m, path, snap.built_at);
             render::html(&view)
         })

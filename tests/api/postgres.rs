@@ -95,7 +95,11 @@ async fn postgres_serves_admin_writes_on_pages_feeds_and_the_v2_api() {
     assert!(restore.status.success(), "{restore:?}");
     let store = beacon::store::Store::open(&copy).await.unwrap();
     assert_eq!(
-        store.incident(&incident).await.unwrap().title,
+        store
+            .incident(&beacon::domain::IncidentId::parse(&incident).unwrap())
+            .await
+            .unwrap()
+            .title,
         "Database failover"
     );
 

@@ -76,7 +76,7 @@ pub async fn read(
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<IncidentJson>, ApiError> {
     let id = path_id("incident", &id, IncidentId::parse)?;
-    let incident = by_id("incident", id.as_str(), state.store.incident(id.as_str())).await?;
+    let incident = by_id("incident", id.as_str(), state.store.incident(&id)).await?;
     Ok(Json(incident.into()))
 }
 
@@ -99,9 +99,7 @@ pub async fn add_update(
     let incident = by_id(
         "incident",
         id.as_str(),
-        state
-            .store
-            .add_incident_update(id.as_str(), &update, Utc::now()),
+        state.store.add_incident_update(&id, &update, Utc::now()),
     )
     .await?;
     Ok(Json(incident.into()))
@@ -126,7 +124,7 @@ pub async fn edit(
     let incident = by_id(
         "incident",
         id.as_str(),
-        state.store.edit_incident(id.as_str(), &edit, Utc::now()),
+        state.store.edit_incident(&id, &edit, Utc::now()),
     )
     .await?;
     Ok(Json(incident.into()))
@@ -145,11 +143,6 @@ pub async fn delete(
     ApiPath(id): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
     let id = path_id("incident", &id, IncidentId::parse)?;
-    by_id(
-        "incident",
-        id.as_str(),
-        state.store.delete_incident(id.as_str()),
-    )
-    .await?;
+    by_id("incident", id.as_str(), state.store.delete_incident(&id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -81,12 +81,7 @@ pub async fn read(
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<MaintenanceJson>, ApiError> {
     let id = path_id("maintenance", &id, MaintenanceId::parse)?;
-    let m = by_id(
-        "maintenance",
-        id.as_str(),
-        state.store.maintenance(id.as_str()),
-    )
-    .await?;
+    let m = by_id("maintenance", id.as_str(), state.store.maintenance(&id)).await?;
     Ok(Json(MaintenanceJson::new(m, Utc::now())))
 }
 
@@ -105,18 +100,13 @@ pub async fn edit(
     ApiJson(req): ApiJson<EditMaintenance>,
 ) -> Result<Json<MaintenanceJson>, ApiError> {
     let id = path_id("maintenance", &id, MaintenanceId::parse)?;
-    let current = by_id(
-        "maintenance",
-        id.as_str(),
-        state.store.maintenance(id.as_str()),
-    )
-    .await?;
+    let current = by_id("maintenance", id.as_str(), state.store.maintenance(&id)).await?;
     let edit = parse_edit(req, &current, &state)?;
     let now = Utc::now();
     let m = by_id(
         "maintenance",
         id.as_str(),
-        state.store.edit_maintenance(id.as_str(), &edit, now),
+        state.store.edit_maintenance(&id, &edit, now),
     )
     .await?;
     Ok(Json(MaintenanceJson::new(m, now)))
@@ -138,7 +128,7 @@ pub async fn cancel(
     by_id(
         "maintenance",
         id.as_str(),
-        state.store.cancel_maintenance(id.as_str(), Utc::now()),
+        state.store.cancel_maintenance(&id, Utc::now()),
     )
     .await?;
     Ok(StatusCode::NO_CONTENT)

@@ -134,7 +134,7 @@ impl From<IncidentUpdate> for UpdateJson {
 impl From<Incident> for IncidentJson {
     fn from(i: Incident) -> IncidentJson {
         IncidentJson {
-            id: i.id,
+            id: i.id.to_string(),
             title: i.title,
             status: i.status.as_str(),
             impact: i.impact.as_str(),

@@ -77,7 +77,7 @@ impl MaintenanceJson {
     pub fn new(m: Maintenance, now: DateTime<Utc>) -> MaintenanceJson {
         MaintenanceJson {
             status: status::maintenance::status(&m, now).as_str(),
-            id: m.id,
+            id: m.id.to_string(),
             title: m.title,
             body: m.body,
             starts_at: m.starts_at,
