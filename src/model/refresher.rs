@@ -4,9 +4,11 @@
 //! - an admin write in this process, which waits for it before answering
 //!   (read-your-writes, SPEC §6);
 //! - probe results committed in this process (the store says so at once),
-//!   and the revision poll for writes by other processes: at most one
-//!   rebuild per [`MIN_GAP`] however many results arrive, so rebuild cost
-//!   does not grow with the probe rate;
+//!   changes committed by other processes (on PostgreSQL the store hears
+//!   their `NOTIFY` at commit, so every node follows within a second),
+//!   and the revision poll, the fallback and SQLite's only path: at most
+//!   one rebuild per [`MIN_GAP`] however many results arrive, so rebuild
+//!   cost does not grow with the probe rate;
 //! - the clock: a snapshot older than [`MAX_AGE`] is rebuilt, so stale data,
 //!   maintenance windows and a new day show without any write.
 //!
@@ -115,11 +117,16 @@ impl Model {
         self.rebuilds.load(Ordering::Relaxed)
     }
 
-    /// Rebuilds when this process committed results (at most once per
-    /// [`MIN_GAP`]), when the revision polled every [`POLL_EVERY`] moved, and
-    /// when the snapshot is older than [`MAX_AGE`], until `shutdown`.
+    /// Rebuilds when this process committed results, when another process
+    /// announced a change (PostgreSQL `NOTIFY`, [`Store::follow_changes`]),
+    /// both at most once per [`MIN_GAP`]; when the revision polled every
+    /// [`POLL_EVERY`] moved (the only path on SQLite, the fallback while
+    /// PostgreSQL's notifications are lost); and when the snapshot is
+    /// older than [`MAX_AGE`], until `shutdown`.
     pub async fn refresh_until_stopped(&self, mut shutdown: watch::Receiver<bool>) {
         let mut written = self.store.results_written();
+        let mut elsewhere = self.store.follow_changes();
+        let mut announced = true;
         let mut last = Instant::now();
         while !*shutdown.borrow() {
             tokio::select! {
@@ -128,6 +135,11 @@ impl Model {
                     if changed.is_err() {
                         tokio::time::sleep(POLL_EVERY).await;
                     }
+                    tokio::time::sleep_until(last + MIN_GAP).await;
+                }
+                changed = elsewhere.changed(), if announced => {
+                    // Fails at once on SQLite, which announces nothing.
+                    announced = changed.is_ok();
                     tokio::time::sleep_until(last + MIN_GAP).await;
                 }
                 _ = shutdown.changed() => continue,

@@ -6,6 +6,7 @@ use std::path::Path;
 use sqlx::error::DatabaseError;
 use sqlx::migrate::Migrator;
 use sqlx::{AnyConnection, AnyPool};
+use tokio::sync::watch;
 
 use super::{Fault, StoreError, postgres, sqlite};
 
@@ -35,6 +36,15 @@ impl Backend {
         if e.try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
             .is_some()
         {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+
+    /// The backend of an open connection.
+    pub(super) fn of_connection(conn: &AnyConnection) -> Backend {
+        if conn.backend_name() == <sqlx::Postgres as sqlx::Database>::NAME {
             Backend::Postgres
         } else {
             Backend::Sqlite
@@ -126,6 +136,27 @@ impl Backend {
             Backend::Sqlite => Ok(()),
             Backend::Postgres => postgres::serialize(tx, key).await,
         }
+    }
+
+    /// Tells the other processes at commit that pages change (PostgreSQL
+    /// `NOTIFY`); SQLite's readers find out by polling the revision.
+    pub(super) async fn announce_change(self, tx: &mut AnyConnection) -> Result<(), sqlx::Error> {
+        match self {
+            Backend::Sqlite => Ok(()),
+            Backend::Postgres => postgres::announce_change(tx).await,
+        }
+    }
+
+    /// A receiver that changes as soon as any process commits a change
+    /// pages show: on PostgreSQL a task listens (see
+    /// [`postgres::follow_changes`]) until the receiver is dropped; on
+    /// SQLite its sender is gone at once, so `changed()` fails at once.
+    pub(super) fn follow_changes(self, url: &str) -> watch::Receiver<u64> {
+        let (changed, receiver) = watch::channel(0);
+        if self == Backend::Postgres {
+            tokio::spawn(postgres::follow_changes(url.to_owned(), changed));
+        }
+        receiver
     }
 
     /// Writes a consistent copy of the database to `path` (which does not exist).

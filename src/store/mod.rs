@@ -191,6 +191,14 @@ impl Store {
         self.results_written.subscribe()
     }
 
+    /// Changes as soon as any process commits a change that pages show, on
+    /// PostgreSQL (`LISTEN`, one connection of its own for as long as the
+    /// receiver lives). On SQLite `changed()` fails at once: poll
+    /// [`Store::revision`] there, and on PostgreSQL too as the fallback.
+    pub fn follow_changes(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.backend.follow_changes(&self.url)
+    }
+
     /// Applies the backend's pending migrations (`migrations/sqlite/` or
     /// `migrations/postgres/`, embedded at build time). On PostgreSQL sqlx
     /// holds an advisory lock meanwhile; on SQLite [`Store::open`] retries
@@ -257,11 +265,14 @@ impl Store {
 
 /// Commits a write transaction that changed what pages show, bumping the
 /// revision in the same transaction so every reader (this process or
-/// another) sees the change at its next poll. Every such write ends here.
+/// another) sees the change at its next poll, and on PostgreSQL notifying
+/// every listening node at commit ([`Store::follow_changes`]). Every such
+/// write ends here.
 async fn commit_change(mut tx: sqlx::Transaction<'_, sqlx::Any>) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE revision SET n = n + 1")
         .execute(&mut *tx)
         .await?;
+    Backend::of_connection(&tx).announce_change(&mut tx).await?;
     tx.commit().await
 }
 

@@ -25,6 +25,7 @@ mod history;
 mod kinds;
 mod lifecycle;
 mod migrations;
+mod nodes;
 mod notify;
 mod pages;
 mod postgres;
