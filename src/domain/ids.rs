@@ -1,4 +1,5 @@
-//! Stable slugs that name components and checks (SPEC §2: `[a-z0-9-]+`).
+//! Stable slugs that name components, checks (SPEC §2: `[a-z0-9-]+`) and
+//! probe regions (SPEC §9).
 
 use std::fmt;
 
@@ -54,6 +55,20 @@ slug_id!(
     /// Id of a check (SPEC §2 `[[checks]] id`).
     CheckId
 );
+slug_id!(
+    /// Name of a probe region (SPEC §9 `beacon probe --region`).
+    RegionId
+);
+
+impl Default for RegionId {
+    /// `default`: the region of a single-machine install.
+    fn default() -> RegionId {
+        RegionId(DEFAULT_REGION.to_owned())
+    }
+}
+
+/// The region of results written without `--region` (SPEC §9).
+pub const DEFAULT_REGION: &str = "default";
 
 #[cfg(test)]
 mod tests {

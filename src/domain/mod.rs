@@ -17,7 +17,7 @@ pub use check::{
 pub use client_ip::client_ip;
 pub use component::{Component, ComponentStatus};
 pub use event::EventKind;
-pub use ids::{CheckId, ComponentId, InvalidSlug};
+pub use ids::{CheckId, ComponentId, DEFAULT_REGION, InvalidSlug, RegionId};
 pub use incident::{
     AffectedComponent, Impact, Incident, IncidentEdit, IncidentStatus, IncidentUpdate, NewIncident,
     NewUpdate,
