@@ -35,5 +35,6 @@ mod reports;
 mod schedule_lag;
 mod statuspage;
 mod store;
+mod store_regions;
 mod visible;
 mod weight;
