@@ -12,6 +12,7 @@ mod reasons;
 pub mod schedule;
 mod tcp;
 mod tls;
+mod track;
 mod writer;
 
 use std::sync::Arc;
@@ -24,7 +25,7 @@ use tokio::task::JoinSet;
 use tokio::time::Instant;
 
 use crate::config::Config;
-use crate::domain::{CheckKind, CheckResult, CheckSpec, Outcome};
+use crate::domain::{CheckKind, CheckResult, CheckSpec, Outcome, RegionId};
 use crate::store::Store;
 use schedule::{Schedule, Timing};
 
@@ -106,21 +107,24 @@ fn judge(spec: &CheckSpec, at: chrono::DateTime<Utc>, attempt: Attempt) -> Check
 
 /// Runs every configured check until `shutdown` turns true, then flushes
 /// pending results and returns. Attempts still in flight are abandoned:
-/// they have no result to lose. How late each attempt started goes to `lag`.
+/// they have no result to lose. How late each attempt started goes to
+/// `lag`. Results and check states are `region`'s (SPEC §9).
 pub async fn run_until_stopped(
     store: Store,
     config: Arc<Config>,
+    region: RegionId,
     lag: Arc<lag::ScheduleLag>,
     mut shutdown: watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
     let client = http::client().context("cannot build the HTTP client")?;
     let states = store
-        .check_states()
+        .region_check_states(region.as_str())
         .await
         .context("cannot load check states")?;
     let (results, inbox) = mpsc::channel(1024);
     let reader = store.clone();
-    let writer = tokio::spawn(writer::run(store, Arc::clone(&config), states, inbox));
+    let writer = writer::run(store, Arc::clone(&config), region.clone(), states, inbox);
+    let writer = tokio::spawn(writer);
     let started_at = Utc::now();
 
     let mut schedule = Schedule::new(config.checks.iter().map(|c| match &c.kind {
@@ -131,7 +135,7 @@ pub async fn run_until_stopped(
     }));
     let start = Instant::now();
     let mut in_flight = JoinSet::new();
-    tracing::info!(checks = config.checks.len(), "probe worker started");
+    tracing::info!(checks = config.checks.len(), region = %region, "probe worker started");
     while !*shutdown.borrow() {
         let wake = schedule
             .next_due()

@@ -15,11 +15,12 @@ use chrono::Utc;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-use super::incidents;
 use super::pending::{Backoff, Pending};
+use super::{incidents, track};
 use crate::config::Config;
-use crate::domain::{CheckResult, CheckSpec, Component, ComponentStatus, Maintenance, Outcome};
-use crate::status::{self, Tracker, maintenance};
+use crate::domain::{CheckResult, Component, Maintenance, RegionId};
+use crate::model::regions;
+use crate::status::Tracker;
 use crate::store::{Recorded, Store, StoreError, StoredCheckState};
 
 /// A batch is written when this old or this large.
@@ -37,17 +38,16 @@ pub const FINAL_FLUSH: Duration = Duration::from_secs(3);
 const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 
 /// Receives results until every sender is gone, then flushes and returns.
+/// `states` are `region`'s own: thresholds apply per region (SPEC §9).
 pub async fn run(
     store: Store,
     config: Arc<Config>,
+    region: RegionId,
     states: Vec<StoredCheckState>,
     mut inbox: mpsc::Receiver<CheckResult>,
 ) {
     let mut writer = Writer {
-        reasons: states
-            .iter()
-            .filter_map(|s| Some((s.check_id.clone(), s.last_failure.clone()?.1)))
-            .collect(),
+        region,
         trackers: states
             .into_iter()
             .map(|s| (s.check_id, s.tracker))
@@ -58,10 +58,14 @@ pub async fn run(
         pending: Pending::new(MAX_PENDING),
         backoff: Backoff::new(RETRY_FIRST, RETRY_MAX),
         touched: BTreeSet::new(),
+        others: track::Others::new(),
         dropped: 0,
         last_prune: None,
         pruning: None,
     };
+    if let Err(e) = writer.shown(Utc::now()).await {
+        tracing::warn!(error = %e, "cannot load the other regions' check states");
+    }
     while let Some(results) = gather(&mut inbox, writer.backoff.next_attempt()).await {
         writer.take(results).await;
         if writer.backoff.due(Instant::now()) {
@@ -130,9 +134,13 @@ impl CheckIndex {
 struct Writer {
     store: Store,
     config: Arc<Config>,
+    /// The region whose results this writer records.
+    region: RegionId,
     checks: CheckIndex,
+    /// This region's tracker of each check.
     trackers: HashMap<String, Tracker>,
-    reasons: HashMap<String, String>,
+    /// The other regions' views, as of the last write.
+    others: track::Others,
     pending: Pending<Recorded>,
     backoff: Backoff,
     /// Components (indices in the config) with results written since
@@ -154,22 +162,15 @@ impl Writer {
         let maintenances = self.maintenances(oldest).await;
         let mut dropped = 0;
         for result in results {
-            if let Some(reason) = result
-                .reason
-                .clone()
-                .filter(|_| result.outcome == Outcome::Failed)
-            {
-                self.reasons
-                    .insert(result.check.as_str().to_owned(), reason);
-            }
             let spec = self
                 .checks
                 .get(&result)
                 .map(|(i, _)| &*self.config.checks[i]);
-            let recorded = record(
+            let recorded = track::record(
                 &self.config,
                 spec,
                 &mut self.trackers,
+                &self.others,
                 &maintenances,
                 result,
             );
@@ -222,7 +223,7 @@ impl Writer {
     /// Writes the oldest pending batch.
     async fn write_batch(&mut self) -> Result<(), StoreError> {
         let batch = self.pending.oldest(MAX_BATCH);
-        self.store.record(batch).await?;
+        self.store.record_in(self.region.as_str(), batch).await?;
         let components = batch.iter().filter_map(|r| self.checks.get(&r.result)?.1);
         self.touched.extend(components);
         let n = batch.len();
@@ -234,25 +235,21 @@ impl Writer {
     async fn after_write(&mut self) {
         let now = Utc::now();
         let maintenances = self.maintenances(now).await;
+        // Every region's state as the page shows it, not this region's alone.
+        let shown = self.shown(now).await;
         let touched: Vec<&Component> = self
             .touched
             .iter()
             .map(|&i| &*self.config.components[i])
             .collect();
-        let known = incidents::Known {
-            trackers: &self.trackers,
-            reasons: &self.reasons,
+        let applied = match shown {
+            Ok(shown) => {
+                let (store, config) = (&self.store, &self.config);
+                incidents::apply(store, config, &shown, &maintenances, &touched, now).await
+            }
+            Err(e) => Err(e),
         };
-        match incidents::apply(
-            &self.store,
-            &self.config,
-            &known,
-            &maintenances,
-            &touched,
-            now,
-        )
-        .await
-        {
+        match applied {
             Ok(()) => self.touched.clear(),
             Err(e) => tracing::warn!(error = %e, "automatic incidents could not be updated"),
         }
@@ -264,6 +261,17 @@ impl Writer {
                 Arc::clone(&self.config),
             )));
         }
+    }
+
+    /// Each check's state as the page shows it at `now`; keeps the other
+    /// regions' views for the component statuses of the next results.
+    async fn shown(
+        &mut self,
+        now: chrono::DateTime<Utc>,
+    ) -> Result<HashMap<String, regions::ShownCheck>, StoreError> {
+        let shown = regions::load(&self.store, &self.config, now).await?;
+        self.others = track::others(&shown, self.region.as_str());
+        Ok(shown)
     }
 
     /// At shutdown: writes what is pending within [`FINAL_FLUSH`]; logs the
@@ -297,61 +305,6 @@ impl Writer {
             pruning.abort();
         }
     }
-}
-
-/// Moves the check's tracker on, dates the result in the site timezone, and
-/// leaves it out of uptime when a maintenance covering its component was in
-/// progress when it was taken (SPEC §3).
-fn record(
-    config: &Config,
-    spec: Option<&CheckSpec>,
-    trackers: &mut HashMap<String, Tracker>,
-    maintenances: &[Maintenance],
-    result: CheckResult,
-) -> Recorded {
-    let (failure, recovery) = spec.map_or((1, 1), |c| (c.failure_threshold, c.recovery_threshold));
-    let in_maintenance = spec.is_some_and(|c| {
-        maintenances
-            .iter()
-            .any(|m| maintenance::covers(m, c.component.as_str(), result.at))
-    });
-    let tracker = trackers
-        .entry(result.check.as_str().to_owned())
-        .or_insert(Tracker::NEW);
-    let before = tracker.state;
-    *tracker = tracker.next(result.outcome, failure, recovery);
-    let tracker = *tracker;
-    let day = result.at.with_timezone(&config.site.timezone).date_naive();
-    // A component's check-derived status moves only when one of its
-    // checks changes state: only then is it worked out (and compared).
-    let component = spec
-        .filter(|_| tracker.state != before)
-        .map(|c| component_status(config, trackers, c.component.as_str()));
-    Recorded {
-        tracker,
-        day,
-        counted: !in_maintenance,
-        component,
-        result,
-    }
-}
-
-/// The check-derived status of `component` from the trackers as they stand.
-fn component_status(
-    config: &Config,
-    trackers: &HashMap<String, Tracker>,
-    component: &str,
-) -> (String, ComponentStatus) {
-    let states: Vec<_> = config
-        .checks
-        .iter()
-        .filter(|c| c.component.as_str() == component)
-        .map(|c| trackers.get(c.id.as_str()).and_then(|t| t.state))
-        .collect();
-    (
-        component.to_owned(),
-        status::component::from_checks(&states),
-    )
 }
 
 async fn prune(store: Store, config: Arc<Config>) {

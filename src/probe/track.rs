@@ -1,0 +1,110 @@
+//! One result through thresholds: this region's tracker of the check moves
+//! on (SPEC §3, per region: §9), and, when its state changes, the
+//! component's check-derived status is worked out for `component.status`
+//! from each check's state as the page shows it: this region's trackers
+//! combined with the other regions' latest views by [`regions::state_of`].
+
+use std::collections::HashMap;
+
+use crate::config::Config;
+use crate::domain::{CheckResult, CheckSpec, ComponentStatus, Maintenance};
+use crate::model::regions::{self, ShownCheck};
+use crate::status::quorum::RegionView;
+use crate::status::{self, CheckState, Tracker, maintenance};
+use crate::store::Recorded;
+
+/// The other regions' latest view of each check, by check id.
+pub type Others = HashMap<String, Vec<RegionView>>;
+
+/// The views of every region but `region` in `shown`.
+pub fn others(shown: &HashMap<String, ShownCheck>, region: &str) -> Others {
+    shown
+        .iter()
+        .map(|(check, s)| {
+            let views = s.regions.iter().filter(|r| r.region != region);
+            let views = views.map(|r| RegionView {
+                state: r.state,
+                last_result_ms: r.last_result_at.timestamp_millis(),
+            });
+            (check.clone(), views.collect())
+        })
+        .collect()
+}
+
+/// Moves the check's tracker on, dates the result in the site timezone, and
+/// leaves it out of uptime when a maintenance covering its component was in
+/// progress when it was taken (SPEC §3).
+pub fn record(
+    config: &Config,
+    spec: Option<&CheckSpec>,
+    trackers: &mut HashMap<String, Tracker>,
+    others: &Others,
+    maintenances: &[Maintenance],
+    result: CheckResult,
+) -> Recorded {
+    let (failure, recovery) = spec.map_or((1, 1), |c| (c.failure_threshold, c.recovery_threshold));
+    let in_maintenance = spec.is_some_and(|c| {
+        maintenances
+            .iter()
+            .any(|m| maintenance::covers(m, c.component.as_str(), result.at))
+    });
+    let tracker = trackers
+        .entry(result.check.as_str().to_owned())
+        .or_insert(Tracker::NEW);
+    let before = tracker.state;
+    *tracker = tracker.next(result.outcome, failure, recovery);
+    let tracker = *tracker;
+    let day = result.at.with_timezone(&config.site.timezone).date_naive();
+    // A component's check-derived status moves only when one of its
+    // checks changes state: only then is it worked out (and compared).
+    let now_ms = result.at.timestamp_millis();
+    let component = spec
+        .filter(|_| tracker.state != before)
+        .map(|c| component_status(config, trackers, others, c.component.as_str(), now_ms));
+    Recorded {
+        tracker,
+        day,
+        counted: !in_maintenance,
+        component,
+        result,
+    }
+}
+
+/// The check-derived status of `component` from each of its checks' shown
+/// state at `now_ms`.
+fn component_status(
+    config: &Config,
+    trackers: &HashMap<String, Tracker>,
+    others: &Others,
+    component: &str,
+    now_ms: i64,
+) -> (String, ComponentStatus) {
+    let states: Vec<_> = config
+        .checks
+        .iter()
+        .filter(|c| c.component.as_str() == component)
+        .map(|c| shown_state(config, c, trackers.get(c.id.as_str()), others, now_ms))
+        .collect();
+    (
+        component.to_owned(),
+        status::component::from_checks(&states),
+    )
+}
+
+/// `spec`'s state with this region's `tracker` (live: it is writing now)
+/// beside the other regions' views.
+fn shown_state(
+    config: &Config,
+    spec: &CheckSpec,
+    tracker: Option<&Tracker>,
+    others: &Others,
+    now_ms: i64,
+) -> Option<CheckState> {
+    let mut views = others.get(spec.id.as_str()).cloned().unwrap_or_default();
+    views.extend(tracker.map(|t| RegionView {
+        state: t.state,
+        last_result_ms: now_ms,
+    }));
+    let interval = regions::interval_ms(spec.interval);
+    regions::state_of(&views, interval, config.probes.quorum, now_ms)
+}
