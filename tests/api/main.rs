@@ -31,6 +31,7 @@ mod postgres;
 mod privacy;
 mod probe;
 mod receivers;
+mod regions;
 mod reports;
 mod schedule_lag;
 mod statuspage;
