@@ -40,6 +40,7 @@ fn loaded(config: &Config, now: chrono::DateTime<Utc>) -> Loaded {
         counts.insert(check.id.to_string(), days);
         states.push(StoredCheckState {
             check_id: check.id.to_string(),
+            region: "default".to_owned(),
             tracker: Tracker {
                 state: Some(CheckState::Up),
                 streak_of: Some(Outcome::Ok),

@@ -14,6 +14,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::config::Config;
+use crate::domain::RegionId;
 use crate::model::Model;
 use crate::outbox::{Sender, Targets};
 use crate::probe;
@@ -49,12 +50,24 @@ impl Running {
     }
 }
 
-/// Starts serving on `listener`; with `probe`, also runs the probe worker.
+/// Starts serving on `listener`; with `probe`, also runs the probe worker
+/// (in the region `default`).
 pub async fn start(
     listener: TcpListener,
     config: Arc<Config>,
     store: Store,
     probe: bool,
+) -> anyhow::Result<Running> {
+    start_probing(listener, config, store, probe.then(RegionId::default)).await
+}
+
+/// [`start`], with the built-in probe worker probing as `region` (none: no
+/// probe worker).
+pub async fn start_probing(
+    listener: TcpListener,
+    config: Arc<Config>,
+    store: Store,
+    region: Option<RegionId>,
 ) -> anyhow::Result<Running> {
     let addr = listener
         .local_addr()
@@ -96,10 +109,11 @@ pub async fn start(
         header_timeout: config.server.header_timeout,
         max_connections: usize::try_from(config.server.max_connections).unwrap_or(usize::MAX),
     };
-    let worker = probe.then(|| {
+    let worker = region.map(|region| {
         tokio::spawn(probe::run_until_stopped(
             store.clone(),
             config,
+            region,
             schedule_lag,
             stopped.clone(),
         ))

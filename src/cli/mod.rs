@@ -15,6 +15,7 @@ use clap::{Parser, Subcommand};
 use tokio::net::TcpListener;
 
 use crate::config::{Config, ConfigError};
+use crate::domain::{DEFAULT_REGION, RegionId};
 use crate::store::Store;
 use crate::telemetry::{self, LogFormat};
 use crate::{app, probe};
@@ -56,9 +57,14 @@ enum Command {
         /// Do not probe here (a separate `beacon probe` writes the results)
         #[arg(long)]
         no_probe: bool,
+        #[command(flatten)]
+        region: RegionArg,
     },
     /// Run the probe worker alone against the database
-    Probe,
+    Probe {
+        #[command(flatten)]
+        region: RegionArg,
+    },
     /// Validate the config file, printing every problem with line and column
     CheckConfig,
     /// Apply database migrations and exit
@@ -78,6 +84,22 @@ enum Command {
         #[command(subcommand)]
         command: notify::NotifyCommand,
     },
+}
+
+/// `--region`: where this process's probe worker runs (SPEC §9).
+#[derive(Debug, clap::Args)]
+struct RegionArg {
+    /// Probe region whose results and check states this worker writes
+    #[arg(long = "region", env = "BEACON_REGION", value_name = "NAME", default_value = DEFAULT_REGION)]
+    name: String,
+}
+
+impl RegionArg {
+    /// The region, validated like an id (`[a-z0-9-]{1,64}`); checked here
+    /// rather than by clap so a bad one is a one-line error like the others.
+    fn region(&self) -> anyhow::Result<RegionId> {
+        RegionId::parse(&self.name).map_err(|e| anyhow!("--region / BEACON_REGION: {e}"))
+    }
 }
 
 /// Where the configuration comes from.
@@ -168,8 +190,14 @@ fn one_line(error: &anyhow::Error) -> String {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Serve { no_probe } => serve(&cli, !no_probe).await,
-        Command::Probe => probe_alone(&cli).await,
+        Command::Serve {
+            no_probe,
+            ref region,
+        } => {
+            let region = region.region()?;
+            serve(&cli, (!no_probe).then_some(region)).await
+        }
+        Command::Probe { ref region } => probe_alone(&cli, region.region()?).await,
         Command::CheckConfig => check_config(&cli),
         Command::Migrate => {
             let url = cli.tool_database()?;
@@ -211,7 +239,7 @@ fn check_config(cli: &Cli) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn serve(cli: &Cli, with_probe: bool) -> anyhow::Result<()> {
+async fn serve(cli: &Cli, probe_in: Option<RegionId>) -> anyhow::Result<()> {
     let file_config = match cli.source() {
         Source::File(path) => Some(Config::load(&path)?),
         Source::Demo => None,
@@ -227,7 +255,7 @@ async fn serve(cli: &Cli, with_probe: bool) -> anyhow::Result<()> {
         .context("cannot read the bound address")?;
     let demo = file_config.is_none();
     let config = Arc::new(file_config.unwrap_or_else(|| Config::demo(addr)));
-    let running = app::start(listener, config, store, with_probe).await?;
+    let running = app::start_probing(listener, config, store, probe_in).await?;
     let url = format!("http://{addr}/");
     if demo {
         println!(
@@ -240,7 +268,7 @@ async fn serve(cli: &Cli, with_probe: bool) -> anyhow::Result<()> {
     running.stop().await
 }
 
-async fn probe_alone(cli: &Cli) -> anyhow::Result<()> {
+async fn probe_alone(cli: &Cli, region: RegionId) -> anyhow::Result<()> {
     let (config, demo) = match cli.source() {
         Source::File(path) => (Config::load(&path)?, false),
         Source::Demo => (
@@ -258,11 +286,12 @@ async fn probe_alone(cli: &Cli) -> anyhow::Result<()> {
     let mut worker = tokio::spawn(probe::run_until_stopped(
         store.clone(),
         Arc::new(config),
+        region.clone(),
         Arc::default(),
         stopped,
     ));
     println!(
-        "Beacon probe worker running{}",
+        "Beacon probe worker running in region {region}{}",
         if demo { " (built-in demo checks)" } else { "" }
     );
     let finished = tokio::select! {

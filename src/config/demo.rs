@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use chrono_tz::Tz;
 
-use super::{Config, Database, Reports, Server, Site};
+use super::{Config, Database, Probes, Reports, Server, Site};
 use crate::domain::{
     CheckId, CheckKind, CheckSpec, Component, ComponentId, HttpCheck, StatusMatcher, TcpCheck,
 };
@@ -80,6 +80,7 @@ pub(super) fn config(listen: SocketAddr) -> Config {
             retention_days: 90,
         },
         reports: Reports::default(),
+        probes: Probes::default(),
         components: vec![
             Arc::new(component(&web, "Web server")),
             Arc::new(component(&listener, "TCP listener")),

@@ -25,6 +25,7 @@ pub(super) struct RawConfig {
     pub server: RawServer,
     pub database: RawDatabase,
     pub reports: RawReports,
+    pub probes: RawProbes,
     pub components: Vec<RawComponent>,
     pub checks: Vec<RawCheck>,
     pub notify: RawNotify,
@@ -62,6 +63,11 @@ pub(super) struct RawReports {
     pub window: Opt<String>,
 }
 
+#[derive(Default)]
+pub(super) struct RawProbes {
+    pub quorum: Opt<i64>,
+}
+
 /// One `[[components]]` entry; `span` is its header, `place` names it in messages.
 pub(super) struct RawComponent {
     pub span: Range<usize>,
@@ -91,6 +97,7 @@ pub(super) fn read(text: &str, p: &mut Problems) -> Option<RawConfig> {
         "server",
         "database",
         "reports",
+        "probes",
         "components",
         "checks",
     ];
@@ -145,6 +152,12 @@ pub(super) fn read(text: &str, p: &mut Problems) -> Option<RawConfig> {
             window: s.duration("window", p),
         }
     });
+    let probes = top.table("probes", p).map(|(_, t)| {
+        let s = Section::new(t, "[probes]".into(), &["quorum"], p);
+        RawProbes {
+            quorum: s.integer("quorum", p),
+        }
+    });
     let components = top.tables("components", p).into_iter().enumerate();
     let components = components
         .map(|(i, (span, t))| read_component(span, t, i + 1, p))
@@ -158,6 +171,7 @@ pub(super) fn read(text: &str, p: &mut Problems) -> Option<RawConfig> {
         server: server.unwrap_or_default(),
         database: database.unwrap_or_default(),
         reports: reports.unwrap_or_default(),
+        probes: probes.unwrap_or_default(),
         components,
         checks,
         notify: notify::file::read(&top, p),

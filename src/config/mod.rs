@@ -33,6 +33,7 @@ pub struct Config {
     pub server: Server,
     pub database: Database,
     pub reports: Reports,
+    pub probes: Probes,
     /// In file order (the page groups them in this order). Shared: the
     /// status model and the probe worker hold these handles, not indexes.
     pub components: Vec<Arc<Component>>,
@@ -110,6 +111,15 @@ impl Default for Reports {
             window: Duration::from_secs(600),
         }
     }
+}
+
+/// `[probes]` (SPEC §9): how regional probes' states combine.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Probes {
+    /// Regions that must agree for a check to be down or degraded; `None`:
+    /// more than half of the regions reporting the check (see
+    /// [`crate::status::quorum`]).
+    pub quorum: Option<usize>,
 }
 
 /// One problem in the config file (SPEC §2), at a 1-based line and column.

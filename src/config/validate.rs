@@ -16,7 +16,7 @@ use chrono_tz::Tz;
 use super::file::RawReports;
 use super::file::{RawComponent, RawConfig};
 use super::scope::{Scope, duplicates};
-use super::{Config, Database, Problems, Reports, Server, Site, checks};
+use super::{Config, Database, Probes, Problems, Reports, Server, Site, checks};
 use crate::domain::{Component, ComponentId};
 
 /// Checks every section and entry; the result is meaningful only if no problem was recorded.
@@ -78,6 +78,18 @@ pub(super) fn validate(raw: RawConfig, env: super::Env, p: &mut Problems) -> Con
     };
 
     let reports = reports(raw.reports, p);
+    let mut s = Scope {
+        place: "[probes]",
+        p,
+    };
+    let probes = Probes {
+        // A positive count; 1000 regions is far beyond any deployment.
+        quorum: raw
+            .probes
+            .quorum
+            .as_ref()
+            .map(|f| s.count(Some(f), 1, (1, 1000)) as usize),
+    };
 
     let component_ids = raw.components.iter().filter_map(|c| c.id.as_ref());
     duplicates(component_ids.clone(), "component", p);
@@ -99,6 +111,7 @@ pub(super) fn validate(raw: RawConfig, env: super::Env, p: &mut Problems) -> Con
         server,
         database,
         reports,
+        probes,
         components,
         checks,
         notify,

@@ -27,6 +27,10 @@ fn sections_reject_impossible_values() {
         ("window bad", "[reports]\nwindow = \"soon\"\n".into(), 2, 10, "invalid duration \"soon\""),
         ("enabled type", "[reports]\nenabled = \"yes\"\n".into(), 2, 11, "`enabled` must be true or false, found string"),
         ("reports key", "[reports]\nlimit = 3\n".into(), 2, 1, "[reports]: unknown key `limit`"),
+        ("quorum 0", "[probes]\nquorum = 0\n".into(), 2, 10, "[probes]: `quorum` must be between 1 and 1000, not 0"),
+        ("quorum -2", "[probes]\nquorum = -2\n".into(), 2, 10, "`quorum` must be between 1 and 1000, not -2"),
+        ("quorum type", "[probes]\nquorum = \"two\"\n".into(), 2, 10, "`quorum` must be an integer, found string"),
+        ("probes key", "[probes]\nregions = 3\n".into(), 2, 1, "[probes]: unknown key `regions`"),
     ]);
 }
 
@@ -160,4 +164,14 @@ fn label_and_public_target_reject_bad_values_where_they_are() {
         ),
     ];
     assert_cases(&cases);
+}
+
+#[test]
+fn the_quorum_defaults_to_the_majority_and_reads_a_positive_count() {
+    assert_eq!(parse("").unwrap().probes.quorum, None);
+    assert_eq!(parse("[probes]\n").unwrap().probes.quorum, None);
+    assert_eq!(
+        parse("[probes]\nquorum = 2\n").unwrap().probes.quorum,
+        Some(2)
+    );
 }

@@ -1,5 +1,6 @@
-//! Stable slugs that name components and checks (SPEC §2: `[a-z0-9-]+`),
-//! and the ids Beacon gives incidents and maintenances (SPEC §6).
+//! Stable slugs that name components, checks (SPEC §2: `[a-z0-9-]+`) and
+//! probe regions (SPEC §9), and the ids Beacon gives incidents and
+//! maintenances (SPEC §6).
 
 use std::fmt;
 
@@ -84,6 +85,20 @@ text_id!(
     /// Id of a maintenance (SPEC §6 `/api/admin/maintenances/{id}`, `/maintenances/{id}`).
     MaintenanceId, parse_record_id -> InvalidRecordId, "12 of `0-9a-z`; anything else names no maintenance"
 );
+text_id!(
+    /// Name of a probe region (SPEC §9 `beacon probe --region`).
+    RegionId, parse_slug -> InvalidSlug, "a slug of `[a-z0-9-]{1,64}`"
+);
+
+impl Default for RegionId {
+    /// `default`: the region of a single-machine install.
+    fn default() -> RegionId {
+        RegionId(DEFAULT_REGION.to_owned())
+    }
+}
+
+/// The region of results written without `--region` (SPEC §9).
+pub const DEFAULT_REGION: &str = "default";
 
 #[cfg(test)]
 mod tests {

@@ -19,7 +19,10 @@ pub use check::{
 pub use client_ip::client_ip;
 pub use component::{Component, ComponentStatus};
 pub use event::EventKind;
-pub use ids::{CheckId, ComponentId, IncidentId, InvalidRecordId, InvalidSlug, MaintenanceId};
+pub use ids::{
+    CheckId, ComponentId, DEFAULT_REGION, IncidentId, InvalidRecordId, InvalidSlug, MaintenanceId,
+    RegionId,
+};
 pub use incident::{
     AffectedComponent, Impact, Incident, IncidentEdit, IncidentStatus, IncidentUpdate, NewIncident,
     NewUpdate,

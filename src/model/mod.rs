@@ -8,6 +8,7 @@ pub mod charts;
 pub mod encoding;
 pub mod history;
 mod refresher;
+pub mod regions;
 pub mod responses;
 mod rollups;
 pub mod snapshot;

@@ -14,6 +14,8 @@ use crate::status::{
 };
 use crate::store::{Override, StoredCheckState};
 
+use super::regions::{self, RegionCheck, ShownCheck};
+
 /// One check as the page shows it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckModel {
@@ -24,6 +26,8 @@ pub struct CheckModel {
     pub last_result_at: Option<DateTime<Utc>>,
     pub last_latency_ms: Option<i64>,
     pub last_failure: Option<(DateTime<Utc>, String)>,
+    /// Each probe region's view, by region name.
+    pub regions: Vec<RegionCheck>,
 }
 
 /// One component as the page shows it.
@@ -67,6 +71,7 @@ pub struct Snapshot {
 #[derive(Debug, Clone, Default)]
 pub struct Loaded {
     pub revision: i64,
+    /// Every region's state of every check, combined by [`super::regions`].
     pub states: Vec<StoredCheckState>,
     /// Daily counts of every check from [`first_loaded_day`] on.
     pub counts: DayTable,
@@ -179,7 +184,7 @@ struct Inputs<'a> {
     config: &'a Config,
     loaded: &'a Loaded,
     now: DateTime<Utc>,
-    states: HashMap<&'a str, &'a StoredCheckState>,
+    states: HashMap<String, ShownCheck>,
     checks_of: HashMap<&'a str, Vec<&'a Arc<CheckSpec>>>,
     open: Vec<&'a Incident>,
 }
@@ -197,26 +202,23 @@ impl<'a> Inputs<'a> {
             config,
             loaded,
             now,
-            states: loaded
-                .states
-                .iter()
-                .map(|s| (s.check_id.as_str(), s))
-                .collect(),
+            states: regions::shown(config, &loaded.states, now),
             checks_of,
             open: loaded.incidents.iter().filter(|i| i.is_open()).collect(),
         }
     }
 
     fn check(&self, spec: &Arc<CheckSpec>) -> CheckModel {
-        let stored = self.states.get(spec.id.as_str());
-        let last = stored.map(|s| s.last_result_at);
+        let shown = self.states.get(spec.id.as_str());
+        let last = shown.map(|s| s.last_result_at);
         CheckModel {
             spec: Arc::clone(spec),
-            state: stored.and_then(|s| s.tracker.state),
+            state: shown.and_then(|s| s.state),
             freshness: status::freshness::of_check(last, spec.interval, self.now),
             last_result_at: last,
-            last_latency_ms: stored.and_then(|s| s.last_latency_ms),
-            last_failure: stored.and_then(|s| s.last_failure.clone()),
+            last_latency_ms: shown.and_then(|s| s.last_latency_ms),
+            last_failure: shown.and_then(|s| s.last_failure.clone()),
+            regions: shown.map(|s| s.regions.clone()).unwrap_or_default(),
         }
     }
 

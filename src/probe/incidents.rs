@@ -8,23 +8,20 @@ use crate::config::Config;
 use crate::domain::{
     Component, ComponentStatus, Impact, IncidentStatus, Maintenance, NewIncident, NewUpdate,
 };
+use crate::model::regions::ShownCheck;
 use crate::status::auto_incident::{self, Action, OpenAuto};
-use crate::status::{self, CheckState, Tracker};
+use crate::status::{self, CheckState};
 use crate::store::{Store, StoreError};
 
-/// What the writer knows about each check: its tracker and last failure reason.
-pub struct Known<'a> {
-    pub trackers: &'a HashMap<String, Tracker>,
-    pub reasons: &'a HashMap<String, String>,
-}
-
-/// Decides and applies automatic incidents for `components` at `now`.
+/// Decides and applies automatic incidents for `components` at `now`, from
+/// each check's state as the page shows it (`shown`:
+/// [`crate::model::regions::load`]).
 /// Their text is public (pages, feeds, the v2 API): checks are named by
 /// their label and reasons lose every target string (SPEC §2).
 pub async fn apply(
     store: &Store,
     config: &Config,
-    known: &Known<'_>,
+    shown: &HashMap<String, ShownCheck>,
     maintenances: &[Maintenance],
     components: &[&Component],
     now: DateTime<Utc>,
@@ -38,7 +35,7 @@ pub async fn apply(
             .collect();
         let states: Vec<Option<CheckState>> = checks
             .iter()
-            .map(|c| known.trackers.get(c.id.as_str()).and_then(|t| t.state))
+            .map(|c| shown.get(c.id.as_str()).and_then(|s| s.state))
             .collect();
         let derived = status::component::from_checks(&states);
         let id = component.id.as_str();
@@ -60,11 +57,10 @@ pub async fn apply(
         };
         let reasons: Vec<String> = checks
             .iter()
-            .filter(|c| {
-                known.trackers.get(c.id.as_str()).and_then(|t| t.state) == Some(CheckState::Down)
-            })
-            .map(|c| match known.reasons.get(c.id.as_str()) {
-                Some(reason) => format!("- {}: {}", c.label, c.public_reason(reason)),
+            .filter_map(|c| Some((c, shown.get(c.id.as_str())?)))
+            .filter(|(_, s)| s.state == Some(CheckState::Down))
+            .map(|(c, s)| match &s.last_failure {
+                Some((_, reason)) => format!("- {}: {}", c.label, c.public_reason(reason)),
                 None => format!("- {}", c.label),
             })
             .collect();

@@ -25,7 +25,7 @@ use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
 use crate::config::Config;
-use crate::domain::{CheckKind, CheckResult, CheckSpec, Outcome};
+use crate::domain::{CheckKind, CheckResult, CheckSpec, Outcome, RegionId};
 use crate::store::Store;
 use worker::Worker;
 
@@ -107,28 +107,31 @@ fn judge(spec: &CheckSpec, at: chrono::DateTime<Utc>, attempt: Attempt) -> Check
 
 /// Runs every configured check until `shutdown` turns true, then flushes
 /// pending results and returns. Attempts still in flight are abandoned:
-/// they have no result to lose. How late each attempt started goes to `lag`.
+/// they have no result to lose. How late each attempt started goes to
+/// `lag`. Results and check states are `region`'s (SPEC §9).
 pub async fn run_until_stopped(
     store: Store,
     config: Arc<Config>,
+    region: RegionId,
     lag: Arc<lag::ScheduleLag>,
     mut shutdown: watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
     let client = http::client().context("cannot build the HTTP client")?;
     let states = store
-        .check_states()
+        .region_check_states(region.as_str())
         .await
         .context("cannot load check states")?;
     let (results, inbox) = mpsc::channel(1024);
     let writer = tokio::spawn(writer::run(
         store.clone(),
         Arc::clone(&config),
+        region.clone(),
         states,
         inbox,
     ));
     let checks = config.checks.len();
     let mut worker = Worker::new(config, store, client, results, lag, Instant::now());
-    tracing::info!(checks, "probe worker started");
+    tracing::info!(checks, region = %region, "probe worker started");
     let mut wake = worker.run_due(Instant::now());
     while !*shutdown.borrow() {
         // No check configured: only shutdown is awaited.

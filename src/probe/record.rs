@@ -1,12 +1,18 @@
 //! One result through the thresholds (pure apart from the trackers it
-//! moves on): its check's new state, its site-local day, whether it counts
-//! toward uptime, and its component's status when that may have moved.
+//! moves on): this region's tracker of the check moves on (SPEC §3, per
+//! region: §9), the result gets its site-local day and whether it counts
+//! toward uptime, and, when the check's state changes, the component's
+//! check-derived status is worked out for `component.status` from each
+//! check's state as the page shows it: this region's trackers combined with
+//! the other regions' latest views by [`regions::state_of`].
 
 use std::collections::HashMap;
 
 use crate::config::Config;
 use crate::domain::{CheckResult, CheckSpec, ComponentStatus, Maintenance};
-use crate::status::{self, Tracker, maintenance};
+use crate::model::regions::{self, ShownCheck};
+use crate::status::quorum::RegionView;
+use crate::status::{self, CheckState, Tracker, maintenance};
 use crate::store::Recorded;
 
 /// Where each check and its component sit in the config, by check id, so
@@ -35,6 +41,24 @@ impl CheckIndex {
     }
 }
 
+/// The other regions' latest view of each check, by check id.
+pub type Others = HashMap<String, Vec<RegionView>>;
+
+/// The views of every region but `region` in `shown`.
+pub fn others(shown: &HashMap<String, ShownCheck>, region: &str) -> Others {
+    shown
+        .iter()
+        .map(|(check, s)| {
+            let views = s.regions.iter().filter(|r| r.region != region);
+            let views = views.map(|r| RegionView {
+                state: r.state,
+                last_result_ms: r.last_result_at.timestamp_millis(),
+            });
+            (check.clone(), views.collect())
+        })
+        .collect()
+}
+
 /// Moves the check's tracker on, dates the result in the site timezone, and
 /// leaves it out of uptime when a maintenance covering its component was in
 /// progress when it was taken (SPEC §3).
@@ -42,6 +66,7 @@ pub fn record(
     config: &Config,
     spec: Option<&CheckSpec>,
     trackers: &mut HashMap<String, Tracker>,
+    others: &Others,
     maintenances: &[Maintenance],
     result: CheckResult,
 ) -> Recorded {
@@ -64,9 +89,10 @@ pub fn record(
     let day = result.at.with_timezone(&config.site.timezone).date_naive();
     // A component's check-derived status moves only when one of its
     // checks changes state: only then is it worked out (and compared).
+    let now_ms = result.at.timestamp_millis();
     let component = spec
         .filter(|_| tracker.state != before)
-        .map(|c| component_status(config, trackers, c.component.as_str()));
+        .map(|c| component_status(config, trackers, others, c.component.as_str(), now_ms));
     Recorded {
         tracker,
         day,
@@ -76,20 +102,41 @@ pub fn record(
     }
 }
 
-/// The check-derived status of `component` from the trackers as they stand.
+/// The check-derived status of `component` from each of its checks' shown
+/// state at `now_ms`.
 fn component_status(
     config: &Config,
     trackers: &HashMap<String, Tracker>,
+    others: &Others,
     component: &str,
+    now_ms: i64,
 ) -> (String, ComponentStatus) {
     let states: Vec<_> = config
         .checks
         .iter()
         .filter(|c| c.component.as_str() == component)
-        .map(|c| trackers.get(c.id.as_str()).and_then(|t| t.state))
+        .map(|c| shown_state(config, c, trackers.get(c.id.as_str()), others, now_ms))
         .collect();
     (
         component.to_owned(),
         status::component::from_checks(&states),
     )
+}
+
+/// `spec`'s state with this region's `tracker` (live: it is writing now)
+/// beside the other regions' views.
+fn shown_state(
+    config: &Config,
+    spec: &CheckSpec,
+    tracker: Option<&Tracker>,
+    others: &Others,
+    now_ms: i64,
+) -> Option<CheckState> {
+    let mut views = others.get(spec.id.as_str()).cloned().unwrap_or_default();
+    views.extend(tracker.map(|t| RegionView {
+        state: t.state,
+        last_result_ms: now_ms,
+    }));
+    let interval = regions::interval_ms(spec.interval);
+    regions::state_of(&views, interval, config.probes.quorum, now_ms)
 }

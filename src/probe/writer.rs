@@ -17,9 +17,10 @@ use tokio::time::Instant;
 
 use super::incidents;
 use super::pending::{Backoff, Pending};
-use super::record::{CheckIndex, record};
+use super::record::{self, CheckIndex};
 use crate::config::Config;
-use crate::domain::{CheckResult, Component, Maintenance, Outcome};
+use crate::domain::{CheckResult, Component, Maintenance, RegionId};
+use crate::model::regions;
 use crate::status::Tracker;
 use crate::store::{Recorded, Store, StoreError, StoredCheckState};
 
@@ -38,17 +39,16 @@ pub const FINAL_FLUSH: Duration = Duration::from_secs(3);
 const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 
 /// Receives results until every sender is gone, then flushes and returns.
+/// `states` are `region`'s own: thresholds apply per region (SPEC §9).
 pub async fn run(
     store: Store,
     config: Arc<Config>,
+    region: RegionId,
     states: Vec<StoredCheckState>,
     mut inbox: mpsc::Receiver<CheckResult>,
 ) {
     let mut writer = Writer {
-        reasons: states
-            .iter()
-            .filter_map(|s| Some((s.check_id.clone(), s.last_failure.clone()?.1)))
-            .collect(),
+        region,
         trackers: states
             .into_iter()
             .map(|s| (s.check_id, s.tracker))
@@ -59,10 +59,14 @@ pub async fn run(
         pending: Pending::new(MAX_PENDING),
         backoff: Backoff::new(RETRY_FIRST, RETRY_MAX),
         touched: BTreeSet::new(),
+        others: record::Others::new(),
         dropped: 0,
         last_prune: None,
         pruning: None,
     };
+    if let Err(e) = writer.shown(Utc::now()).await {
+        tracing::warn!(error = %e, "cannot load the other regions' check states");
+    }
     while let Some(results) = gather(&mut inbox, writer.backoff.next_attempt()).await {
         writer.take(results).await;
         if writer.backoff.due(Instant::now()) {
@@ -106,9 +110,13 @@ async fn gather(
 struct Writer {
     store: Store,
     config: Arc<Config>,
+    /// The region whose results this writer records.
+    region: RegionId,
     checks: CheckIndex,
+    /// This region's tracker of each check.
     trackers: HashMap<String, Tracker>,
-    reasons: HashMap<String, String>,
+    /// The other regions' views, as of the last write.
+    others: record::Others,
     pending: Pending<Recorded>,
     backoff: Backoff,
     /// Components (indices in the config) with results written since
@@ -130,22 +138,15 @@ impl Writer {
         let maintenances = self.maintenances(oldest).await;
         let mut dropped = 0;
         for result in results {
-            if let Some(reason) = result
-                .reason
-                .clone()
-                .filter(|_| result.outcome == Outcome::Failed)
-            {
-                self.reasons
-                    .insert(result.check.as_str().to_owned(), reason);
-            }
             let spec = self
                 .checks
                 .get(&result)
                 .map(|(i, _)| &*self.config.checks[i]);
-            let recorded = record(
+            let recorded = record::record(
                 &self.config,
                 spec,
                 &mut self.trackers,
+                &self.others,
                 &maintenances,
                 result,
             );
@@ -198,7 +199,7 @@ impl Writer {
     /// Writes the oldest pending batch.
     async fn write_batch(&mut self) -> Result<(), StoreError> {
         let batch = self.pending.oldest(MAX_BATCH);
-        self.store.record(batch).await?;
+        self.store.record_in(self.region.as_str(), batch).await?;
         let components = batch.iter().filter_map(|r| self.checks.get(&r.result)?.1);
         self.touched.extend(components);
         let n = batch.len();
@@ -210,25 +211,21 @@ impl Writer {
     async fn after_write(&mut self) {
         let now = Utc::now();
         let maintenances = self.maintenances(now).await;
+        // Every region's state as the page shows it, not this region's alone.
+        let shown = self.shown(now).await;
         let touched: Vec<&Component> = self
             .touched
             .iter()
             .map(|&i| &*self.config.components[i])
             .collect();
-        let known = incidents::Known {
-            trackers: &self.trackers,
-            reasons: &self.reasons,
+        let applied = match shown {
+            Ok(shown) => {
+                let (store, config) = (&self.store, &self.config);
+                incidents::apply(store, config, &shown, &maintenances, &touched, now).await
+            }
+            Err(e) => Err(e),
         };
-        match incidents::apply(
-            &self.store,
-            &self.config,
-            &known,
-            &maintenances,
-            &touched,
-            now,
-        )
-        .await
-        {
+        match applied {
             Ok(()) => self.touched.clear(),
             Err(e) => tracing::warn!(error = %e, "automatic incidents could not be updated"),
         }
@@ -240,6 +237,17 @@ impl Writer {
                 Arc::clone(&self.config),
             )));
         }
+    }
+
+    /// Each check's state as the page shows it at `now`; keeps the other
+    /// regions' views for the component statuses of the next results.
+    async fn shown(
+        &mut self,
+        now: chrono::DateTime<Utc>,
+    ) -> Result<HashMap<String, regions::ShownCheck>, StoreError> {
+        let shown = regions::load(&self.store, &self.config, now).await?;
+        self.others = record::others(&shown, self.region.as_str());
+        Ok(shown)
     }
 
     /// At shutdown: writes what is pending within [`FINAL_FLUSH`]; logs the

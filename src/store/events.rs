@@ -57,13 +57,14 @@ pub(super) async fn emit(
 }
 
 /// A batch of results about to be recorded: `check.down` / `check.up`
-/// for each check whose state crosses `down`, `component.status` for each
-/// component whose check-derived status changes, in result order. The
-/// states are read as stored (one query for the batch), so two probe
-/// processes never announce one change twice.
+/// for each check whose state in `region` crosses `down`, `component.status`
+/// for each component whose check-derived status changes, in result order.
+/// The states are read as stored (one query for the batch), so two probe
+/// processes of one region never announce one change twice.
 pub(super) async fn on_results(
     tx: &mut Conn,
     backend: Backend,
+    region: &str,
     batch: &[Recorded],
 ) -> Result<(), StoreError> {
     // Two probe processes recording at once on PostgreSQL would otherwise
@@ -74,11 +75,13 @@ pub(super) async fn on_results(
         .map(|r| r.result.check.as_str().to_owned())
         .collect();
     let sql = format!(
-        "SELECT check_id, state FROM check_states WHERE check_id IN (SELECT value FROM {})",
+        "SELECT check_id, state FROM check_states
+         WHERE check_id IN (SELECT value FROM {}) AND region = $2",
         backend.json_texts()
     );
     let stored: Vec<(String, Option<String>)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(id_list(&checks))
+        .bind(region)
         .fetch_all(&mut *tx)
         .await?;
     let mut down: HashMap<&str, bool> = stored

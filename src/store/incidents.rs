@@ -11,6 +11,9 @@ use crate::domain::{
 
 impl Store {
     /// Opens an incident with its first update. Committed before it returns.
+    /// An automatic one (`auto_component`) is opened once: when its
+    /// component already has an open one (another probe region's writer
+    /// opened it meanwhile), that one is returned instead.
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn create_incident(
         &self,
@@ -21,6 +24,20 @@ impl Store {
             let id = new_id();
             let ms = now.timestamp_millis();
             let mut tx = self.begin_write().await?;
+            if let Some(component) = &new.auto_component {
+                self.backend.serialize(&mut tx, "auto-incident").await?;
+                let open: Option<String> = sqlx::query_scalar(
+                    "SELECT incident_id FROM incidents
+                     WHERE auto_component = $1 AND resolved_ms IS NULL",
+                )
+                .bind(component)
+                .fetch_optional(&mut *tx)
+                .await?;
+                if let Some(open) = open {
+                    tx.rollback().await?;
+                    return self.incident(&typed(IncidentId::parse, &open)?).await;
+                }
+            }
             sqlx::query(
                 "INSERT INTO incidents (incident_id, title, status, impact, auto_component, created_ms, updated_ms,
                                         monitoring_ms, resolved_ms)

@@ -160,8 +160,9 @@ impl Store {
                         AND r.target = d.target AND r.recipient = d.recipient) AS last_round
              FROM deliveries d
              JOIN events e ON e.event_id = d.event_id
-             JOIN check_states s ON s.check_id = e.check_id AND s.state = 'down'
              WHERE d.target = $1 AND d.round = 0 AND e.kind = 'check.down'
+               AND EXISTS (SELECT 1 FROM check_states s WHERE s.check_id = e.check_id
+                           AND s.state = 'down')
                AND NOT EXISTS (SELECT 1 FROM events l WHERE l.check_id = e.check_id
                                AND l.event_id > e.event_id AND l.kind IN ('check.down', 'check.up'))
                AND (SELECT MAX(r.created_ms) FROM deliveries r WHERE r.event_id = d.event_id

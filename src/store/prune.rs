@@ -102,7 +102,7 @@ impl Store {
         &self,
         before: DateTime<Utc>,
     ) -> Result<u64, StoreError> {
-        let checks: Vec<String> = sqlx::query_scalar("SELECT check_id FROM check_states")
+        let checks: Vec<String> = sqlx::query_scalar("SELECT DISTINCT check_id FROM check_states")
             .fetch_all(&self.pool)
             .await?;
         let mut batches = Batches::default();

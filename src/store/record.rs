@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::{Store, StoreError, commit_change, events};
-use crate::domain::{CheckResult, ComponentStatus, Outcome};
+use crate::domain::{CheckResult, ComponentStatus, DEFAULT_REGION, Outcome};
 use crate::status::{CheckState, Tracker};
 
 /// One result to record with what the writer derived from it.
@@ -40,9 +40,9 @@ pub const FIVE_MINUTES_MS: i64 = 300_000;
 // over the JSON array bound as `$1` (`Backend::json_rows`); `->>` gives
 // text, so numbers are cast (a no-op on SQLite).
 const INSERT_RESULTS: &str =
-    "INSERT INTO check_results (check_id, at_ms, outcome, latency_ms, reason)
+    "INSERT INTO check_results (check_id, at_ms, outcome, latency_ms, reason, region)
      SELECT value ->> 0, CAST(value ->> 1 AS BIGINT), CAST(value ->> 2 AS BIGINT),
-            CAST(value ->> 3 AS BIGINT), value ->> 4
+            CAST(value ->> 3 AS BIGINT), value ->> 4, value ->> 5
      FROM {rows}";
 // `WHERE true`: SQLite's parser needs it between a SELECT and ON CONFLICT.
 const UPSERT_DAILY: &str = "INSERT INTO daily_rollups (check_id, day, good, total)
@@ -76,22 +76,23 @@ const UPSERT_FIVE_MINUTES: &str = "INSERT INTO five_minute_rollups AS f
                                THEN excluded.latency_max_ms ELSE f.latency_max_ms END";
 const UPSERT_STATES: &str =
     "INSERT INTO check_states AS s (check_id, state, streak_of, streak, last_result_ms,
-                                last_latency_ms, last_failure_ms, last_failure_reason)
+                                last_latency_ms, last_failure_ms, last_failure_reason, region)
      SELECT value ->> 0, value ->> 1, CAST(value ->> 2 AS BIGINT), CAST(value ->> 3 AS BIGINT),
             CAST(value ->> 4 AS BIGINT), CAST(value ->> 5 AS BIGINT), CAST(value ->> 6 AS BIGINT),
-            value ->> 7
+            value ->> 7, value ->> 8
      FROM {rows} WHERE true
-     ON CONFLICT (check_id) DO UPDATE SET
+     ON CONFLICT (check_id, region) DO UPDATE SET
         state = excluded.state, streak_of = excluded.streak_of, streak = excluded.streak,
         last_result_ms = excluded.last_result_ms, last_latency_ms = excluded.last_latency_ms,
         last_failure_ms = coalesce(excluded.last_failure_ms, s.last_failure_ms),
         last_failure_reason = CASE WHEN excluded.last_failure_ms IS NULL THEN s.last_failure_reason
                                    ELSE excluded.last_failure_reason END";
 
-/// A raw row: check, at, outcome, latency, reason.
-type ResultRow<'a> = (&'a str, i64, i64, Option<i64>, Option<&'a str>);
+/// A raw row: check, at, outcome, latency, reason, region.
+type ResultRow<'a> = (&'a str, i64, i64, Option<i64>, Option<&'a str>, &'a str);
 /// A check state: check, state, streak of, streak, last result, last
-/// latency, last failure time and reason (of this batch; `None` keeps the stored one).
+/// latency, last failure time and reason (of this batch; `None` keeps the
+/// stored one), region.
 type StateRow<'a> = (
     &'a str,
     Option<&'static str>,
@@ -101,6 +102,7 @@ type StateRow<'a> = (
     Option<i64>,
     Option<i64>,
     Option<&'a str>,
+    &'a str,
 );
 
 /// Latency and failures of one check over one five-minute bucket.
@@ -131,7 +133,7 @@ fn duration_ms(d: std::time::Duration) -> i64 {
     i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }
 
-fn fold(batch: &[Recorded]) -> Folded<'_> {
+fn fold<'a>(region: &'a str, batch: &'a [Recorded]) -> Folded<'a> {
     let mut f = Folded {
         results: Vec::with_capacity(batch.len()),
         ..Folded::default()
@@ -148,6 +150,7 @@ fn fold(batch: &[Recorded]) -> Folded<'_> {
             res.outcome.code(),
             latency,
             res.reason.as_deref(),
+            region,
         ));
         if r.counted {
             let day = f.daily.entry((check, r.day)).or_default();
@@ -189,6 +192,7 @@ fn fold(batch: &[Recorded]) -> Folded<'_> {
                 latency,
                 failure.map(|x| x.0),
                 failure.map(|x| x.1),
+                region,
             ),
         );
     }
@@ -196,14 +200,20 @@ fn fold(batch: &[Recorded]) -> Folded<'_> {
 }
 
 impl Store {
-    /// Writes a batch of results, their rollups and check states in one
-    /// transaction (committed before this returns).
-    #[tracing::instrument(skip_all, fields(results = batch.len()), err(level = "warn"))]
+    /// [`Store::record_in`] the region `default` (a single-region install).
     pub async fn record(&self, batch: &[Recorded]) -> Result<(), StoreError> {
+        self.record_in(DEFAULT_REGION, batch).await
+    }
+
+    /// Writes a batch of results taken in `region`, their rollups and that
+    /// region's check states in one transaction (committed before this
+    /// returns). Rollups (uptime, latency) count the results of every region.
+    #[tracing::instrument(skip(self, batch), fields(results = batch.len()), err(level = "warn"))]
+    pub async fn record_in(&self, region: &str, batch: &[Recorded]) -> Result<(), StoreError> {
         if batch.is_empty() {
             return Ok(());
         }
-        let f = fold(batch);
+        let f = fold(region, batch);
         let daily: Vec<_> = f
             .daily
             .iter()
@@ -233,7 +243,7 @@ impl Store {
         ];
         self.write(async {
             let mut tx = self.begin_write().await?;
-            events::on_results(&mut tx, self.backend, batch).await?;
+            events::on_results(&mut tx, self.backend, region, batch).await?;
             let source = self.backend.json_rows();
             for (sql, rows) in statements.iter().filter(|(_, rows)| rows != "[]") {
                 let sql = sql.replace("{rows}", source);

@@ -7,10 +7,12 @@ use super::{Store, StoreError, ms_to_time};
 use crate::domain::Outcome;
 use crate::status::{CheckState, Tracker, uptime::DayCounts};
 
-/// A check's persisted state and latest facts.
+/// A check's persisted state and latest facts in one probe region.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredCheckState {
     pub check_id: String,
+    /// The region whose probe wrote it (SPEC §9).
+    pub region: String,
     pub tracker: Tracker,
     pub last_result_at: DateTime<Utc>,
     pub last_latency_ms: Option<i64>,
@@ -44,6 +46,7 @@ pub struct LatencyBucket {
 #[derive(sqlx::FromRow)]
 struct CheckStateRow {
     check_id: String,
+    region: String,
     state: Option<String>,
     streak_of: Option<i64>,
     streak: i64,
@@ -58,19 +61,37 @@ type FiveMinuteRows = Vec<(i64, i64, i64, i64, i64, Option<i64>, Option<i64>)>;
 const HOUR_MS: i64 = 3_600_000;
 
 impl Store {
-    /// The state of every check that has a result.
+    /// The state of every check that has a result, one per region that
+    /// reported it, by check then region.
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn check_states(&self) -> Result<Vec<StoredCheckState>, StoreError> {
+        self.states_of(None).await
+    }
+
+    /// The check states one region's probe wrote (its writer's trackers).
+    #[tracing::instrument(skip(self), err(level = "warn"))]
+    pub async fn region_check_states(
+        &self,
+        region: &str,
+    ) -> Result<Vec<StoredCheckState>, StoreError> {
+        self.states_of(Some(region)).await
+    }
+
+    /// The states of `region` (`None`: of every region).
+    async fn states_of(&self, region: Option<&str>) -> Result<Vec<StoredCheckState>, StoreError> {
         let rows: Vec<CheckStateRow> = sqlx::query_as(
-            "SELECT check_id, state, streak_of, streak, last_result_ms, last_latency_ms, last_failure_ms,
-                    last_failure_reason FROM check_states",
+            "SELECT check_id, region, state, streak_of, streak, last_result_ms, last_latency_ms,
+                    last_failure_ms, last_failure_reason FROM check_states
+             WHERE $1 IS NULL OR region = $1 ORDER BY check_id, region",
         )
+        .bind(region)
         .fetch_all(&self.pool)
         .await?;
         Ok(rows
             .into_iter()
             .map(|row| StoredCheckState {
                 check_id: row.check_id,
+                region: row.region,
                 tracker: Tracker {
                     state: row.state.as_deref().and_then(CheckState::parse),
                     streak_of: row.streak_of.map(Outcome::from_code),

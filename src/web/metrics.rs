@@ -13,6 +13,7 @@ use chrono::Utc;
 use super::api_error::ApiError;
 use super::present;
 use super::state::AppState;
+use crate::model::regions;
 
 /// Middleware: counts every response by its route pattern (not the raw
 /// path, so unknown paths cannot grow the map) and status.
@@ -39,6 +40,8 @@ pub fn router() -> Router<AppState> {
 async fn metrics(State(state): State<AppState>) -> Result<Response, ApiError> {
     let snap = state.model.get();
     let totals = state.store.result_totals().await?;
+    let now = Utc::now();
+    let stored = state.store.check_states().await?;
     let process = present::metrics::Process {
         rebuilds: state.model.rebuilds(),
         schedule_lag: &state.schedule_lag,
@@ -48,8 +51,9 @@ async fn metrics(State(state): State<AppState>) -> Result<Response, ApiError> {
         connections_open: state.connections.open(),
         connections_refused: state.connections.refused_total(),
         deliveries: state.store.delivery_counts().await?,
+        regions: regions::health(&snap.config, &stored, now),
     };
-    let out = present::metrics::text(&snap, &totals, &process, Utc::now());
+    let out = present::metrics::text(&snap, &totals, &process, now);
     let content_type = HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8");
     Ok(([(header::CONTENT_TYPE, content_type)], out).into_response())
 }

@@ -13,6 +13,7 @@ use serde_json::json;
 
 use super::state::AppState;
 use crate::domain::CheckKind;
+use crate::model::regions;
 use crate::status::freshness;
 
 /// Routes of this module.
@@ -27,9 +28,11 @@ async fn healthz() -> &'static str {
     "ok"
 }
 
-/// The database answers and takes writes, and every check's results are
-/// fresh at this moment (written by this process or by a separate
-/// `beacon probe`). `database` names the cause when it is not "ok".
+/// The database answers and takes writes, every check's results are fresh
+/// at this moment (written by this process or by a separate `beacon
+/// probe`), and, with several probe regions, none is stale (SPEC §9:
+/// `stale_regions` names them). `database` names the cause when it is not
+/// "ok".
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     let now = Utc::now();
     let mut database = match state.store.ping().await {
@@ -39,16 +42,19 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     let snap = state.model.get();
     // Judged from the store at this moment, not from the snapshot, so
     // staleness shows as soon as it happens, whatever the snapshot's age.
-    let last_results: HashMap<String, DateTime<Utc>> = match state.store.check_states().await {
-        Ok(states) => states
-            .into_iter()
-            .map(|s| (s.check_id, s.last_result_at))
-            .collect(),
+    let stored = match state.store.check_states().await {
+        Ok(stored) => stored,
         Err(e) => {
             database.get_or_insert(e.to_string());
-            HashMap::new()
+            Vec::new()
         }
     };
+    let last_results: HashMap<String, DateTime<Utc>> = regions::shown(&snap.config, &stored, now)
+        .into_iter()
+        .map(|(check, s)| (check, s.last_result_at))
+        .collect();
+    let health = regions::health(&snap.config, &stored, now);
+    let stale_regions = regions::stale_regions(&health);
     let overdue: Vec<&str> = snap
         .config
         .checks
@@ -60,7 +66,7 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
         })
         .map(|spec| spec.id.as_str())
         .collect();
-    let ready = database.is_none() && overdue.is_empty();
+    let ready = database.is_none() && overdue.is_empty() && stale_regions.is_empty();
     let status = if ready {
         StatusCode::OK
     } else {
@@ -70,6 +76,7 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
         "ready": ready,
         "database": database.as_deref().unwrap_or("ok"),
         "stale_checks": overdue,
+        "stale_regions": stale_regions,
         "snapshot_built_at": snap.built_at.to_rfc3339(),
     });
     (status, Json(body))

@@ -30,6 +30,7 @@ pub fn page(
             path,
         ),
         checks: model.checks.iter().map(|c| check_row(config, c)).collect(),
+        regions: super::regions::table(model),
         events: incidents::current_events(snap, Some(model.spec.id.as_str())),
         component: row,
         charts: series.iter().map(|s| chart(s, snap.built_at)).collect(),

@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::ComponentStatus;
 use crate::model::Snapshot;
+use crate::model::regions::RegionHealth;
 use crate::probe::lag::ScheduleLag;
 use crate::status::CheckState;
 use crate::store::WriteHealth;
@@ -33,6 +34,8 @@ pub struct Process<'a> {
     pub connections_refused: u64,
     /// The outbox: `(notifier, status, deliveries)`, subscribers together.
     pub deliveries: Vec<(String, String, u64)>,
+    /// Every probe region, as stored at this moment (SPEC §9).
+    pub regions: Vec<RegionHealth>,
 }
 
 /// The whole `/metrics` body: `totals` are `(check, good, total)` results
@@ -137,7 +140,39 @@ pub fn text(
     }
     reliability(&mut out, process);
     deliveries(&mut out, &process.deliveries);
+    regions(&mut out, &process.regions, now);
     out
+}
+
+/// Each probe region's age and staleness: a dead region shows here (and
+/// on `/readyz`) while the others keep the page right.
+fn regions(out: &mut String, regions: &[RegionHealth], now: DateTime<Utc>) {
+    let _ = writeln!(
+        out,
+        "# HELP beacon_region_last_result_age_seconds Age of each probe region's newest result."
+    );
+    let _ = writeln!(out, "# TYPE beacon_region_last_result_age_seconds gauge");
+    for r in regions {
+        let age = (now - r.last_result_at).num_milliseconds().max(0) as f64 / 1000.0;
+        let region = label(&r.region);
+        let _ = writeln!(
+            out,
+            "beacon_region_last_result_age_seconds{{region=\"{region}\"}} {age}"
+        );
+    }
+    let _ = writeln!(
+        out,
+        "# HELP beacon_region_stale 1 when a probe region has not reported a check for 3 of its intervals."
+    );
+    let _ = writeln!(out, "# TYPE beacon_region_stale gauge");
+    for r in regions {
+        let region = label(&r.region);
+        let _ = writeln!(
+            out,
+            "beacon_region_stale{{region=\"{region}\"}} {}",
+            u8::from(r.stale)
+        );
+    }
 }
 
 /// A label value with Prometheus escaping.

@@ -15,6 +15,7 @@ pub mod feeds;
 pub mod incidents;
 pub mod index;
 pub mod metrics;
+pub mod regions;
 pub mod reports;
 pub mod status;
 pub mod statuspage;

@@ -113,6 +113,28 @@ pub struct CheckRow {
     pub interval: String,
 }
 
+/// Each probe region's state of each check of a component (SPEC §9).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegionTable {
+    /// Every region that reported one of the component's checks, by name.
+    pub regions: Vec<String>,
+    pub rows: Vec<RegionRow>,
+}
+
+/// One check's states across regions, in [`RegionTable::regions`] order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegionRow {
+    pub label: String,
+    pub cells: Vec<RegionCell>,
+}
+
+/// One region's state of one check; `None`: the region never reported it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegionCell {
+    pub region: String,
+    pub state: Option<StatusView>,
+}
+
 /// One response-time chart with its heading.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChartView {
@@ -130,6 +152,8 @@ pub struct ComponentPage {
     /// Open incidents and current or upcoming maintenance that concern it.
     pub events: CurrentEvents,
     pub checks: Vec<CheckRow>,
+    /// `None` when every check is reported by one region only.
+    pub regions: Option<RegionTable>,
     /// 24 h, 7 d and 30 d.
     pub charts: Vec<ChartView>,
 }

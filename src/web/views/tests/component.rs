@@ -118,3 +118,40 @@ fn error_page_shows_status_title_message_and_way_home() {
     );
     assert_eq!(doc.select(&sel("main a[href='/']")).count(), 1);
 }
+
+#[test]
+fn the_region_table_lists_each_region_of_each_check_escaped() {
+    let (html, _) = render(&component_page());
+    assert!(!html.contains("By probe region"), "one region: no table");
+
+    let mut page = component_page();
+    let cell = |region: &str, class: Option<&'static str>| RegionCell {
+        region: region.into(),
+        state: class.map(status),
+    };
+    page.regions = Some(RegionTable {
+        regions: vec!["eu".into(), "us".into()],
+        rows: vec![
+            RegionRow {
+                label: XSS.into(),
+                cells: vec![cell("eu", Some("major")), cell("us", Some("stale"))],
+            },
+            RegionRow {
+                label: "api-tcp".into(),
+                cells: vec![cell("eu", Some("operational")), cell("us", None)],
+            },
+        ],
+    });
+    let (html, doc) = render(&page);
+    assert!(!html.contains("<script>"));
+    assert_eq!(text(&doc, "table.regions thead th"), ["Check", "eu", "us"]);
+    assert_eq!(text(&doc, "table.regions tbody th"), [XSS, "api-tcp"]);
+    let cells = text(&doc, "table.regions tbody td");
+    assert_eq!(cells.len(), 4, "{cells:?}");
+    assert!(cells[3].contains("not probed"), "{cells:?}");
+    let labels: Vec<_> = doc
+        .select(&sel("table.regions td"))
+        .filter_map(|td| td.value().attr("data-label"))
+        .collect();
+    assert_eq!(labels, ["eu", "us", "eu", "us"]);
+}

@@ -208,6 +208,7 @@ pub(super) fn component_page() -> ComponentPage {
                 interval: "every 5m".into(),
             },
         ],
+        regions: None,
         charts: vec![
             chart("Last 24 hours", Duration::hours(24), Duration::minutes(10)),
             chart("Last 7 days", Duration::days(7), Duration::hours(1)),
