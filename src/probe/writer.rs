@@ -7,7 +7,7 @@
 //! database taking writes again. At shutdown, pending results get
 //! [`FINAL_FLUSH`] to be written; whatever is left is logged as lost.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -15,10 +15,9 @@ use chrono::Utc;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-use super::incidents;
 use super::pending::{Backoff, Pending};
 use crate::config::Config;
-use crate::domain::{CheckResult, CheckSpec, Component, ComponentStatus, Maintenance, Outcome};
+use crate::domain::{CheckResult, CheckSpec, ComponentStatus, Maintenance};
 use crate::status::{self, Tracker, maintenance};
 use crate::store::{Recorded, Store, StoreError, StoredCheckState};
 
@@ -33,8 +32,6 @@ const RETRY_FIRST: Duration = Duration::from_millis(100);
 pub const RETRY_MAX: Duration = Duration::from_secs(1);
 /// How long shutdown waits for pending results to be written.
 pub const FINAL_FLUSH: Duration = Duration::from_secs(3);
-/// Raw results older than retention are pruned this often.
-const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 
 /// Receives results until every sender is gone, then flushes and returns.
 pub async fn run(
@@ -44,10 +41,6 @@ pub async fn run(
     mut inbox: mpsc::Receiver<CheckResult>,
 ) {
     let mut writer = Writer {
-        reasons: states
-            .iter()
-            .filter_map(|s| Some((s.check_id.clone(), s.last_failure.clone()?.1)))
-            .collect(),
         trackers: states
             .into_iter()
             .map(|s| (s.check_id, s.tracker))
@@ -57,10 +50,7 @@ pub async fn run(
         config,
         pending: Pending::new(MAX_PENDING),
         backoff: Backoff::new(RETRY_FIRST, RETRY_MAX),
-        touched: BTreeSet::new(),
         dropped: 0,
-        last_prune: None,
-        pruning: None,
     };
     while let Some(results) = gather(&mut inbox, writer.backoff.next_attempt()).await {
         writer.take(results).await;
@@ -101,9 +91,9 @@ async fn gather(
     Some(results)
 }
 
-/// Where each check and its component sit in the config, by check id, so
-/// a result finds them without scanning every check.
-struct CheckIndex(HashMap<String, (usize, Option<usize>)>);
+/// Where each check sits in `config.checks`, by check id, so a result
+/// finds its spec without scanning every check.
+struct CheckIndex(HashMap<String, usize>);
 
 impl CheckIndex {
     fn new(config: &Config) -> CheckIndex {
@@ -112,16 +102,13 @@ impl CheckIndex {
                 .checks
                 .iter()
                 .enumerate()
-                .map(|(i, c)| {
-                    let component = config.components.iter().position(|k| k.id == c.component);
-                    (c.id.as_str().to_owned(), (i, component))
-                })
+                .map(|(i, c)| (c.id.as_str().to_owned(), i))
                 .collect(),
         )
     }
 
-    /// The check's index in `config.checks`, and its component's index.
-    fn get(&self, result: &CheckResult) -> Option<(usize, Option<usize>)> {
+    /// The check's index in `config.checks`.
+    fn get(&self, result: &CheckResult) -> Option<usize> {
         self.0.get(result.check.as_str()).copied()
     }
 }
@@ -132,17 +119,10 @@ struct Writer {
     config: Arc<Config>,
     checks: CheckIndex,
     trackers: HashMap<String, Tracker>,
-    reasons: HashMap<String, String>,
     pending: Pending<Recorded>,
     backoff: Backoff,
-    /// Components (indices in the config) with results written since
-    /// automatic incidents last ran.
-    touched: BTreeSet<usize>,
     /// Results dropped since start-up.
     dropped: usize,
-    last_prune: Option<Instant>,
-    /// Pruning runs beside the writer (it may take minutes on a backlog).
-    pruning: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Writer {
@@ -154,18 +134,7 @@ impl Writer {
         let maintenances = self.maintenances(oldest).await;
         let mut dropped = 0;
         for result in results {
-            if let Some(reason) = result
-                .reason
-                .clone()
-                .filter(|_| result.outcome == Outcome::Failed)
-            {
-                self.reasons
-                    .insert(result.check.as_str().to_owned(), reason);
-            }
-            let spec = self
-                .checks
-                .get(&result)
-                .map(|(i, _)| &*self.config.checks[i]);
+            let spec = self.checks.get(&result).map(|i| &*self.config.checks[i]);
             let recorded = record(
                 &self.config,
                 spec,
@@ -199,7 +168,8 @@ impl Writer {
     }
 
     /// Writes pending results batch by batch until none are left or a write
-    /// fails; then runs automatic incidents and pruning.
+    /// fails. (Automatic incidents and pruning follow on the holder of their
+    /// lease: `crate::duties`.)
     async fn flush(&mut self) {
         while !self.pending.is_empty() {
             if let Err(e) = self.write_batch().await {
@@ -216,54 +186,16 @@ impl Writer {
             tracing::info!("writing results again; every held result is written");
         }
         self.backoff.succeeded();
-        self.after_write().await;
     }
 
     /// Writes the oldest pending batch.
     async fn write_batch(&mut self) -> Result<(), StoreError> {
         let batch = self.pending.oldest(MAX_BATCH);
         self.store.record(batch).await?;
-        let components = batch.iter().filter_map(|r| self.checks.get(&r.result)?.1);
-        self.touched.extend(components);
         let n = batch.len();
         self.pending.written(n);
         self.store.health().set_pending_results(self.pending.len());
         Ok(())
-    }
-
-    async fn after_write(&mut self) {
-        let now = Utc::now();
-        let maintenances = self.maintenances(now).await;
-        let touched: Vec<&Component> = self
-            .touched
-            .iter()
-            .map(|&i| &*self.config.components[i])
-            .collect();
-        let known = incidents::Known {
-            trackers: &self.trackers,
-            reasons: &self.reasons,
-        };
-        match incidents::apply(
-            &self.store,
-            &self.config,
-            &known,
-            &maintenances,
-            &touched,
-            now,
-        )
-        .await
-        {
-            Ok(()) => self.touched.clear(),
-            Err(e) => tracing::warn!(error = %e, "automatic incidents could not be updated"),
-        }
-        let idle = self.pruning.as_ref().is_none_or(|p| p.is_finished());
-        if idle && self.last_prune.is_none_or(|at| at.elapsed() >= PRUNE_EVERY) {
-            self.last_prune = Some(Instant::now());
-            self.pruning = Some(tokio::spawn(prune(
-                self.store.clone(),
-                Arc::clone(&self.config),
-            )));
-        }
     }
 
     /// At shutdown: writes what is pending within [`FINAL_FLUSH`]; logs the
@@ -289,12 +221,6 @@ impl Writer {
                 error,
                 "results lost at shutdown: the database did not take them within {FINAL_FLUSH:?}"
             );
-        } else {
-            self.after_write().await;
-        }
-        // Each pruning batch commits on its own: stopping between two loses nothing.
-        if let Some(pruning) = self.pruning.take() {
-            pruning.abort();
         }
     }
 }
@@ -352,21 +278,4 @@ fn component_status(
         component.to_owned(),
         status::component::from_checks(&states),
     )
-}
-
-async fn prune(store: Store, config: Arc<Config>) {
-    let keep = chrono::Duration::days(i64::from(config.database.retention_days));
-    // The store logs what it deleted and how long its batches held the lock.
-    let now = Utc::now();
-    if let Err(e) = store.prune_results(now - keep).await {
-        tracing::warn!(error = %e, "pruning raw results failed");
-    }
-    // Visitors' reports go with the raw results (SPEC §10: a bounded table).
-    if let Err(e) = store.prune_reports(now - keep).await {
-        tracing::warn!(error = %e, "pruning reports failed");
-    }
-    let chart = now - crate::store::FIVE_MINUTES_KEPT;
-    if let Err(e) = store.prune_five_minute_rollups(chart).await {
-        tracing::warn!(error = %e, "pruning five-minute rollups failed");
-    }
 }

@@ -48,6 +48,7 @@ async fn metrics(State(state): State<AppState>) -> Result<Response, ApiError> {
         connections_open: state.connections.open(),
         connections_refused: state.connections.refused_total(),
         deliveries: state.store.delivery_counts().await?,
+        leases: state.leases.iter().map(|l| (l.name(), l.held())).collect(),
     };
     let out = present::metrics::text(&snap, &totals, &process, Utc::now());
     let content_type = HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8");

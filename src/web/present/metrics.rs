@@ -33,6 +33,9 @@ pub struct Process<'a> {
     pub connections_refused: u64,
     /// The outbox: `(notifier, status, deliveries)`, subscribers together.
     pub deliveries: Vec<(String, String, u64)>,
+    /// The leases of exactly-once duties this process contends for, and
+    /// whether it holds each now.
+    pub leases: Vec<(&'static str, bool)>,
 }
 
 /// The whole `/metrics` body: `totals` are `(check, good, total)` results
@@ -137,7 +140,25 @@ pub fn text(
     }
     reliability(&mut out, process);
     deliveries(&mut out, &process.deliveries);
+    leases(&mut out, &process.leases);
     out
+}
+
+/// Which exactly-once duties this process runs now (SPEC §9): across all
+/// processes on one database, each lease shows 1 on exactly one of them.
+fn leases(out: &mut String, leases: &[(&str, bool)]) {
+    let _ = writeln!(
+        out,
+        "# HELP beacon_lease_held 1 while this process holds the lease of a group of exactly-once duties, else 0."
+    );
+    let _ = writeln!(out, "# TYPE beacon_lease_held gauge");
+    for (name, held) in leases {
+        let _ = writeln!(
+            out,
+            "beacon_lease_held{{duty=\"{name}\"}} {}",
+            u8::from(*held)
+        );
+    }
 }
 
 /// A label value with Prometheus escaping.

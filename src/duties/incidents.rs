@@ -1,36 +1,65 @@
-//! Applies automatic-incident decisions (SPEC §3) after each written batch.
+//! The automatic-incident duty (SPEC §3): on the lease's holder, decides
+//! from the stored check states of every process and applies the decision
+//! of [`auto_incident::decide`].
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
 use crate::config::Config;
-use crate::domain::{
-    Component, ComponentStatus, Impact, IncidentStatus, Maintenance, NewIncident, NewUpdate,
-};
+use crate::domain::{ComponentStatus, Impact, IncidentStatus, Maintenance, NewIncident, NewUpdate};
 use crate::status::auto_incident::{self, Action, OpenAuto};
-use crate::status::{self, CheckState, Tracker};
+use crate::status::{self, CheckState};
 use crate::store::{Store, StoreError};
 
-/// What the writer knows about each check: its tracker and last failure reason.
-pub struct Known<'a> {
-    pub trackers: &'a HashMap<String, Tracker>,
-    pub reasons: &'a HashMap<String, String>,
+/// What the duty knows about one check: its state and last failure reason.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Known {
+    pub state: Option<CheckState>,
+    pub reason: Option<String>,
 }
 
-/// Decides and applies automatic incidents for `components` at `now`.
-/// Their text is public (pages, feeds, the v2 API): checks are named by
-/// their label and reasons lose every target string (SPEC §2).
-pub async fn apply(
+/// The one read of check states behind automatic incidents: each check's
+/// state as every probe process together wrote it, by check id. (Regional
+/// probes: the quorum-combined state belongs here.)
+pub async fn check_states(store: &Store) -> Result<HashMap<String, Known>, StoreError> {
+    Ok(store
+        .check_states()
+        .await?
+        .into_iter()
+        .map(|s| {
+            let known = Known {
+                state: s.tracker.state,
+                reason: s.last_failure.map(|(_, reason)| reason),
+            };
+            (s.check_id, known)
+        })
+        .collect())
+}
+
+/// Decides and applies automatic incidents for every component at `now`.
+pub async fn run_once(
     store: &Store,
     config: &Config,
-    known: &Known<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let known = check_states(store).await?;
+    let maintenances = store.maintenances_ending_after(now).await?;
+    apply(store, config, &known, &maintenances, now).await
+}
+
+/// Decides and applies automatic incidents for each component at `now`.
+/// Their text is public (pages, feeds, the v2 API): checks are named by
+/// their label and reasons lose every target string (SPEC §2).
+async fn apply(
+    store: &Store,
+    config: &Config,
+    known: &HashMap<String, Known>,
     maintenances: &[Maintenance],
-    components: &[&Component],
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let already_open = store.open_auto_components().await?;
-    for component in components {
+    for component in &config.components {
         let checks: Vec<_> = config
             .checks
             .iter()
@@ -38,7 +67,7 @@ pub async fn apply(
             .collect();
         let states: Vec<Option<CheckState>> = checks
             .iter()
-            .map(|c| known.trackers.get(c.id.as_str()).and_then(|t| t.state))
+            .map(|c| known.get(c.id.as_str()).and_then(|k| k.state))
             .collect();
         let derived = status::component::from_checks(&states);
         let id = component.id.as_str();
@@ -60,13 +89,13 @@ pub async fn apply(
         };
         let reasons: Vec<String> = checks
             .iter()
-            .filter(|c| {
-                known.trackers.get(c.id.as_str()).and_then(|t| t.state) == Some(CheckState::Down)
-            })
-            .map(|c| match known.reasons.get(c.id.as_str()) {
-                Some(reason) => format!("- {}: {}", c.label, c.public_reason(reason)),
-                None => format!("- {}", c.label),
-            })
+            .filter(|c| known.get(c.id.as_str()).and_then(|k| k.state) == Some(CheckState::Down))
+            .map(
+                |c| match known.get(c.id.as_str()).and_then(|k| k.reason.as_ref()) {
+                    Some(reason) => format!("- {}: {}", c.label, c.public_reason(reason)),
+                    None => format!("- {}", c.label),
+                },
+            )
             .collect();
         match (action, open) {
             (Action::Open { impact, status }, _) => {
@@ -84,12 +113,18 @@ pub async fn apply(
                     auto_component: Some(id.to_owned()),
                     notify: true,
                 };
-                let incident = store.create_incident(&new, now).await?;
-                tracing::warn!(
-                    component = id,
-                    incident = incident.id,
-                    "opened an automatic incident"
-                );
+                match store.create_incident(&new, now).await {
+                    Ok(incident) => tracing::warn!(
+                        component = id,
+                        incident = incident.id,
+                        "opened an automatic incident"
+                    ),
+                    // Another process opened it first: the database's guard.
+                    Err(StoreError::Conflict) => {
+                        tracing::info!(component = id, "an automatic incident is open already");
+                    }
+                    Err(e) => return Err(e),
+                }
             }
             (Action::Update { impact, status }, Some(incident)) => {
                 let update = NewUpdate {
