@@ -11,7 +11,7 @@ use super::{Cli, Source};
 use crate::config::Config;
 use crate::model::Model;
 use crate::outbox::Targets;
-use crate::outbox::payload::Composer;
+use crate::outbox::compose::Composer;
 use crate::statuspage::Builder;
 use crate::store::Store;
 

@@ -23,7 +23,7 @@ use std::time::Duration;
 
 use crate::domain::{CheckSpec, Component, ComponentId};
 
-pub use notify::validate::Env;
+pub use notify::secrets::Env;
 pub use notify::{Email, Notifier, NotifierKind, Notify};
 
 /// The whole validated configuration file (SPEC §2).
@@ -272,3 +272,7 @@ impl Config {
 #[cfg(test)]
 #[path = "mod_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "values_tests.rs"]
+mod values_tests;

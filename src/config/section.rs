@@ -168,3 +168,13 @@ pub(super) fn to_i64(i: &DeInteger) -> i64 {
     };
     i64::from_str_radix(i.as_str(), i.radix()).unwrap_or(saturated)
 }
+
+/// An optional key: absent is fine (`Some(None)`), present but invalid is
+/// not (`None`).
+pub(super) fn valid<T>(key: Option<Option<T>>) -> Option<Option<T>> {
+    match key {
+        None => Some(None),
+        Some(None) => None,
+        Some(value) => Some(value),
+    }
+}

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use super::{CheckId, ComponentId};
+use super::ids::{CheckId, ComponentId};
 
 /// One `[[checks]]` entry, validated: what to probe, how often and how strictly.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,6 +1,6 @@
 //! A component: one service visitors see on the page (SPEC §2 `[[components]]`).
 
-use super::ComponentId;
+use super::ids::ComponentId;
 
 /// One `[[components]]` entry, validated.
 #[derive(Debug, Clone, PartialEq)]

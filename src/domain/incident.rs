@@ -3,7 +3,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::ComponentStatus;
+use super::component::ComponentStatus;
+use super::ids::IncidentId;
 
 /// Incident `status` (SPEC §6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -92,7 +93,7 @@ pub struct IncidentUpdate {
 /// An incident with its timeline, newest update first.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Incident {
-    pub id: String,
+    pub id: IncidentId,
     pub title: String,
     pub status: IncidentStatus,
     pub impact: Impact,

@@ -3,6 +3,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::ids::MaintenanceId;
+
 /// Maintenance `status` (SPEC §6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -40,7 +42,7 @@ impl MaintenanceStatus {
 /// `scheduled → in_progress → completed` without any request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Maintenance {
-    pub id: String,
+    pub id: MaintenanceId,
     pub title: String,
     /// Operator Markdown.
     pub body: String,

@@ -9,6 +9,8 @@ mod incident;
 mod maintenance;
 mod report;
 mod target;
+mod text;
+mod window;
 
 pub use check::{
     CheckKind, CheckResult, CheckSpec, DnsCheck, DnsRecord, HttpCheck, Outcome, PushCheck,
@@ -17,10 +19,12 @@ pub use check::{
 pub use client_ip::client_ip;
 pub use component::{Component, ComponentStatus};
 pub use event::EventKind;
-pub use ids::{CheckId, ComponentId, InvalidSlug};
+pub use ids::{CheckId, ComponentId, IncidentId, InvalidRecordId, InvalidSlug, MaintenanceId};
 pub use incident::{
     AffectedComponent, Impact, Incident, IncidentEdit, IncidentStatus, IncidentUpdate, NewIncident,
     NewUpdate,
 };
 pub use maintenance::{Maintenance, MaintenanceEdit, MaintenanceStatus, NewMaintenance};
 pub use report::{NOTE_MAX_CHARS, ReportNote};
+pub use text::{InvalidBody, InvalidTitle, MAX_BODY, MAX_TITLE, MarkdownBody, Title};
+pub use window::{InvalidWindow, TimeWindow};

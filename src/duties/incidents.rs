@@ -116,7 +116,7 @@ async fn apply(
                 match store.create_incident(&new, now).await {
                     Ok(incident) => tracing::warn!(
                         component = id,
-                        incident = incident.id,
+                        incident = %incident.id,
                         "opened an automatic incident"
                     ),
                     // Another process opened it first: the database's guard.
@@ -160,7 +160,7 @@ async fn apply(
                     .await?;
                 tracing::info!(
                     component = id,
-                    incident = incident.id,
+                    incident = %incident.id,
                     "resolved an automatic incident"
                 );
             }

@@ -7,8 +7,11 @@ use reqwest::Client;
 use reqwest::header::CONTENT_TYPE;
 use serde_json::Value;
 
+use super::delivery::{DEFAULT_TIMEOUT, Message};
 use super::http::post;
-use super::{DEFAULT_TIMEOUT, Message, Outcome, SecretUrl, discord, slack, teams};
+use super::outcome::Outcome;
+use super::secret::SecretUrl;
+use super::{discord, slack, teams};
 
 /// Which platform's payload a [`Chat`] target takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

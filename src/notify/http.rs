@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use reqwest::{Client, RequestBuilder, StatusCode, redirect};
 
-use super::Outcome;
+use super::outcome::Outcome;
 
 /// How much of an error answer's body is kept in the reason.
 const REASON_BODY_CHARS: usize = 200;

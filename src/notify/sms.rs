@@ -6,9 +6,11 @@ use std::time::Duration;
 
 use reqwest::Client;
 
+use super::delivery::{DEFAULT_TIMEOUT, Message};
 use super::http::post;
+use super::outcome::Outcome;
+use super::secret::{Secret, SecretUrl};
 use super::text::shorten;
-use super::{DEFAULT_TIMEOUT, Message, Outcome, Secret, SecretUrl};
 
 /// The longest `Body` sent: one SMS segment (SPEC §8).
 pub const SMS_MAX_CHARS: usize = 160;

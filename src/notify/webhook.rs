@@ -10,8 +10,10 @@ use reqwest::Client;
 use reqwest::header::CONTENT_TYPE;
 use sha2::Sha256;
 
+use super::delivery::{DEFAULT_TIMEOUT, Delivery};
 use super::http::post;
-use super::{DEFAULT_TIMEOUT, Delivery, Outcome, Secret, SecretUrl};
+use super::outcome::Outcome;
+use super::secret::{Secret, SecretUrl};
 
 /// A webhook target: a URL and an optional signing secret.
 #[derive(Debug, Clone)]

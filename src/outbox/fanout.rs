@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::payload::{Composer, Subject};
+use super::compose::{Composer, Subject};
 use super::{Payload, Sender, Targets};
 use crate::notify::Outcome;
 use crate::statuspage::Builder;

@@ -17,6 +17,7 @@
 //!   (`crate::duties`) works; the others wait. An attempt claimed before
 //!   the lease moved finishes (the claim makes it that attempt's alone).
 
+pub mod compose;
 mod fanout;
 pub mod payload;
 mod targets;

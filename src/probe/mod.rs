@@ -8,9 +8,11 @@ pub mod lag;
 mod pending;
 mod push;
 mod reasons;
+mod record;
 pub mod schedule;
 mod tcp;
 mod tls;
+mod worker;
 mod writer;
 
 use std::sync::Arc;
@@ -19,13 +21,12 @@ use std::time::Duration;
 use anyhow::Context as _;
 use chrono::Utc;
 use tokio::sync::{mpsc, watch};
-use tokio::task::JoinSet;
 use tokio::time::Instant;
 
 use crate::config::Config;
 use crate::domain::{CheckKind, CheckResult, CheckSpec, Outcome};
 use crate::store::Store;
-use schedule::{Schedule, Timing};
+use worker::Worker;
 
 /// What one attempt found, before thresholds and `degraded_over` apply.
 #[derive(Debug, Clone, PartialEq)]
@@ -118,50 +119,32 @@ pub async fn run_until_stopped(
         .await
         .context("cannot load check states")?;
     let (results, inbox) = mpsc::channel(1024);
-    let reader = store.clone();
-    let writer = tokio::spawn(writer::run(store, Arc::clone(&config), states, inbox));
-    let started_at = Utc::now();
-
-    let mut schedule = Schedule::new(config.checks.iter().map(|c| match &c.kind {
-        CheckKind::Push(p) => {
-            Timing::steady(push::first_judgement(c.interval, p.grace), c.interval)
-        }
-        _ => Timing::network(c.id.as_str(), c.interval),
-    }));
-    let start = Instant::now();
-    let mut in_flight = JoinSet::new();
-    tracing::info!(checks = config.checks.len(), "probe worker started");
+    let writer = tokio::spawn(writer::run(
+        store.clone(),
+        Arc::clone(&config),
+        states,
+        inbox,
+    ));
+    let checks = config.checks.len();
+    let mut worker = Worker::new(config, store, client, results, lag, Instant::now());
+    tracing::info!(checks, "probe worker started");
+    let mut wake = worker.run_due(Instant::now());
     while !*shutdown.borrow() {
-        let wake = schedule
-            .next_due()
-            .map_or(start + Duration::from_secs(3600), |due| start + due);
-        tokio::select! {
-            _ = tokio::time::sleep_until(wake) => {}
-            _ = shutdown.changed() => continue,
-        }
-        for index in schedule.take_due(start.elapsed()) {
-            // The config is shared, not the check cloned: no copy per probe.
-            let config = Arc::clone(&config);
-            let (client, results, store) = (client.clone(), results.clone(), reader.clone());
-            let (due, lag) = (start + schedule.last_due(index), Arc::clone(&lag));
-            in_flight.spawn(async move {
-                lag.observe(Instant::now().saturating_duration_since(due));
-                let spec = &config.checks[index];
-                let Some(result) = run_check(spec, &client, &store, started_at).await else {
-                    return;
-                };
-                // The writer only goes away at shutdown; then the result is moot.
-                let _ = results.send(result).await;
-            });
-        }
-        while let Some(done) = in_flight.try_join_next() {
-            if let Err(e) = done {
-                tracing::error!(error = %e, "probe task failed");
+        // No check configured: only shutdown is awaited.
+        let sleep = async {
+            match wake {
+                Some(at) => tokio::time::sleep_until(at).await,
+                None => std::future::pending().await,
             }
+        };
+        tokio::select! {
+            () = sleep => wake = worker.run_due(Instant::now()),
+            // The sender gone counts as a shutdown.
+            changed = shutdown.changed() => if changed.is_err() { break },
         }
     }
-    in_flight.shutdown().await;
-    drop(results);
+    // Dropping the worker drops its sender: the writer flushes and ends.
+    worker.stop().await;
     writer.await.context("result writer panicked")?;
     tracing::info!("probe worker stopped");
     Ok(())

@@ -1,6 +1,6 @@
 //! A component's status from its checks, maintenance, incidents and overrides (SPEC §3).
 
-use super::CheckState;
+use super::check_state::CheckState;
 pub use crate::domain::ComponentStatus;
 
 /// What decides one component's status right now.

@@ -55,7 +55,7 @@ mod tests {
 
     fn window() -> Maintenance {
         Maintenance {
-            id: "m".into(),
+            id: crate::domain::MaintenanceId::parse("m00000000001").unwrap(),
             title: "t".into(),
             body: String::new(),
             starts_at: t(10),

@@ -1,6 +1,7 @@
 //! The page's overall indicator: Statuspage's worst-of roll-up (SPEC §3).
 
-use super::{ComponentStatus, Freshness};
+use super::component::ComponentStatus;
+use super::freshness::Freshness;
 use crate::domain::Impact;
 
 /// Statuspage's `status.indicator` values.

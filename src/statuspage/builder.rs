@@ -5,8 +5,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::api_time as api;
 use super::components::{self, ComponentJson, Row};
+use super::time::api_time as api;
 use crate::config::Config;
 use crate::model::Snapshot;
 

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
-use super::api_time as api;
+use super::time::api_time as api;
 use crate::domain::ComponentStatus;
 use crate::model::Snapshot;
 use crate::status;

@@ -8,9 +8,9 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::api_time as api;
 use super::builder::Builder;
 use super::components::ComponentJson;
+use super::time::api_time as api;
 use crate::domain::{ComponentStatus, Incident, IncidentUpdate, Maintenance, MaintenanceStatus};
 use crate::status;
 
@@ -72,7 +72,7 @@ impl Builder<'_> {
     pub fn incident(&self, incident: &Incident) -> IncidentJson {
         let config = &self.snap.config;
         IncidentJson {
-            id: incident.id.clone(),
+            id: incident.id.to_string(),
             page_id: self.page_id.clone(),
             name: incident.title.clone(),
             status: incident.status.as_str(),
@@ -86,7 +86,7 @@ impl Builder<'_> {
             incident_updates: incident
                 .updates
                 .iter()
-                .map(|u| self.update(&incident.id, u))
+                .map(|u| self.update(incident.id.as_str(), u))
                 .collect(),
             components: self.components_of(incident.components.iter().map(|(c, _)| c.as_str())),
         }
@@ -167,7 +167,7 @@ impl Builder<'_> {
         if let Some(end) = completed {
             updates.push(self.update_json(
                 format!("{}-completed", m.id),
-                &m.id,
+                m.id.as_str(),
                 "completed",
                 "The scheduled maintenance has been completed.".to_owned(),
                 end,
@@ -185,7 +185,7 @@ impl Builder<'_> {
             };
             updates.push(self.update_json(
                 format!("{}-in_progress", m.id),
-                &m.id,
+                m.id.as_str(),
                 "in_progress",
                 text,
                 m.starts_at,
@@ -198,7 +198,7 @@ impl Builder<'_> {
         if m.created_at < m.starts_at || started.is_none() {
             updates.push(self.update_json(
                 format!("{}-scheduled", m.id),
-                &m.id,
+                m.id.as_str(),
                 "scheduled",
                 body,
                 m.created_at.min(m.starts_at),
@@ -220,7 +220,7 @@ impl Builder<'_> {
         };
         MaintenanceJson {
             incident: IncidentJson {
-                id: m.id.clone(),
+                id: m.id.to_string(),
                 page_id: self.page_id.clone(),
                 name: m.title.clone(),
                 status: maintenance_status,

@@ -21,22 +21,14 @@
 //! - Components with no data report `operational` (Statuspage has no unknown).
 //!
 //! `page`, `status` and the [`Builder`] are in [`builder`], the component
-//! rows in [`components`], incidents and maintenances in [`incidents`].
+//! rows in [`components`], incidents and maintenances in [`incidents`],
+//! the API's time format in [`time`].
 
 mod builder;
 mod components;
 mod incidents;
-
-use chrono::{DateTime, SecondsFormat, Utc};
-
-use crate::config::Config;
+mod time;
 
 pub use self::builder::{Builder, PageJson, StatusJson, page_id};
 pub use self::components::ComponentJson;
 pub use self::incidents::{AffectedJson, IncidentJson, MaintenanceJson, UpdateJson};
-
-/// API v2 times: RFC 3339 with milliseconds, in the site timezone's offset (`Z` for UTC).
-pub fn api_time(config: &Config, at: DateTime<Utc>) -> String {
-    at.with_timezone(&config.site.timezone)
-        .to_rfc3339_opts(SecondsFormat::Millis, true)
-}

@@ -1,8 +1,8 @@
 //! Incident and maintenance history together (SPEC §4 `/incidents`): one
 //! list, newest first, paged in SQL so a page costs the same on day 1000.
 
-use super::{Store, StoreError};
-use crate::domain::{Incident, Maintenance};
+use super::{Store, StoreError, typed};
+use crate::domain::{Incident, IncidentId, Maintenance, MaintenanceId};
 
 /// One entry of the history.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,8 +31,14 @@ impl Store {
         for (kind, id) in keys {
             // Deleted between the two queries: leave it out.
             let entry = match kind.as_str() {
-                "incident" => self.incident(&id).await.map(HistoryEntry::Incident),
-                _ => self.maintenance(&id).await.map(HistoryEntry::Maintenance),
+                "incident" => self
+                    .incident(&typed(IncidentId::parse, &id)?)
+                    .await
+                    .map(HistoryEntry::Incident),
+                _ => self
+                    .maintenance(&typed(MaintenanceId::parse, &id)?)
+                    .await
+                    .map(HistoryEntry::Maintenance),
             };
             match entry {
                 Ok(entry) => out.push(entry),

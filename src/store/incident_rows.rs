@@ -5,9 +5,10 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
-use super::{Store, StoreError, id_list, ms_to_time};
+use super::{Store, StoreError, id_list, ms_to_time, typed};
 use crate::domain::{
-    AffectedComponent, ComponentStatus, Impact, Incident, IncidentStatus, IncidentUpdate,
+    AffectedComponent, ComponentStatus, Impact, Incident, IncidentId, IncidentStatus,
+    IncidentUpdate,
 };
 
 /// One row of `incidents`, as every query of it selects.
@@ -35,13 +36,16 @@ macro_rules! incident_columns {
 impl Store {
     /// One incident with its timeline.
     #[tracing::instrument(skip(self), err(level = "debug"))]
-    pub async fn incident(&self, id: &str) -> Result<Incident, StoreError> {
+    pub async fn incident(&self, id: &IncidentId) -> Result<Incident, StoreError> {
         let sql = concat!(
             "SELECT ",
             incident_columns!(),
             " FROM incidents WHERE incident_id = $1"
         );
-        let rows = sqlx::query_as(sql).bind(id).fetch_all(&self.pool).await?;
+        let rows = sqlx::query_as(sql)
+            .bind(id.as_str())
+            .fetch_all(&self.pool)
+            .await?;
         self.hydrate(rows).await?.pop().ok_or(StoreError::NotFound)
     }
 
@@ -199,11 +203,10 @@ impl Store {
             }
         }
 
-        Ok(rows
-            .into_iter()
+        rows.into_iter()
             .map(|row| {
                 let id = row.incident_id;
-                Incident {
+                Ok(Incident {
                     title: row.title,
                     status: IncidentStatus::parse(&row.status)
                         .unwrap_or(IncidentStatus::Investigating),
@@ -215,9 +218,9 @@ impl Store {
                     monitoring_at: row.monitoring_ms.map(ms_to_time),
                     resolved_at: row.resolved_ms.map(ms_to_time),
                     updates: timelines.remove(&id).unwrap_or_default(),
-                    id,
-                }
+                    id: typed(IncidentId::parse, &id)?,
+                })
             })
-            .collect())
+            .collect()
     }
 }

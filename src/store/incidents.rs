@@ -4,8 +4,10 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Conn, Store, StoreError, commit_change, events, found, new_id};
-use crate::domain::{ComponentStatus, Impact, Incident, IncidentEdit, NewIncident, NewUpdate};
+use super::{Conn, Store, StoreError, commit_change, events, found, new_id, typed};
+use crate::domain::{
+    ComponentStatus, Impact, Incident, IncidentEdit, IncidentId, NewIncident, NewUpdate,
+};
 
 impl Store {
     /// Opens an incident with its first update. Committed before it returns.
@@ -51,7 +53,7 @@ impl Store {
             insert_update(&mut tx, &id, &update, ms).await?;
             events::on_incident(&mut tx, &id, true, new.status, new.notify, now).await?;
             commit_change(tx).await?;
-            self.incident(&id).await
+            self.incident(&typed(IncidentId::parse, &id)?).await
         })
         .await
     }
@@ -60,7 +62,7 @@ impl Store {
     #[tracing::instrument(skip(self, update), err(level = "warn"))]
     pub async fn add_incident_update(
         &self,
-        id: &str,
+        id: &IncidentId,
         update: &NewUpdate,
         now: DateTime<Utc>,
     ) -> Result<Incident, StoreError> {
@@ -73,15 +75,15 @@ impl Store {
                      resolved_ms = CASE WHEN $2 = 'resolved' THEN COALESCE(resolved_ms, $3) ELSE NULL END
                  WHERE incident_id = $1",
             )
-            .bind(id)
+            .bind(id.as_str())
             .bind(update.status.as_str())
             .bind(ms)
             .bind(update.impact.map(Impact::as_str))
             .execute(&mut *tx)
             .await?;
             found(&done)?;
-            insert_update(&mut tx, id, update, ms).await?;
-            events::on_incident(&mut tx, id, false, update.status, update.notify, now).await?;
+            insert_update(&mut tx, id.as_str(), update, ms).await?;
+            events::on_incident(&mut tx, id.as_str(), false, update.status, update.notify, now).await?;
             commit_change(tx).await?;
             self.incident(id).await
         })
@@ -92,7 +94,7 @@ impl Store {
     #[tracing::instrument(skip(self, edit), err(level = "warn"))]
     pub async fn edit_incident(
         &self,
-        id: &str,
+        id: &IncidentId,
         edit: &IncidentEdit,
         now: DateTime<Utc>,
     ) -> Result<Incident, StoreError> {
@@ -102,7 +104,7 @@ impl Store {
                 "UPDATE incidents SET title = COALESCE($2, title), impact = COALESCE($3, impact), updated_ms = $4
                  WHERE incident_id = $1",
             )
-            .bind(id)
+            .bind(id.as_str())
             .bind(&edit.title)
             .bind(edit.impact.map(Impact::as_str))
             .bind(now.timestamp_millis())
@@ -111,11 +113,11 @@ impl Store {
             found(&done)?;
             if let Some(components) = &edit.components {
                 sqlx::query("DELETE FROM incident_components WHERE incident_id = $1")
-                    .bind(id)
+                    .bind(id.as_str())
                     .execute(&mut *tx)
                     .await?;
                 for (component, status) in components {
-                    set_component(&mut tx, id, component, *status).await?;
+                    set_component(&mut tx, id.as_str(), component, *status).await?;
                 }
             }
             commit_change(tx).await?;
@@ -126,8 +128,8 @@ impl Store {
 
     /// Deletes an incident and its timeline.
     #[tracing::instrument(skip(self), err(level = "warn"))]
-    pub async fn delete_incident(&self, id: &str) -> Result<(), StoreError> {
-        self.delete_one("DELETE FROM incidents WHERE incident_id = $1", id)
+    pub async fn delete_incident(&self, id: &IncidentId) -> Result<(), StoreError> {
+        self.delete_one("DELETE FROM incidents WHERE incident_id = $1", id.as_str())
             .await
     }
 }

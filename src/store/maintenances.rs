@@ -4,8 +4,10 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
-use super::{Conn, Store, StoreError, commit_change, events, found, id_list, ms_to_time, new_id};
-use crate::domain::{Maintenance, MaintenanceEdit, NewMaintenance};
+use super::{
+    Conn, Store, StoreError, commit_change, events, found, id_list, ms_to_time, new_id, typed,
+};
+use crate::domain::{Maintenance, MaintenanceEdit, MaintenanceId, NewMaintenance};
 
 /// One row of `maintenances`, as every query of it selects.
 #[derive(sqlx::FromRow)]
@@ -55,7 +57,7 @@ impl Store {
             set_components(&mut tx, &id, &new.components).await?;
             events::on_maintenance(&mut tx, &id, true, now).await?;
             commit_change(tx).await?;
-            self.maintenance(&id).await
+            self.maintenance(&typed(MaintenanceId::parse, &id)?).await
         })
         .await
     }
@@ -64,7 +66,7 @@ impl Store {
     #[tracing::instrument(skip(self, edit), err(level = "warn"))]
     pub async fn edit_maintenance(
         &self,
-        id: &str,
+        id: &MaintenanceId,
         edit: &MaintenanceEdit,
         now: DateTime<Utc>,
     ) -> Result<Maintenance, StoreError> {
@@ -78,7 +80,7 @@ impl Store {
                      updated_ms = $7
                  WHERE maintenance_id = $1",
             )
-            .bind(id)
+            .bind(id.as_str())
             .bind(&edit.title)
             .bind(&edit.body)
             .bind(edit.starts_at.map(|t| t.timestamp_millis()))
@@ -90,12 +92,12 @@ impl Store {
             found(&done)?;
             if let Some(components) = &edit.components {
                 sqlx::query("DELETE FROM maintenance_components WHERE maintenance_id = $1")
-                    .bind(id)
+                    .bind(id.as_str())
                     .execute(&mut *tx)
                     .await?;
-                set_components(&mut tx, id, components).await?;
+                set_components(&mut tx, id.as_str(), components).await?;
             }
-            events::on_maintenance(&mut tx, id, false, now).await?;
+            events::on_maintenance(&mut tx, id.as_str(), false, now).await?;
             commit_change(tx).await?;
             self.maintenance(id).await
         })
@@ -106,7 +108,7 @@ impl Store {
     #[tracing::instrument(skip(self), err(level = "warn"))]
     pub async fn cancel_maintenance(
         &self,
-        id: &str,
+        id: &MaintenanceId,
         now: DateTime<Utc>,
     ) -> Result<Maintenance, StoreError> {
         self.write(async {
@@ -116,12 +118,12 @@ impl Store {
                 "UPDATE maintenances SET cancelled_ms = $2, updated_ms = $2
                  WHERE maintenance_id = $1 AND cancelled_ms IS NULL",
             )
-            .bind(id)
+            .bind(id.as_str())
             .bind(ms)
             .execute(&mut *tx)
             .await?;
             if done.rows_affected() == 1 {
-                events::on_cancel(&mut tx, id, now).await?;
+                events::on_cancel(&mut tx, id.as_str(), now).await?;
             } else {
                 // Already cancelled (nothing to announce again), or unknown.
                 drop(tx);
@@ -135,13 +137,16 @@ impl Store {
 
     /// One maintenance.
     #[tracing::instrument(skip(self), err(level = "debug"))]
-    pub async fn maintenance(&self, id: &str) -> Result<Maintenance, StoreError> {
+    pub async fn maintenance(&self, id: &MaintenanceId) -> Result<Maintenance, StoreError> {
         let sql = concat!(
             "SELECT ",
             maintenance_columns!(),
             " FROM maintenances WHERE maintenance_id = $1"
         );
-        let rows = sqlx::query_as(sql).bind(id).fetch_all(&self.pool).await?;
+        let rows = sqlx::query_as(sql)
+            .bind(id.as_str())
+            .fetch_all(&self.pool)
+            .await?;
         self.hydrate_maintenances(rows)
             .await?
             .pop()
@@ -213,21 +218,22 @@ impl Store {
         for (maintenance, component) in pairs {
             covered.entry(maintenance).or_default().push(component);
         }
-        Ok(rows
-            .into_iter()
-            .map(|row| Maintenance {
-                components: covered.remove(&row.maintenance_id).unwrap_or_default(),
-                title: row.title,
-                body: row.body,
-                starts_at: ms_to_time(row.starts_ms),
-                ends_at: ms_to_time(row.ends_ms),
-                completed_early_at: row.completed_ms.map(ms_to_time),
-                cancelled_at: row.cancelled_ms.map(ms_to_time),
-                created_at: ms_to_time(row.created_ms),
-                updated_at: ms_to_time(row.updated_ms),
-                id: row.maintenance_id,
+        rows.into_iter()
+            .map(|row| {
+                Ok(Maintenance {
+                    components: covered.remove(&row.maintenance_id).unwrap_or_default(),
+                    title: row.title,
+                    body: row.body,
+                    starts_at: ms_to_time(row.starts_ms),
+                    ends_at: ms_to_time(row.ends_ms),
+                    completed_early_at: row.completed_ms.map(ms_to_time),
+                    cancelled_at: row.cancelled_ms.map(ms_to_time),
+                    created_at: ms_to_time(row.created_ms),
+                    updated_at: ms_to_time(row.updated_ms),
+                    id: typed(MaintenanceId::parse, &row.maintenance_id)?,
+                })
             })
-            .collect())
+            .collect()
     }
 }
 

@@ -281,6 +281,15 @@ fn new_id() -> String {
         .collect()
 }
 
+/// Text read from (or made for) an id column as its domain type: text that
+/// does not parse is a decode error, never a panic.
+fn typed<T, E>(parse: fn(&str) -> Result<T, E>, text: &str) -> Result<T, StoreError>
+where
+    E: std::error::Error + Send + Sync + 'static,
+{
+    parse(text).map_err(|e| StoreError::from(sqlx::Error::Decode(Box::new(e))))
+}
+
 /// `NotFound` when a write by id touched no row.
 fn found(done: &AnyQueryResult) -> Result<(), StoreError> {
     if done.rows_affected() == 0 {

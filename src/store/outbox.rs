@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{Conn, Store, StoreError, ms_to_time, new_id};
-use crate::domain::EventKind;
+use crate::domain::{EventKind, IncidentId, MaintenanceId};
 
 /// One recorded event, as the sender reads it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,8 +16,8 @@ pub struct Event {
     pub occurred_at: DateTime<Utc>,
     pub check: Option<String>,
     pub component: Option<String>,
-    pub incident: Option<String>,
-    pub maintenance: Option<String>,
+    pub incident: Option<IncidentId>,
+    pub maintenance: Option<MaintenanceId>,
     pub old_status: Option<String>,
     pub new_status: Option<String>,
     /// `check.down`: the failure reason (operator data: may name the target).
@@ -70,8 +70,12 @@ impl EventRow {
             occurred_at: ms_to_time(self.occurred_ms),
             check: self.check_id,
             component: self.component_id,
-            incident: self.incident_id,
-            maintenance: self.maintenance_id,
+            // Ids this store made always parse; one that does not names
+            // no record, as if it had been deleted.
+            incident: self.incident_id.and_then(|t| IncidentId::parse(&t).ok()),
+            maintenance: self
+                .maintenance_id
+                .and_then(|t| MaintenanceId::parse(&t).ok()),
             old_status: self.old_status,
             new_status: self.new_status,
             reason: self.reason,

@@ -10,6 +10,7 @@ use axum::routing::get;
 use super::error::PageError;
 use super::state::AppState;
 use super::{present, render};
+use crate::domain::{IncidentId, MaintenanceId};
 use crate::model::history;
 use crate::store::StoreError;
 
@@ -49,6 +50,7 @@ async fn incident(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
+    let id = IncidentId::parse(&id).map_err(|_| PageError::NotFound)?;
     let key = format!("/incidents/{id}");
     let (store, path) = (&state.store, key.as_str());
     state
@@ -69,6 +71,7 @@ async fn maintenance(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
+    let id = MaintenanceId::parse(&id).map_err(|_| PageError::NotFound)?;
     let key = format!("/maintenances/{id}");
     let (store, path) = (&state.store, key.as_str());
     state

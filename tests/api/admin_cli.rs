@@ -274,7 +274,13 @@ async fn backup_copies_a_live_database_and_refuses_to_overwrite() {
     ))
     .await
     .unwrap();
-    assert_eq!(copy.incident(&id).await.unwrap().title, "Kept in the copy");
+    assert_eq!(
+        copy.incident(&beacon::domain::IncidentId::parse(&id).unwrap())
+            .await
+            .unwrap()
+            .title,
+        "Kept in the copy"
+    );
     let out = run(beacon(dir.path(), &db).args(["backup", "copy.db"]));
     assert_one_line_error(&out, "already exists");
 }

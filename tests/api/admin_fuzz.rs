@@ -7,8 +7,7 @@ use proptest::test_runner::{Config, TestRunner};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::admin::protected_routes;
-use crate::helpers::{ApiResponse, TestApp, spawn_admin_app};
+use crate::helpers::{ApiResponse, TestApp, protected_routes, spawn_admin_app};
 
 /// Cases per strategy; each case hits every route.
 const CASES: u32 = 256;

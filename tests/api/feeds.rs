@@ -172,7 +172,10 @@ async fn every_feed_parses_with_stable_ids_newest_first_and_hostile_text_as_text
         Duration::from_secs(5),
         "the snapshot sees the writes",
         || async {
-            app.get("/feed.json").await.1.contains(&maintenance.id)
+            app.get("/feed.json")
+                .await
+                .1
+                .contains(maintenance.id.as_str())
                 && app.get("/feed.json").await.1.contains("Fixed.")
         },
     )
@@ -258,7 +261,10 @@ async fn component_feeds_only_carry_their_component() {
         let entries = parsed["entries"].as_array().unwrap();
         assert_eq!(entries.len(), 1, "{path}");
         assert!(
-            entries[0]["id"].as_str().unwrap().ends_with(&on_api.id),
+            entries[0]["id"]
+                .as_str()
+                .unwrap()
+                .ends_with(on_api.id.as_str()),
             "{path}"
         );
     }

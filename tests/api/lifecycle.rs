@@ -4,7 +4,9 @@
 
 use std::time::Duration;
 
-use beacon::domain::{ComponentStatus, Impact, IncidentStatus, MaintenanceEdit, NewMaintenance};
+use beacon::domain::{
+    ComponentStatus, Impact, IncidentStatus, MaintenanceEdit, NewMaintenance, Outcome,
+};
 use beacon::store::Store;
 use chrono::Utc;
 
@@ -16,6 +18,32 @@ async fn second_store(app: &crate::helpers::TestApp) -> Store {
     Store::open(&database_url(&app.dir))
         .await
         .expect("second store")
+}
+
+/// Waits until `api-health` has failed `failures` times in a row and two
+/// more results were written after that. The writer runs its incident step
+/// after each write, before the next, so by then it has judged every
+/// failure: an incident it would open is open (polling, not a fixed sleep).
+async fn failures_judged(store: &Store, failures: u32) {
+    let deadline = tokio::time::Instant::now() + WITHIN;
+    let mut seen = Vec::new();
+    while seen.len() < 3 {
+        let state = store.check_states().await.unwrap().into_iter().find(|s| {
+            s.check_id == "api-health"
+                && s.tracker.streak_of == Some(Outcome::Failed)
+                && s.tracker.streak >= failures
+        });
+        if let Some(at) = state.map(|s| s.last_result_at)
+            && seen.last() != Some(&at)
+        {
+            seen.push(at);
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for {failures} failures of api-health and two results after"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 #[tokio::test]
@@ -84,7 +112,7 @@ async fn auto_incidents_false_opens_nothing() {
         texts(&app.get("/").await.1, ".component .status-label") == ["Major Outage"]
     })
     .await;
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    failures_judged(&store, 2).await;
     assert!(store.recent_incidents(Utc::now()).await.unwrap().is_empty());
     app.stop().await;
 }
@@ -120,7 +148,7 @@ async fn maintenance_suppresses_incidents_and_uptime_until_it_ends() {
     })
     .await;
     // Several failing results arrive during the window: no incident, no uptime counted.
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    failures_judged(&store, 3).await;
     assert!(store.recent_incidents(Utc::now()).await.unwrap().is_empty());
     let today = beacon::model::today(
         &beacon::config::Config::parse(&config, "t.toml".as_ref()).unwrap(),
@@ -211,7 +239,7 @@ async fn a_maintenance_announced_by_api_starts_and_ends_on_its_own() {
         )
         .await;
     assert_eq!(during.body["status"], "in_progress");
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    failures_judged(&store, 3).await;
     assert!(
         store.recent_incidents(Utc::now()).await.unwrap().is_empty(),
         "no incident inside the window"

@@ -3,6 +3,7 @@
 //! migration after what it creates leaves databases made under the old name
 //! working.
 
+use beacon::domain::{IncidentId, MaintenanceId};
 use beacon::store::{Store, generate_token};
 use chrono::Utc;
 use sqlx::migrate::Migrator;
@@ -103,10 +104,16 @@ async fn a_database_made_by_the_released_binary_opens_with_its_data() {
     let store = Store::open(&crate::helpers::database_url(&dir))
         .await
         .expect("the released database opens: every applied checksum still matches");
-    let incident = store.incident("9v22ndxy3qfq").await.unwrap();
+    let incident = store
+        .incident(&IncidentId::parse("9v22ndxy3qfq").unwrap())
+        .await
+        .unwrap();
     assert_eq!(incident.title, "Fixture outage");
     assert_eq!(incident.updates[0].body, "Looking into it");
-    let maintenance = store.maintenance("y1mkb8aqqa9d").await.unwrap();
+    let maintenance = store
+        .maintenance(&MaintenanceId::parse("y1mkb8aqqa9d").unwrap())
+        .await
+        .unwrap();
     assert_eq!(maintenance.title, "Fixture window");
     assert_eq!(
         store.authenticate(RELEASED_TOKEN).await.unwrap().as_deref(),
@@ -162,8 +169,11 @@ async fn duplicate_open_automatic_incidents_of_a_released_database_keep_the_olde
     open.sort();
     assert_eq!(open, ["api", "web"]);
     let kept = store.open_auto_incident("api").await.unwrap().unwrap();
-    assert_eq!(kept.id, "autoolder001");
-    let closed = store.incident("autonewer002").await.unwrap();
+    assert_eq!(kept.id.as_str(), "autoolder001");
+    let closed = store
+        .incident(&IncidentId::parse("autonewer002").unwrap())
+        .await
+        .unwrap();
     assert!(closed.resolved_at.is_some(), "{closed:?}");
     store.close().await;
 }

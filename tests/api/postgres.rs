@@ -95,7 +95,11 @@ async fn postgres_serves_admin_writes_on_pages_feeds_and_the_v2_api() {
     assert!(restore.status.success(), "{restore:?}");
     let store = beacon::store::Store::open(&copy).await.unwrap();
     assert_eq!(
-        store.incident(&incident).await.unwrap().title,
+        store
+            .incident(&beacon::domain::IncidentId::parse(&incident).unwrap())
+            .await
+            .unwrap()
+            .title,
         "Database failover"
     );
 
@@ -203,5 +207,5 @@ async fn two_servers_on_postgres_send_one_check_down_through_the_outbox() {
 #[tokio::test]
 async fn a_report_spike_on_postgres_reaches_the_webhook_once() {
     let db = postgres_database();
-    crate::reports::five_reporters_make_one_spike_on(Some(&db)).await;
+    crate::reports::spikes::five_reporters_make_one_spike_on(Some(&db)).await;
 }

@@ -3,8 +3,8 @@
 //! tells other processes data changed.
 
 use beacon::domain::{
-    ComponentStatus, Impact, IncidentEdit, IncidentStatus, MaintenanceEdit, NewIncident,
-    NewMaintenance, NewUpdate, Outcome,
+    ComponentStatus, Impact, IncidentEdit, IncidentId, IncidentStatus, MaintenanceEdit,
+    MaintenanceId, NewIncident, NewMaintenance, NewUpdate, Outcome,
 };
 use beacon::store::{Backend, Store, StoreError, generate_token, hash_token};
 
@@ -12,6 +12,16 @@ use crate::databases::TestDatabase;
 
 use crate::helpers::recorded as result;
 use chrono::{DateTime, TimeZone, Utc};
+
+/// A well-formed incident id that names no incident.
+fn unknown_incident() -> IncidentId {
+    IncidentId::parse("000000000000").unwrap()
+}
+
+/// A well-formed maintenance id that names no maintenance.
+fn unknown_maintenance() -> MaintenanceId {
+    MaintenanceId::parse("000000000000").unwrap()
+}
 
 fn at(h: u32, m: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 24, h, m, 0).unwrap()
@@ -89,7 +99,7 @@ store_test!(async fn incidents_keep_their_timeline_and_component_changes(store, 
         notify: true,
     };
     let created = store.create_incident(&new, at(10, 0)).await.unwrap();
-    assert_eq!(created.id.len(), 12);
+    assert_eq!(created.id.as_str().len(), 12);
     assert!(created.is_open());
     let update = NewUpdate {
         status: IncidentStatus::Monitoring,
@@ -154,7 +164,7 @@ store_test!(async fn incidents_keep_their_timeline_and_component_changes(store, 
         Err(StoreError::NotFound)
     ));
     assert!(matches!(
-        store.add_incident_update("nope", &resolve, at(1, 0)).await,
+        store.add_incident_update(&unknown_incident(), &resolve, at(1, 0)).await,
         Err(StoreError::NotFound)
     ));
 });
@@ -247,11 +257,11 @@ store_test!(async fn maintenances_are_edited_completed_and_cancelled_but_kept(st
     );
     assert_eq!(store.maintenance_count().await.unwrap(), 2);
     assert!(matches!(
-        store.cancel_maintenance("nope", at(1, 0)).await,
+        store.cancel_maintenance(&unknown_maintenance(), at(1, 0)).await,
         Err(StoreError::NotFound)
     ));
     assert!(matches!(
-        store.edit_maintenance("nope", &done, at(1, 0)).await,
+        store.edit_maintenance(&unknown_maintenance(), &done, at(1, 0)).await,
         Err(StoreError::NotFound)
     ));
 });

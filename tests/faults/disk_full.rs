@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
+use beacon::domain::MaintenanceId;
 use beacon::store::Store;
 use chrono::Utc;
 
@@ -136,8 +137,9 @@ async fn a_full_disk_fails_writes_cleanly_and_they_recover_by_themselves() {
         "results taken while the disk was full were held and written later ({held})"
     );
     for id in &acknowledged {
+        let id = MaintenanceId::parse(id).expect("a maintenance id");
         store
-            .maintenance(id)
+            .maintenance(&id)
             .await
             .expect("acknowledged write kept");
     }

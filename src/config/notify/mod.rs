@@ -4,6 +4,8 @@
 //! read once while validating (a named but unset one is a config error).
 
 pub(super) mod file;
+mod kinds;
+pub(super) mod secrets;
 pub(super) mod validate;
 
 use std::time::Duration;

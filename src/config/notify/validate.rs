@@ -1,6 +1,6 @@
 //! `[email]`, `[[notifiers]]` and `[subscriptions]` → [`Notify`], every
-//! problem collected with its place. Secrets are read here, from the
-//! environment variables the file names.
+//! problem collected with its place; each kind's own keys are checked in
+//! [`super::kinds`], secrets read from the environment by [`super::secrets`].
 
 use std::collections::HashSet;
 use std::time::Duration;
@@ -8,28 +8,16 @@ use std::time::Duration;
 use toml::Spanned;
 
 use super::file::{RawEmail, RawNotifier, RawNotify};
-use super::{Email, Notifier, NotifierKind, Notify};
+use super::kinds::kind;
+use super::secrets::{Env, secret};
+use super::{Email, Notifier, Notify};
 use crate::config::Problems;
 use crate::config::scope::{Scope, duplicates};
-use crate::config::section::Field;
+use crate::config::section::valid;
 use crate::domain::{ComponentId, EventKind};
 use crate::notify::email::SmtpServer;
-use crate::notify::{ChatKind, Secret, SecretUrl};
-
-/// Reads an environment variable (the process's, or a test's table).
-pub type Env<'e> = &'e dyn Fn(&str) -> Option<String>;
 
 const DEFAULT_TIMEOUT: Duration = crate::notify::DEFAULT_TIMEOUT;
-
-/// An optional key: absent is fine (`Some(None)`), present but invalid is
-/// not (`None`).
-fn valid<T>(key: Option<Option<T>>) -> Option<Option<T>> {
-    match key {
-        None => Some(None),
-        Some(None) => None,
-        Some(value) => Some(value),
-    }
-}
 
 /// Checks the three sections; `components` are the configured ids.
 pub(crate) fn validate(
@@ -62,24 +50,6 @@ pub(crate) fn validate(
         email,
         notifiers,
         subscriptions,
-    }
-}
-
-/// The value of the environment variable `f` names; a problem when unset.
-fn secret(s: &mut Scope, f: &Field<String>, env: Env) -> Option<Secret> {
-    match env(&f.value) {
-        Some(value) if !value.is_empty() => Some(Secret::new(value)),
-        _ => {
-            let key = s.p.key_name(&f.key).to_owned();
-            s.err(
-                &f.span,
-                format_args!(
-                    "`{key}` names the environment variable {:?}, which is not set",
-                    f.value
-                ),
-            );
-            None
-        }
     }
 }
 
@@ -140,8 +110,6 @@ fn email(
     })
 }
 
-const KINDS: &str = "webhook, slack, discord, teams, email or sms";
-
 fn notifier(
     raw: &RawNotifier,
     components: &HashSet<&str>,
@@ -188,97 +156,6 @@ fn notifier(
     })
 }
 
-/// The kind and its own keys; keys of other kinds are problems.
-fn kind(
-    s: &mut Scope,
-    raw: &RawNotifier,
-    f: &Field<String>,
-    has_email: bool,
-    env: Env,
-) -> Option<NotifierKind> {
-    let own: &[&str] = match f.value.as_str() {
-        "webhook" => &["url", "secret_env"],
-        "slack" | "discord" | "teams" => &["url"],
-        "email" => &["to"],
-        "sms" => &["url", "from", "to", "username_env", "password_env"],
-        other => {
-            s.err(
-                &f.span,
-                format_args!("unknown kind {other:?} (one of {KINDS})"),
-            );
-            return None;
-        }
-    };
-    let present = [
-        ("url", raw.url.as_ref().map(|f| &f.key)),
-        ("secret_env", raw.secret_env.as_ref().map(|f| &f.key)),
-        ("to", raw.to.as_ref().map(|f| &f.key)),
-        ("from", raw.from.as_ref().map(|f| &f.key)),
-        ("username_env", raw.username_env.as_ref().map(|f| &f.key)),
-        ("password_env", raw.password_env.as_ref().map(|f| &f.key)),
-    ];
-    for (key, at) in present {
-        if let Some(at) = at.filter(|_| !own.contains(&key)) {
-            let kind = &f.value;
-            s.err(at, format_args!("`{key}` does not apply to kind {kind:?}"));
-        }
-    }
-    let url = |s: &mut Scope| {
-        let u = s.required(&raw.url, "url", &raw.span)?;
-        SecretUrl::parse(&u.value)
-            .map_err(|e| s.err(&u.span, format_args!("`url`: {e}")))
-            .ok()
-            .map(|_| u.value.clone())
-    };
-    match f.value.as_str() {
-        "webhook" => {
-            let url = url(s);
-            let secret = raw.secret_env.as_ref().map(|e| secret(s, e, env));
-            Some(NotifierKind::Webhook {
-                url: url?,
-                secret: valid(secret)?,
-            })
-        }
-        "slack" | "discord" | "teams" => {
-            let kind = match f.value.as_str() {
-                "slack" => ChatKind::Slack,
-                "discord" => ChatKind::Discord,
-                _ => ChatKind::Teams,
-            };
-            Some(NotifierKind::Chat { kind, url: url(s)? })
-        }
-        "email" => {
-            if !has_email {
-                s.err(&f.span, "kind \"email\" needs an [email] section");
-            }
-            let to = s
-                .required(&raw.to, "to", &raw.span)
-                .and_then(|t| addresses(s, t));
-            Some(NotifierKind::Email { to: to? })
-        }
-        _ => {
-            let url = url(s);
-            let from = s
-                .required(&raw.from, "from", &raw.span)
-                .filter(|f| s.not_empty(f));
-            let to = s
-                .required(&raw.to, "to", &raw.span)
-                .and_then(|t| non_empty(s, t, "number"));
-            let user = s.required(&raw.username_env, "username_env", &raw.span);
-            let user = user.and_then(|f| secret(s, f, env));
-            let password = s.required(&raw.password_env, "password_env", &raw.span);
-            let password = password.and_then(|f| secret(s, f, env));
-            Some(NotifierKind::Sms {
-                url: url?,
-                from: from?.value.clone(),
-                to: to?,
-                username: user?.expose().to_owned(),
-                password: password?,
-            })
-        }
-    }
-}
-
 fn event_names(s: &mut Scope, names: &[Spanned<String>]) -> Option<Vec<EventKind>> {
     let mut out = Vec::new();
     let mut ok = true;
@@ -323,38 +200,6 @@ fn component_ids(
         }
     }
     ok.then_some(out)
-}
-
-/// A non-empty list of non-empty strings.
-fn non_empty(s: &mut Scope, f: &Field<Vec<Spanned<String>>>, what: &str) -> Option<Vec<String>> {
-    if f.value.is_empty() {
-        s.err(&f.span, format_args!("`to` needs at least one {what}"));
-        return None;
-    }
-    let mut ok = true;
-    for entry in &f.value {
-        if entry.get_ref().trim().is_empty() {
-            ok = false;
-            s.err(&entry.span(), format_args!("an empty {what} in `to`"));
-        }
-    }
-    ok.then(|| f.value.iter().map(|e| e.get_ref().clone()).collect())
-}
-
-/// `to` of an e-mail notifier: e-mail addresses.
-fn addresses(s: &mut Scope, f: &Field<Vec<Spanned<String>>>) -> Option<Vec<String>> {
-    let list = non_empty(s, f, "address")?;
-    let mut ok = true;
-    for (entry, text) in f.value.iter().zip(&list) {
-        if let Err(e) = text.parse::<lettre::Address>() {
-            ok = false;
-            s.err(
-                &entry.span(),
-                format_args!("{text:?} is not an e-mail address: {e}"),
-            );
-        }
-    }
-    ok.then_some(list)
 }
 
 #[cfg(test)]

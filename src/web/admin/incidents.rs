@@ -11,7 +11,8 @@ use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use chrono::Utc;
 
-use super::{ListParams, by_id};
+use super::{ListParams, by_id, path_id};
+use crate::domain::IncidentId;
 use crate::web::api_error::{ApiError, ApiJson, ApiPath, ApiQuery, ErrorBody};
 use crate::web::state::AppState;
 
@@ -74,7 +75,8 @@ pub async fn read(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<IncidentJson>, ApiError> {
-    let incident = by_id("incident", &id, state.store.incident(&id)).await?;
+    let id = path_id("incident", &id, IncidentId::parse)?;
+    let incident = by_id("incident", id.as_str(), state.store.incident(&id)).await?;
     Ok(Json(incident.into()))
 }
 
@@ -93,9 +95,10 @@ pub async fn add_update(
     ApiJson(req): ApiJson<CreateUpdate>,
 ) -> Result<Json<IncidentJson>, ApiError> {
     let update = parse_update(req, &state)?;
+    let id = path_id("incident", &id, IncidentId::parse)?;
     let incident = by_id(
         "incident",
-        &id,
+        id.as_str(),
         state.store.add_incident_update(&id, &update, Utc::now()),
     )
     .await?;
@@ -117,9 +120,10 @@ pub async fn edit(
     ApiJson(req): ApiJson<EditIncident>,
 ) -> Result<Json<IncidentJson>, ApiError> {
     let edit = parse_edit(req, &state)?;
+    let id = path_id("incident", &id, IncidentId::parse)?;
     let incident = by_id(
         "incident",
-        &id,
+        id.as_str(),
         state.store.edit_incident(&id, &edit, Utc::now()),
     )
     .await?;
@@ -138,6 +142,7 @@ pub async fn delete(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
-    by_id("incident", &id, state.store.delete_incident(&id)).await?;
+    let id = path_id("incident", &id, IncidentId::parse)?;
+    by_id("incident", id.as_str(), state.store.delete_incident(&id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -11,7 +11,8 @@ use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use chrono::Utc;
 
-use super::{ListParams, by_id};
+use super::{ListParams, by_id, path_id};
+use crate::domain::MaintenanceId;
 use crate::web::api_error::{ApiError, ApiJson, ApiPath, ApiQuery, ErrorBody};
 use crate::web::state::AppState;
 
@@ -79,7 +80,8 @@ pub async fn read(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<MaintenanceJson>, ApiError> {
-    let m = by_id("maintenance", &id, state.store.maintenance(&id)).await?;
+    let id = path_id("maintenance", &id, MaintenanceId::parse)?;
+    let m = by_id("maintenance", id.as_str(), state.store.maintenance(&id)).await?;
     Ok(Json(MaintenanceJson::new(m, Utc::now())))
 }
 
@@ -97,12 +99,13 @@ pub async fn edit(
     ApiPath(id): ApiPath<String>,
     ApiJson(req): ApiJson<EditMaintenance>,
 ) -> Result<Json<MaintenanceJson>, ApiError> {
-    let current = by_id("maintenance", &id, state.store.maintenance(&id)).await?;
+    let id = path_id("maintenance", &id, MaintenanceId::parse)?;
+    let current = by_id("maintenance", id.as_str(), state.store.maintenance(&id)).await?;
     let edit = parse_edit(req, &current, &state)?;
     let now = Utc::now();
     let m = by_id(
         "maintenance",
-        &id,
+        id.as_str(),
         state.store.edit_maintenance(&id, &edit, now),
     )
     .await?;
@@ -121,9 +124,10 @@ pub async fn cancel(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
+    let id = path_id("maintenance", &id, MaintenanceId::parse)?;
     by_id(
         "maintenance",
-        &id,
+        id.as_str(),
         state.store.cancel_maintenance(&id, Utc::now()),
     )
     .await?;

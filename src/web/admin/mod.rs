@@ -32,6 +32,7 @@ use utoipa::IntoParams;
 use super::api_error::{ApiError, BODY_LIMIT};
 use super::auth::AdminToken;
 use super::state::AppState;
+use crate::domain::InvalidRecordId;
 use crate::store::StoreError;
 
 /// Routes of the admin API, mounted at `/api/admin`; `state` checks tokens.
@@ -126,6 +127,16 @@ impl ListParams {
         }
         Ok((limit, self.offset.unwrap_or(0)))
     }
+}
+
+/// The `{id}` of a path as a typed id; text no record could have gets the
+/// same 404 as an id that names none.
+pub(super) fn path_id<T>(
+    what: &'static str,
+    raw: &str,
+    parse: impl FnOnce(&str) -> Result<T, InvalidRecordId>,
+) -> Result<T, ApiError> {
+    parse(raw).map_err(|_| ApiError::not_found(what, raw))
 }
 
 /// Awaits a store read or write of the object `id` names; `NotFound`

@@ -1,17 +1,21 @@
 //! Permissive request values → domain values, collecting every problem as
-//! `field: message` (STYLE §3.8: parse at the edge).
+//! `field: message` (STYLE §3.8: parse at the edge). The rules of operator
+//! text and time windows are the domain's constructors ([`Title`],
+//! [`MarkdownBody`], [`TimeWindow`]); this file names the field and words
+//! their errors as SPEC §6's 422 messages.
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
 use crate::config::Config;
-use crate::domain::{ComponentStatus, Impact, IncidentStatus};
+use crate::domain::{
+    ComponentStatus, Impact, IncidentStatus, InvalidBody, InvalidTitle, MAX_BODY, MAX_TITLE,
+    MarkdownBody, TimeWindow, Title,
+};
 use crate::web::api_error::ApiError;
 
-/// SPEC §6 limits.
-pub const MAX_TITLE: usize = 200;
-pub const MAX_BODY: usize = 20_000;
+/// Most components one request may name (SPEC §6).
 pub const MAX_COMPONENTS: usize = 100;
 
 /// Problems found so far; [`Problems::finish`] turns them into a 422.
@@ -40,31 +44,57 @@ impl Problems {
         value
     }
 
-    /// A one-line title: trimmed, not empty, at most [`MAX_TITLE`] characters.
-    pub fn title(&mut self, field: &str, raw: String) -> Option<String> {
-        let title = raw.trim();
-        if title.is_empty() {
-            self.push(field, "must not be empty");
-        } else if title.chars().count() > MAX_TITLE {
-            self.push(field, format!("at most {MAX_TITLE} characters"));
-        } else if title.chars().any(char::is_control) {
-            self.push(field, "must not contain control characters");
-        } else {
-            return Some(title.to_owned());
-        }
-        None
+    /// A [`Title`], its broken rule named as SPEC §6 words it.
+    pub fn title(&mut self, field: &str, raw: String) -> Option<Title> {
+        Title::parse(&raw)
+            .map_err(|e| {
+                let message = match e {
+                    InvalidTitle::Empty => "must not be empty".to_owned(),
+                    InvalidTitle::TooLong => format!("at most {MAX_TITLE} characters"),
+                    InvalidTitle::ControlCharacter => {
+                        "must not contain control characters".to_owned()
+                    }
+                };
+                self.push(field, message);
+            })
+            .ok()
     }
 
-    /// Markdown text of at most [`MAX_BODY`] characters; `non_empty` refuses blank text.
-    pub fn body(&mut self, field: &str, raw: String, non_empty: bool) -> Option<String> {
-        if raw.chars().count() > MAX_BODY {
-            self.push(field, format!("at most {MAX_BODY} characters"));
-        } else if non_empty && raw.trim().is_empty() {
-            self.push(field, "must not be empty");
+    /// A [`MarkdownBody`]; `non_empty` refuses blank text.
+    pub fn body(&mut self, field: &str, raw: String, non_empty: bool) -> Option<MarkdownBody> {
+        let parsed = if non_empty {
+            MarkdownBody::parse_non_empty(raw)
         } else {
-            return Some(raw);
-        }
-        None
+            MarkdownBody::parse(raw)
+        };
+        parsed
+            .map_err(|e| {
+                let message = match e {
+                    InvalidBody::TooLong => format!("at most {MAX_BODY} characters"),
+                    InvalidBody::Empty => "must not be empty".to_owned(),
+                };
+                self.push(field, message);
+            })
+            .ok()
+    }
+
+    /// A [`TimeWindow`]; when it does not end after it starts, the message
+    /// names `ends_at` if the client sent it, else `starts_at`.
+    pub fn window(
+        &mut self,
+        starts_at: DateTime<Utc>,
+        ends_at: DateTime<Utc>,
+        ends_at_sent: bool,
+    ) -> Option<TimeWindow> {
+        TimeWindow::new(starts_at, ends_at)
+            .map_err(|_| {
+                if ends_at_sent {
+                    self.push("ends_at", "must be after starts_at");
+                } else {
+                    self.push("starts_at", "must be before ends_at");
+                }
+            })
+            .ok()
     }
 
     /// An RFC 3339 time, e.g. `2026-11-24T22:00:00Z`.

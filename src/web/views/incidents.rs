@@ -5,7 +5,7 @@
 
 use askama::Template;
 
-use super::{Layout, StatusView, TimeView};
+use super::common::{Layout, StatusView, TimeView};
 use crate::web::markdown::SafeHtml;
 
 /// An incident's impact, or "Maintenance": a coloured stripe plus words.

@@ -2,8 +2,8 @@
 
 use askama::Template;
 
+use super::common::{Layout, StatusView, TimeView};
 use super::incidents::{CurrentEvents, IndexEvents};
-use super::{Layout, StatusView, TimeView};
 use crate::web::charts::Chart;
 
 /// The overall banner at the top of `/`.

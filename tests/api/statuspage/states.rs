@@ -177,13 +177,13 @@ async fn endpoints_keep_the_reference_shape_with_maintenances_and_operator_incid
     );
     let mut summary_ids = ids(&get_json(&app, "/api/v2/summary.json").await);
     summary_ids.sort();
-    let mut want = vec![active.id.clone(), upcoming.id.clone()];
+    let mut want = vec![active.id.to_string(), upcoming.id.to_string()];
     want.sort();
     assert_eq!(summary_ids, want, "summary: upcoming and in progress");
     let all = get_json(&app, "/api/v2/scheduled-maintenances.json").await;
     assert_eq!(
         ids(&all),
-        [upcoming.id.clone(), active.id.clone(), done.id.clone()],
+        [upcoming.id.as_str(), active.id.as_str(), done.id.as_str()],
         "newest first, cancelled left out"
     );
     let old = &all["scheduled_maintenances"][2];

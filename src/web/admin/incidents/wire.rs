@@ -134,7 +134,7 @@ impl From<IncidentUpdate> for UpdateJson {
 impl From<Incident> for IncidentJson {
     fn from(i: Incident) -> IncidentJson {
         IncidentJson {
-            id: i.id,
+            id: i.id.to_string(),
             title: i.title,
             status: i.status.as_str(),
             impact: i.impact.as_str(),
@@ -179,10 +179,10 @@ pub(super) fn parse_new(req: CreateIncident, state: &AppState) -> Result<NewInci
     match (title, status, impact, body, components) {
         (Some(title), Some(status), Some(impact), Some(body), Some(components)) => {
             Ok(NewIncident {
-                title,
+                title: title.into(),
                 status,
                 impact,
-                body,
+                body: body.into(),
                 components,
                 auto_component: None,
                 notify: req.notify.unwrap_or(true),
@@ -207,7 +207,7 @@ pub(super) fn parse_update(req: CreateUpdate, state: &AppState) -> Result<NewUpd
     match (status, body, components, impact) {
         (Some(status), Some(body), Some(components), impact) => Ok(NewUpdate {
             status,
-            body,
+            body: body.into(),
             components,
             impact: impact.flatten(),
             notify: req.notify.unwrap_or(true),
@@ -220,7 +220,10 @@ pub(super) fn parse_edit(req: EditIncident, state: &AppState) -> Result<Incident
     let config = &state.config;
     let mut p = Problems::default();
     let edit = IncidentEdit {
-        title: req.title.and_then(|t| p.title("title", t)),
+        title: req
+            .title
+            .and_then(|t| p.title("title", t))
+            .map(String::from),
         impact: req.impact.and_then(|s| p.impact("impact", &s)),
         components: req
             .components

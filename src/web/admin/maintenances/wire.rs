@@ -77,7 +77,7 @@ impl MaintenanceJson {
     pub fn new(m: Maintenance, now: DateTime<Utc>) -> MaintenanceJson {
         MaintenanceJson {
             status: status::maintenance::status(&m, now).as_str(),
-            id: m.id,
+            id: m.id.to_string(),
             title: m.title,
             body: m.body,
             starts_at: m.starts_at,
@@ -114,23 +114,20 @@ pub(super) fn parse_new(
         .required("ends_at", req.ends_at)
         .and_then(|t| p.time("ends_at", &t));
     let components = p.component_ids("components", req.components.unwrap_or_default(), config);
-    if let (Some(start), Some(end)) = (starts_at, ends_at)
-        && end <= start
-    {
-        p.push("ends_at", "must be after starts_at");
-    }
+    let window = match (starts_at, ends_at) {
+        (Some(start), Some(end)) => p.window(start, end, true),
+        _ => None,
+    };
     p.finish()?;
-    match (title, body, starts_at, ends_at, components) {
-        (Some(title), Some(body), Some(starts_at), Some(ends_at), Some(components)) => {
-            Ok(NewMaintenance {
-                title,
-                body,
-                starts_at,
-                ends_at,
-                components,
-                notify: req.notify.unwrap_or(true),
-            })
-        }
+    match (title, body, window, components) {
+        (Some(title), Some(body), Some(window), Some(components)) => Ok(NewMaintenance {
+            title: title.into(),
+            body: body.into(),
+            starts_at: window.starts_at(),
+            ends_at: window.ends_at(),
+            components,
+            notify: req.notify.unwrap_or(true),
+        }),
         _ => Err(ApiError::invalid("body", "invalid maintenance")),
     }
 }
@@ -143,8 +140,14 @@ pub(super) fn parse_edit(
     let config = &state.config;
     let mut p = Problems::default();
     let mut edit = MaintenanceEdit {
-        title: req.title.and_then(|t| p.title("title", t)),
-        body: req.body.and_then(|b| p.body("body", b, false)),
+        title: req
+            .title
+            .and_then(|t| p.title("title", t))
+            .map(String::from),
+        body: req
+            .body
+            .and_then(|b| p.body("body", b, false))
+            .map(String::from),
         starts_at: req.starts_at.and_then(|t| p.time("starts_at", &t)),
         ends_at: req.ends_at.and_then(|t| p.time("ends_at", &t)),
         components: req
@@ -168,21 +171,11 @@ pub(super) fn parse_edit(
             );
         }
     }
-    let start = edit.starts_at.unwrap_or(current.starts_at);
-    let end = edit.ends_at.unwrap_or(current.ends_at);
-    if end <= start {
-        let field = if edit.ends_at.is_some() {
-            "ends_at"
-        } else {
-            "starts_at"
-        };
-        let message = if field == "ends_at" {
-            "must be after starts_at"
-        } else {
-            "must be before ends_at"
-        };
-        p.push(field, message);
-    }
+    p.window(
+        edit.starts_at.unwrap_or(current.starts_at),
+        edit.ends_at.unwrap_or(current.ends_at),
+        edit.ends_at.is_some(),
+    );
     p.finish()?;
     Ok(edit)
 }

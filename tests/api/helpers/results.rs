@@ -1,0 +1,26 @@
+//! Check results as the probe writer records them, for seeding a store.
+
+use std::time::Duration;
+
+/// One result of `check` at `when`, as the probe writer records it.
+pub fn recorded(
+    check: &str,
+    when: chrono::DateTime<chrono::Utc>,
+    outcome: beacon::domain::Outcome,
+    latency_ms: u64,
+) -> beacon::store::Recorded {
+    let reason = (outcome != beacon::domain::Outcome::Ok).then(|| format!("{outcome:?} reason"));
+    beacon::store::Recorded {
+        result: beacon::domain::CheckResult {
+            check: beacon::domain::CheckId::parse(check).unwrap(),
+            at: when,
+            outcome,
+            latency: Some(Duration::from_millis(latency_ms)),
+            reason,
+        },
+        tracker: beacon::status::Tracker::NEW.next(outcome, 1, 1),
+        day: when.date_naive(),
+        counted: true,
+        component: None,
+    }
+}
