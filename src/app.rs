@@ -1,6 +1,6 @@
 //! `beacon serve`: store, snapshot refresher, probe worker, notification
-//! sender and web server in one process, stopped together (SPEC §1, §7). The HTTP server and its
-//! limits are in [`server`].
+//! sender, exactly-once duties and web server in one process, stopped
+//! together (SPEC §1, §7, §9). The HTTP server and its limits are in [`server`].
 
 pub mod server;
 
@@ -15,6 +15,7 @@ use tokio::task::JoinHandle;
 
 use crate::config::Config;
 use crate::domain::RegionId;
+use crate::duties;
 use crate::model::Model;
 use crate::outbox::{Sender, Targets};
 use crate::probe;
@@ -80,7 +81,19 @@ pub async fn start_probing(
     let targets = Targets::new(&config)
         .await
         .map_err(|e| anyhow::anyhow!("cannot set up the notifiers: {e}"))?;
-    let state = AppState::new(store.clone(), Arc::clone(&model), addr);
+    let holder = duties::holder_id();
+    // The duties stop after the probe worker, to decide on its last results.
+    let (duties_stop, duties_stopped) = watch::channel(false);
+    let once = duties::start(
+        store.clone(),
+        Arc::clone(&config),
+        Arc::clone(&holder),
+        duties_stopped,
+    )
+    .await;
+    let notifications = duties::keep(store.clone(), duties::NOTIFICATIONS, holder).await;
+    let mut state = AppState::new(store.clone(), Arc::clone(&model), addr);
+    state.leases = Arc::from(vec![once.lease().clone(), notifications.lease.clone()]);
     let (schedule_lag, connections) = (
         Arc::clone(&state.schedule_lag),
         Arc::clone(&state.connections),
@@ -93,7 +106,8 @@ pub async fn start_probing(
         state.base_url.clone(),
         state.started_at,
     );
-    let sender = tokio::spawn(sender.run_until_stopped(stopped.clone()));
+    let sender =
+        tokio::spawn(sender.run_until_stopped(notifications.lease.clone(), stopped.clone()));
     let refresher = {
         let stopped = stopped.clone();
         tokio::spawn(async move { model.refresh_until_stopped(stopped).await })
@@ -128,8 +142,12 @@ pub async fn start_probing(
         if let Some(worker) = worker {
             worker.await.context("probe worker panicked")??;
         }
+        duties_stop.send_replace(true);
         refresher.await.context("snapshot refresher panicked")?;
         sender.await.context("notification sender panicked")?;
+        // Released once their duties stopped: the next holder never overlaps.
+        notifications.release().await;
+        once.wait().await?;
         uses.await.context("token use recorder panicked")?;
         store.close().await;
         Ok(())

@@ -37,6 +37,9 @@ pub mod notify;
 /// SPEC §8 sender: events fanned out into deliveries and sent, retried, reminded.
 pub mod outbox;
 
+/// Exactly-once duties on the holder of a lease (SPEC §9).
+pub mod duties;
+
 /// axum routes, page structs and rendering; reads the model.
 pub mod web;
 

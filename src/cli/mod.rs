@@ -18,7 +18,7 @@ use crate::config::{Config, ConfigError};
 use crate::domain::{DEFAULT_REGION, RegionId};
 use crate::store::Store;
 use crate::telemetry::{self, LogFormat};
-use crate::{app, probe};
+use crate::{app, duties, probe};
 
 const DEFAULT_CONFIG: &str = "beacon.toml";
 const DEFAULT_DATABASE: &str = "sqlite://beacon.db";
@@ -282,10 +282,20 @@ async fn probe_alone(cli: &Cli, region: RegionId) -> anyhow::Result<()> {
     };
     let store = Store::open(&cli.database(Some(&config))).await?;
     let (stop, stopped) = tokio::sync::watch::channel(false);
+    let config = Arc::new(config);
+    // The duties stop after the worker, to decide on its last results.
+    let (duties_stop, duties_stopped) = tokio::sync::watch::channel(false);
+    let duties = duties::start(
+        store.clone(),
+        Arc::clone(&config),
+        duties::holder_id(),
+        duties_stopped,
+    )
+    .await;
     // No /metrics in this process: the lag is measured but not shown.
     let mut worker = tokio::spawn(probe::run_until_stopped(
         store.clone(),
-        Arc::new(config),
+        config,
         region.clone(),
         Arc::default(),
         stopped,
@@ -302,6 +312,8 @@ async fn probe_alone(cli: &Cli, region: RegionId) -> anyhow::Result<()> {
         // The worker only returns on its own when it cannot start.
         early = &mut worker => early,
     };
+    duties_stop.send_replace(true);
+    duties.wait().await?;
     finished.context("probe worker panicked")??;
     store.close().await;
     Ok(())

@@ -13,6 +13,9 @@
 //!   timeout, so a hanging target holds two slots and nothing else.
 //! - Duties on the clock: maintenance edges (once each) and
 //!   `remind_every` repeats.
+//! - Once across processes: only the holder of the notifications lease
+//!   (`crate::duties`) works; the others wait. An attempt claimed before
+//!   the lease moved finishes (the claim makes it that attempt's alone).
 
 pub mod compose;
 mod fanout;
@@ -28,6 +31,7 @@ use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 
 use crate::config::Config;
+use crate::duties::Lease;
 use crate::model::Model;
 use crate::notify::{DEFAULT_TIMEOUT, Outcome, backoff};
 use crate::store::{Attempted, DueDelivery, Store, StoreError};
@@ -85,17 +89,29 @@ impl Sender {
         }
     }
 
-    /// Works until `shutdown`, then gives attempts in flight [`DRAIN`].
-    pub async fn run_until_stopped(mut self, mut shutdown: watch::Receiver<bool>) {
+    /// Works while this process holds `lease`, until `shutdown`, then
+    /// gives attempts in flight [`DRAIN`].
+    pub async fn run_until_stopped(mut self, lease: Lease, mut shutdown: watch::Receiver<bool>) {
         let mut last_reminders = tokio::time::Instant::now();
         while !*shutdown.borrow() {
+            let Some(deadline) = lease.deadline() else {
+                tokio::select! {
+                    () = tokio::time::sleep(TICK) => {}
+                    _ = shutdown.changed() => {}
+                }
+                continue;
+            };
             let now = Utc::now();
             let remind = last_reminders.elapsed() >= REMIND_EVERY_CHECK;
             if remind {
                 last_reminders = tokio::time::Instant::now();
             }
-            if let Err(e) = self.step(now, remind).await {
-                tracing::warn!(error = %e, "the notification sender could not read the outbox");
+            match tokio::time::timeout_at(deadline, self.step(now, remind)).await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => {
+                    tracing::warn!(error = %e, "the notification sender could not read the outbox");
+                }
+                Err(_) => tracing::warn!("the notifications lease ran out during a round"),
             }
             tokio::select! {
                 () = tokio::time::sleep(TICK) => {}

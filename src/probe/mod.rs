@@ -4,7 +4,6 @@
 
 mod dns;
 pub mod http;
-mod incidents;
 pub mod lag;
 mod pending;
 mod push;

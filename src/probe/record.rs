@@ -15,9 +15,9 @@ use crate::status::quorum::RegionView;
 use crate::status::{self, CheckState, Tracker, maintenance};
 use crate::store::Recorded;
 
-/// Where each check and its component sit in the config, by check id, so
-/// a result finds them without scanning every check.
-pub struct CheckIndex(HashMap<String, (usize, Option<usize>)>);
+/// Where each check sits in `config.checks`, by check id, so a result
+/// finds its spec without scanning every check.
+pub struct CheckIndex(HashMap<String, usize>);
 
 impl CheckIndex {
     /// Indexes every check of `config`.
@@ -27,16 +27,13 @@ impl CheckIndex {
                 .checks
                 .iter()
                 .enumerate()
-                .map(|(i, c)| {
-                    let component = config.components.iter().position(|k| k.id == c.component);
-                    (c.id.as_str().to_owned(), (i, component))
-                })
+                .map(|(i, c)| (c.id.as_str().to_owned(), i))
                 .collect(),
         )
     }
 
-    /// The check's index in `config.checks`, and its component's index.
-    pub fn get(&self, result: &CheckResult) -> Option<(usize, Option<usize>)> {
+    /// The check's index in `config.checks`.
+    pub fn get(&self, result: &CheckResult) -> Option<usize> {
         self.0.get(result.check.as_str()).copied()
     }
 }

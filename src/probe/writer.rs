@@ -7,7 +7,7 @@
 //! database taking writes again. At shutdown, pending results get
 //! [`FINAL_FLUSH`] to be written; whatever is left is logged as lost.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -15,11 +15,10 @@ use chrono::Utc;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-use super::incidents;
 use super::pending::{Backoff, Pending};
 use super::record::{self, CheckIndex};
 use crate::config::Config;
-use crate::domain::{CheckResult, Component, Maintenance, RegionId};
+use crate::domain::{CheckResult, Maintenance, RegionId};
 use crate::model::regions;
 use crate::status::Tracker;
 use crate::store::{Recorded, Store, StoreError, StoredCheckState};
@@ -35,8 +34,6 @@ const RETRY_FIRST: Duration = Duration::from_millis(100);
 pub const RETRY_MAX: Duration = Duration::from_secs(1);
 /// How long shutdown waits for pending results to be written.
 pub const FINAL_FLUSH: Duration = Duration::from_secs(3);
-/// Raw results older than retention are pruned this often.
-const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 
 /// Receives results until every sender is gone, then flushes and returns.
 /// `states` are `region`'s own: thresholds apply per region (SPEC §9).
@@ -58,15 +55,10 @@ pub async fn run(
         config,
         pending: Pending::new(MAX_PENDING),
         backoff: Backoff::new(RETRY_FIRST, RETRY_MAX),
-        touched: BTreeSet::new(),
         others: record::Others::new(),
         dropped: 0,
-        last_prune: None,
-        pruning: None,
     };
-    if let Err(e) = writer.shown(Utc::now()).await {
-        tracing::warn!(error = %e, "cannot load the other regions' check states");
-    }
+    writer.refresh_others(Utc::now()).await;
     while let Some(results) = gather(&mut inbox, writer.backoff.next_attempt()).await {
         writer.take(results).await;
         if writer.backoff.due(Instant::now()) {
@@ -119,14 +111,8 @@ struct Writer {
     others: record::Others,
     pending: Pending<Recorded>,
     backoff: Backoff,
-    /// Components (indices in the config) with results written since
-    /// automatic incidents last ran.
-    touched: BTreeSet<usize>,
     /// Results dropped since start-up.
     dropped: usize,
-    last_prune: Option<Instant>,
-    /// Pruning runs beside the writer (it may take minutes on a backlog).
-    pruning: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Writer {
@@ -138,10 +124,7 @@ impl Writer {
         let maintenances = self.maintenances(oldest).await;
         let mut dropped = 0;
         for result in results {
-            let spec = self
-                .checks
-                .get(&result)
-                .map(|(i, _)| &*self.config.checks[i]);
+            let spec = self.checks.get(&result).map(|i| &*self.config.checks[i]);
             let recorded = record::record(
                 &self.config,
                 spec,
@@ -176,7 +159,8 @@ impl Writer {
     }
 
     /// Writes pending results batch by batch until none are left or a write
-    /// fails; then runs automatic incidents and pruning.
+    /// fails. (Automatic incidents and pruning follow on the holder of their
+    /// lease: `crate::duties`.)
     async fn flush(&mut self) {
         while !self.pending.is_empty() {
             if let Err(e) = self.write_batch().await {
@@ -193,61 +177,26 @@ impl Writer {
             tracing::info!("writing results again; every held result is written");
         }
         self.backoff.succeeded();
-        self.after_write().await;
+        self.refresh_others(Utc::now()).await;
     }
 
     /// Writes the oldest pending batch.
     async fn write_batch(&mut self) -> Result<(), StoreError> {
         let batch = self.pending.oldest(MAX_BATCH);
         self.store.record_in(self.region.as_str(), batch).await?;
-        let components = batch.iter().filter_map(|r| self.checks.get(&r.result)?.1);
-        self.touched.extend(components);
         let n = batch.len();
         self.pending.written(n);
         self.store.health().set_pending_results(self.pending.len());
         Ok(())
     }
 
-    async fn after_write(&mut self) {
-        let now = Utc::now();
-        let maintenances = self.maintenances(now).await;
-        // Every region's state as the page shows it, not this region's alone.
-        let shown = self.shown(now).await;
-        let touched: Vec<&Component> = self
-            .touched
-            .iter()
-            .map(|&i| &*self.config.components[i])
-            .collect();
-        let applied = match shown {
-            Ok(shown) => {
-                let (store, config) = (&self.store, &self.config);
-                incidents::apply(store, config, &shown, &maintenances, &touched, now).await
-            }
-            Err(e) => Err(e),
-        };
-        match applied {
-            Ok(()) => self.touched.clear(),
-            Err(e) => tracing::warn!(error = %e, "automatic incidents could not be updated"),
+    /// Keeps the other regions' views of each check as they stand at
+    /// `now`, for the component statuses of the next results.
+    async fn refresh_others(&mut self, now: chrono::DateTime<Utc>) {
+        match regions::load(&self.store, &self.config, now).await {
+            Ok(shown) => self.others = record::others(&shown, self.region.as_str()),
+            Err(e) => tracing::warn!(error = %e, "cannot load the other regions' check states"),
         }
-        let idle = self.pruning.as_ref().is_none_or(|p| p.is_finished());
-        if idle && self.last_prune.is_none_or(|at| at.elapsed() >= PRUNE_EVERY) {
-            self.last_prune = Some(Instant::now());
-            self.pruning = Some(tokio::spawn(prune(
-                self.store.clone(),
-                Arc::clone(&self.config),
-            )));
-        }
-    }
-
-    /// Each check's state as the page shows it at `now`; keeps the other
-    /// regions' views for the component statuses of the next results.
-    async fn shown(
-        &mut self,
-        now: chrono::DateTime<Utc>,
-    ) -> Result<HashMap<String, regions::ShownCheck>, StoreError> {
-        let shown = regions::load(&self.store, &self.config, now).await?;
-        self.others = record::others(&shown, self.region.as_str());
-        Ok(shown)
     }
 
     /// At shutdown: writes what is pending within [`FINAL_FLUSH`]; logs the
@@ -273,29 +222,6 @@ impl Writer {
                 error,
                 "results lost at shutdown: the database did not take them within {FINAL_FLUSH:?}"
             );
-        } else {
-            self.after_write().await;
         }
-        // Each pruning batch commits on its own: stopping between two loses nothing.
-        if let Some(pruning) = self.pruning.take() {
-            pruning.abort();
-        }
-    }
-}
-
-async fn prune(store: Store, config: Arc<Config>) {
-    let keep = chrono::Duration::days(i64::from(config.database.retention_days));
-    // The store logs what it deleted and how long its batches held the lock.
-    let now = Utc::now();
-    if let Err(e) = store.prune_results(now - keep).await {
-        tracing::warn!(error = %e, "pruning raw results failed");
-    }
-    // Visitors' reports go with the raw results (SPEC §10: a bounded table).
-    if let Err(e) = store.prune_reports(now - keep).await {
-        tracing::warn!(error = %e, "pruning reports failed");
-    }
-    let chart = now - crate::store::FIVE_MINUTES_KEPT;
-    if let Err(e) = store.prune_five_minute_rollups(chart).await {
-        tracing::warn!(error = %e, "pruning five-minute rollups failed");
     }
 }

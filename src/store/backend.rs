@@ -96,6 +96,15 @@ impl Backend {
         self.migrator().iter().count()
     }
 
+    /// An SQL expression of the database's clock in unix milliseconds:
+    /// leases expire by it, so the hosts' clocks never need to agree.
+    pub(super) fn now_ms(self) -> &'static str {
+        match self {
+            Backend::Sqlite => sqlite::NOW_MS,
+            Backend::Postgres => postgres::NOW_MS,
+        }
+    }
+
     /// A table source of one row per element of the JSON array bound as
     /// `$1`, in a column `value` (read its fields with `value ->> N`).
     pub(super) fn json_rows(self) -> &'static str {

@@ -11,9 +11,7 @@ use crate::domain::{
 
 impl Store {
     /// Opens an incident with its first update. Committed before it returns.
-    /// An automatic one (`auto_component`) is opened once: when its
-    /// component already has an open one (another probe region's writer
-    /// opened it meanwhile), that one is returned instead.
+    /// `Conflict` when it is automatic and its component has an open one.
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn create_incident(
         &self,
@@ -24,25 +22,13 @@ impl Store {
             let id = new_id();
             let ms = now.timestamp_millis();
             let mut tx = self.begin_write().await?;
-            if let Some(component) = &new.auto_component {
-                self.backend.serialize(&mut tx, "auto-incident").await?;
-                let open: Option<String> = sqlx::query_scalar(
-                    "SELECT incident_id FROM incidents
-                     WHERE auto_component = $1 AND resolved_ms IS NULL",
-                )
-                .bind(component)
-                .fetch_optional(&mut *tx)
-                .await?;
-                if let Some(open) = open {
-                    tx.rollback().await?;
-                    return self.incident(&typed(IncidentId::parse, &open)?).await;
-                }
-            }
-            sqlx::query(
+            let inserted = sqlx::query(
                 "INSERT INTO incidents (incident_id, title, status, impact, auto_component, created_ms, updated_ms,
                                         monitoring_ms, resolved_ms)
                  VALUES ($1, $2, $3, $4, $5, $6, $6, CASE WHEN $3 = 'monitoring' THEN $6 END,
-                         CASE WHEN $3 = 'resolved' THEN $6 END)",
+                         CASE WHEN $3 = 'resolved' THEN $6 END)
+                 ON CONFLICT (auto_component) WHERE resolved_ms IS NULL AND auto_component IS NOT NULL
+                 DO NOTHING",
             )
             .bind(&id)
             .bind(&new.title)
@@ -52,6 +38,11 @@ impl Store {
             .bind(ms)
             .execute(&mut *tx)
             .await?;
+            if inserted.rows_affected() == 0 {
+                // Only an automatic incident can meet this: the component
+                // has one open already (the index is the lease's backstop).
+                return Err(StoreError::Conflict);
+            }
             let update = NewUpdate {
                 status: new.status,
                 body: new.body.clone(),
@@ -204,4 +195,55 @@ async fn set_component(
     .execute(&mut *tx)
     .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::domain::IncidentStatus;
+    use crate::store::test_databases::TestDatabase;
+
+    fn auto(component: &str) -> NewIncident {
+        NewIncident {
+            title: format!("{component}: major outage"),
+            status: IncidentStatus::Investigating,
+            impact: Impact::Major,
+            body: "down".into(),
+            components: vec![(component.into(), ComponentStatus::MajorOutage)],
+            auto_component: Some(component.into()),
+            notify: true,
+        }
+    }
+
+    store_test! {
+        /// The database's own guard: one open automatic incident per
+        /// component, even from two processes at once; operator incidents
+        /// and other components are not held back, and after the
+        /// resolution the next outage opens a new one.
+        async fn one_open_automatic_incident_per_component(store, url) {
+            let now = Utc.with_ymd_and_hms(2026, 12, 1, 12, 0, 0).unwrap();
+            let other = Store::open(url).await.unwrap();
+            let new = auto("api");
+            let (a, b) = tokio::join!(store.create_incident(&new, now), other.create_incident(&new, now));
+            let (first, second) = if a.is_ok() { (a, b) } else { (b, a) };
+            let first = first.expect("one of the two opens it");
+            assert!(matches!(second, Err(StoreError::Conflict)), "{second:?}");
+            assert!(store.create_incident(&auto("web"), now).await.is_ok());
+            let operator = NewIncident { auto_component: None, ..auto("api") };
+            assert!(store.create_incident(&operator, now).await.is_ok());
+            assert!(store.create_incident(&operator, now).await.is_ok());
+            let resolved = NewUpdate {
+                status: IncidentStatus::Resolved,
+                body: "back".into(),
+                components: vec![],
+                impact: None,
+                notify: true,
+            };
+            store.add_incident_update(&first.id, &resolved, now).await.unwrap();
+            assert!(store.create_incident(&new, now).await.is_ok());
+            assert_eq!(store.open_auto_components().await.unwrap().len(), 2);
+        }
+    }
 }

@@ -56,6 +56,7 @@ mod health;
 mod history;
 mod incident_rows;
 mod incidents;
+mod leases;
 mod maintenances;
 mod outbox;
 mod overrides;

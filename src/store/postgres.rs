@@ -24,6 +24,9 @@ pub(super) const JSON_ROWS: &str = "jsonb_array_elements(CAST($1 AS jsonb))";
 /// The strings of a JSON array, one per row.
 pub(super) const JSON_TEXTS: &str = "jsonb_array_elements_text(CAST($1 AS jsonb))";
 
+/// The database's clock in unix milliseconds (the lease's one clock).
+pub(super) const NOW_MS: &str = "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)";
+
 /// Waits for the advisory lock of `key` (a 64-bit hash of it), held until
 /// the transaction ends. (Counted, because the lock function returns
 /// `void`, which the `Any` driver cannot decode.)

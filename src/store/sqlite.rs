@@ -16,6 +16,9 @@ pub(super) static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
 /// (up to the busy timeout) before it starts, never half-way through.
 pub(super) const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
 
+/// The database's clock in unix milliseconds (the lease's one clock).
+pub(super) const NOW_MS: &str = "CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)";
+
 /// `json_each` gives both rows (`value ->> N`) and plain strings (`value`).
 pub(super) const JSON_ROWS: &str = "json_each($1)";
 

@@ -52,6 +52,7 @@ async fn metrics(State(state): State<AppState>) -> Result<Response, ApiError> {
         connections_refused: state.connections.refused_total(),
         deliveries: state.store.delivery_counts().await?,
         regions: regions::health(&snap.config, &stored, now),
+        leases: state.leases.iter().map(|l| (l.name(), l.held())).collect(),
     };
     let out = present::metrics::text(&snap, &totals, &process, now);
     let content_type = HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8");

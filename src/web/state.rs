@@ -18,6 +18,7 @@ use super::counters::{ConnectionStats, HttpCounts};
 use super::error::PageError;
 use super::render::Body;
 use crate::config::Config;
+use crate::duties::Lease;
 use crate::model::{Model, Snapshot};
 use crate::probe::lag::ScheduleLag;
 use crate::store::Store;
@@ -47,6 +48,8 @@ pub struct AppState {
     pub base_url: String,
     /// When this process started; a worker-less check is overdue 3 intervals after.
     pub started_at: DateTime<Utc>,
+    /// The leases of exactly-once duties this process contends for, for `/metrics`.
+    pub leases: Arc<[Lease]>,
 }
 
 impl AppState {
@@ -70,6 +73,7 @@ impl AppState {
             connections: Arc::default(),
             schedule_lag: Arc::default(),
             started_at: Utc::now(),
+            leases: Arc::from(Vec::new()),
         }
     }
 }

@@ -23,6 +23,7 @@ mod fleet;
 mod helpers;
 mod history;
 mod kinds;
+mod lease;
 mod lifecycle;
 mod migrations;
 mod nodes;

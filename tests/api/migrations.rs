@@ -135,3 +135,45 @@ async fn a_database_made_by_the_released_binary_opens_with_its_data() {
         "and every later one applied"
     );
 }
+
+#[tokio::test]
+async fn duplicate_open_automatic_incidents_of_a_released_database_keep_the_oldest_open() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("beacon.db"), RELEASED_DB).unwrap();
+    let url = format!("{}?mode=rwc", crate::helpers::database_url(&dir));
+    let pool = SqlitePool::connect(&url).await.unwrap();
+    // Two servers probing one database before the lease could open two.
+    for (id, created) in [
+        ("autoolder001", 1_000),
+        ("autonewer002", 2_000),
+        ("autoother003", 3_000),
+    ] {
+        let component = if id == "autoother003" { "web" } else { "api" };
+        sqlx::query(
+            "INSERT INTO incidents (incident_id, title, status, impact, auto_component, created_ms, updated_ms)
+             VALUES ($1, 'outage', 'investigating', 'major', $2, $3, $3)",
+        )
+        .bind(id)
+        .bind(component)
+        .bind(created)
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
+    pool.close().await;
+
+    let store = Store::open(&crate::helpers::database_url(&dir))
+        .await
+        .expect("the index is built after closing the duplicate");
+    let mut open = store.open_auto_components().await.unwrap();
+    open.sort();
+    assert_eq!(open, ["api", "web"]);
+    let kept = store.open_auto_incident("api").await.unwrap().unwrap();
+    assert_eq!(kept.id.as_str(), "autoolder001");
+    let closed = store
+        .incident(&IncidentId::parse("autonewer002").unwrap())
+        .await
+        .unwrap();
+    assert!(closed.resolved_at.is_some(), "{closed:?}");
+    store.close().await;
+}

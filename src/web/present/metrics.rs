@@ -36,6 +36,9 @@ pub struct Process<'a> {
     pub deliveries: Vec<(String, String, u64)>,
     /// Every probe region, as stored at this moment (SPEC §9).
     pub regions: Vec<RegionHealth>,
+    /// The leases of exactly-once duties this process contends for, and
+    /// whether it holds each now.
+    pub leases: Vec<(&'static str, bool)>,
 }
 
 /// The whole `/metrics` body: `totals` are `(check, good, total)` results
@@ -141,6 +144,7 @@ pub fn text(
     reliability(&mut out, process);
     deliveries(&mut out, &process.deliveries);
     regions(&mut out, &process.regions, now);
+    leases(&mut out, &process.leases);
     out
 }
 
@@ -171,6 +175,23 @@ fn regions(out: &mut String, regions: &[RegionHealth], now: DateTime<Utc>) {
             out,
             "beacon_region_stale{{region=\"{region}\"}} {}",
             u8::from(r.stale)
+        );
+    }
+}
+
+/// Which exactly-once duties this process runs now (SPEC §9): across all
+/// processes on one database, each lease shows 1 on exactly one of them.
+fn leases(out: &mut String, leases: &[(&str, bool)]) {
+    let _ = writeln!(
+        out,
+        "# HELP beacon_lease_held 1 while this process holds the lease of a group of exactly-once duties, else 0."
+    );
+    let _ = writeln!(out, "# TYPE beacon_lease_held gauge");
+    for (name, held) in leases {
+        let _ = writeln!(
+            out,
+            "beacon_lease_held{{duty=\"{name}\"}} {}",
+            u8::from(*held)
         );
     }
 }

@@ -21,7 +21,7 @@ pub const SECRET: &str = "whsec-outbox-test";
 
 /// A running `beacon serve` over `dir`, with the webhook secret set.
 pub struct Served {
-    process: Process,
+    pub process: Process,
     pub url: String,
 }
 

@@ -1,33 +1,44 @@
-//! Applies automatic-incident decisions (SPEC §3) after each written batch.
+//! The automatic-incident duty (SPEC §3): on the lease's holder, decides
+//! from the stored check states of every process and applies the decision
+//! of [`auto_incident::decide`].
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
 use crate::config::Config;
-use crate::domain::{
-    Component, ComponentStatus, Impact, IncidentStatus, Maintenance, NewIncident, NewUpdate,
-};
-use crate::model::regions::ShownCheck;
+use crate::domain::{ComponentStatus, Impact, IncidentStatus, Maintenance, NewIncident, NewUpdate};
+use crate::model::regions::{self, ShownCheck};
 use crate::status::auto_incident::{self, Action, OpenAuto};
 use crate::status::{self, CheckState};
 use crate::store::{Store, StoreError};
 
-/// Decides and applies automatic incidents for `components` at `now`, from
-/// each check's state as the page shows it (`shown`:
-/// [`crate::model::regions::load`]).
+/// Decides and applies automatic incidents for every component at `now`,
+/// from each check's state as the page shows it: every probe region
+/// combined by the quorum rule ([`regions::load`], the one read of check
+/// states behind automatic incidents).
+pub async fn run_once(
+    store: &Store,
+    config: &Config,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let shown = regions::load(store, config, now).await?;
+    let maintenances = store.maintenances_ending_after(now).await?;
+    apply(store, config, &shown, &maintenances, now).await
+}
+
+/// Decides and applies automatic incidents for each component at `now`.
 /// Their text is public (pages, feeds, the v2 API): checks are named by
 /// their label and reasons lose every target string (SPEC §2).
-pub async fn apply(
+async fn apply(
     store: &Store,
     config: &Config,
     shown: &HashMap<String, ShownCheck>,
     maintenances: &[Maintenance],
-    components: &[&Component],
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let already_open = store.open_auto_components().await?;
-    for component in components {
+    for component in &config.components {
         let checks: Vec<_> = config
             .checks
             .iter()
@@ -80,12 +91,18 @@ pub async fn apply(
                     auto_component: Some(id.to_owned()),
                     notify: true,
                 };
-                let incident = store.create_incident(&new, now).await?;
-                tracing::warn!(
-                    component = id,
-                    incident = %incident.id,
-                    "opened an automatic incident"
-                );
+                match store.create_incident(&new, now).await {
+                    Ok(incident) => tracing::warn!(
+                        component = id,
+                        incident = %incident.id,
+                        "opened an automatic incident"
+                    ),
+                    // Another process opened it first: the database's guard.
+                    Err(StoreError::Conflict) => {
+                        tracing::info!(component = id, "an automatic incident is open already");
+                    }
+                    Err(e) => return Err(e),
+                }
             }
             (Action::Update { impact, status }, Some(incident)) => {
                 let update = NewUpdate {
