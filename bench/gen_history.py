@@ -49,7 +49,7 @@ COLUMNS = {
     "check_results": ["check_id", "at_ms", "outcome", "latency_ms", "reason"],
     "daily_rollups": ["check_id", "day", "good", "total"],
     "hourly_rollups": ["check_id", "hour_ms", "latency_sum_ms", "latency_count"],
-    "check_states": ["check_id", "state", "streak_of", "streak", "last_result_ms",
+    "check_states": ["check_id", "region", "state", "streak_of", "streak", "last_result_ms",
                      "last_latency_ms", "last_failure_ms", "last_failure_reason"],
     "incidents": ["incident_id", "title", "status", "impact", "auto_component", "created_ms",
                   "updated_ms", "monitoring_ms", "resolved_ms"],
@@ -304,7 +304,8 @@ def states(db, checks, windows):
             f"SELECT at_ms, reason FROM {table} WHERE check_id = ? AND at_ms BETWEEN ? AND ? "
             "AND outcome = 2 ORDER BY at_ms DESC LIMIT 1", (c["id"], last["begin"], last["end"])).fetchone()
             for table in ("check_results", "old_results")) if last else ()), (None, None))
-        insert(db, "check_states", (c["id"], "up", 0, streak, last_at, last_latency, *failure))
+        insert(db, "check_states",
+               (c["id"], "default", "up", 0, streak, last_at, last_latency, *failure))
 
 
 def main():
