@@ -37,8 +37,11 @@ pub const INCIDENTS: &str = "incidents";
 pub const NOTIFICATIONS: &str = "notifications";
 
 /// Automatic incidents are decided at least this often (writes of other
-/// processes show no sooner), and right after each batch this process writes.
+/// processes show no sooner), and soon after a batch this process writes.
 const DECIDE_EVERY: Duration = Duration::from_secs(1);
+/// Decisions a write triggers start at least this far apart: each reads
+/// every check state, and a busy writer commits several batches a second.
+const DECIDE_GAP: Duration = Duration::from_millis(500);
 /// Raw results older than retention are pruned this often.
 const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 
@@ -96,10 +99,12 @@ async fn run_until_stopped(
     let mut written = store.results_written();
     let mut last_prune: Option<Instant> = None;
     let mut pruning: Option<JoinHandle<()>> = None;
+    let mut last_decided = Instant::now();
     while !*shutdown.borrow() {
         let deadline = lease.deadline();
         match deadline {
             Some(deadline) => {
+                last_decided = Instant::now();
                 decide(&store, &config, deadline).await;
                 let idle = pruning.as_ref().is_none_or(JoinHandle::is_finished);
                 if idle && last_prune.is_none_or(|at| at.elapsed() >= PRUNE_EVERY) {
@@ -119,7 +124,9 @@ async fn run_until_stopped(
         let wake = deadline.map_or(wake, |deadline| wake.min(deadline));
         tokio::select! {
             () = tokio::time::sleep_until(wake) => {}
-            _ = written.changed() => {}
+            _ = written.changed() => {
+                tokio::time::sleep_until((last_decided + DECIDE_GAP).min(wake)).await;
+            }
             () = lease.changed() => {}
             _ = shutdown.changed() => {}
         }

@@ -191,7 +191,8 @@ fn combine(
     })
 }
 
-fn view(row: &StoredCheckState) -> RegionView {
+/// One stored row as the quorum rule takes it.
+pub fn view(row: &StoredCheckState) -> RegionView {
     RegionView {
         state: row.tracker.state,
         last_result_ms: row.last_result_at.timestamp_millis(),

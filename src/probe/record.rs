@@ -10,10 +10,10 @@ use std::collections::HashMap;
 
 use crate::config::Config;
 use crate::domain::{CheckResult, CheckSpec, ComponentStatus, Maintenance};
-use crate::model::regions::{self, ShownCheck};
+use crate::model::regions;
 use crate::status::quorum::RegionView;
 use crate::status::{self, CheckState, Tracker, maintenance};
-use crate::store::Recorded;
+use crate::store::{Recorded, StoredCheckState};
 
 /// Where each check sits in `config.checks`, by check id, so a result
 /// finds its spec without scanning every check.
@@ -41,19 +41,15 @@ impl CheckIndex {
 /// The other regions' latest view of each check, by check id.
 pub type Others = HashMap<String, Vec<RegionView>>;
 
-/// The views of every region but `region` in `shown`.
-pub fn others(shown: &HashMap<String, ShownCheck>, region: &str) -> Others {
-    shown
-        .iter()
-        .map(|(check, s)| {
-            let views = s.regions.iter().filter(|r| r.region != region);
-            let views = views.map(|r| RegionView {
-                state: r.state,
-                last_result_ms: r.last_result_at.timestamp_millis(),
-            });
-            (check.clone(), views.collect())
-        })
-        .collect()
+/// The other regions' stored states (`Store::other_regions_check_states`)
+/// as views, by check.
+pub fn others(rows: &[StoredCheckState]) -> Others {
+    let mut others = Others::new();
+    for row in rows {
+        let views = others.entry(row.check_id.clone()).or_default();
+        views.push(regions::view(row));
+    }
+    others
 }
 
 /// Moves the check's tracker on, dates the result in the site timezone, and

@@ -60,12 +60,19 @@ type FiveMinuteRows = Vec<(i64, i64, i64, i64, i64, Option<i64>, Option<i64>)>;
 
 const HOUR_MS: i64 = 3_600_000;
 
+/// Which regions' check states a read returns.
+enum Regions<'a> {
+    All,
+    Only(&'a str),
+    Except(&'a str),
+}
+
 impl Store {
     /// The state of every check that has a result, one per region that
     /// reported it, by check then region.
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn check_states(&self) -> Result<Vec<StoredCheckState>, StoreError> {
-        self.states_of(None).await
+        self.states_of(Regions::All).await
     }
 
     /// The check states one region's probe wrote (its writer's trackers).
@@ -74,16 +81,33 @@ impl Store {
         &self,
         region: &str,
     ) -> Result<Vec<StoredCheckState>, StoreError> {
-        self.states_of(Some(region)).await
+        self.states_of(Regions::Only(region)).await
     }
 
-    /// The states of `region` (`None`: of every region).
-    async fn states_of(&self, region: Option<&str>) -> Result<Vec<StoredCheckState>, StoreError> {
+    /// The check states every region but `region` wrote (none on an
+    /// install with one region).
+    #[tracing::instrument(skip(self), err(level = "warn"))]
+    pub async fn other_regions_check_states(
+        &self,
+        region: &str,
+    ) -> Result<Vec<StoredCheckState>, StoreError> {
+        self.states_of(Regions::Except(region)).await
+    }
+
+    /// The states of the regions `which` selects.
+    async fn states_of(&self, which: Regions<'_>) -> Result<Vec<StoredCheckState>, StoreError> {
+        let (filter, region) = match which {
+            Regions::All => ("all", ""),
+            Regions::Only(region) => ("only", region),
+            Regions::Except(region) => ("except", region),
+        };
         let rows: Vec<CheckStateRow> = sqlx::query_as(
             "SELECT check_id, region, state, streak_of, streak, last_result_ms, last_latency_ms,
                     last_failure_ms, last_failure_reason FROM check_states
-             WHERE $1 IS NULL OR region = $1 ORDER BY check_id, region",
+             WHERE $1 = 'all' OR ($1 = 'only' AND region = $2) OR ($1 = 'except' AND region <> $2)
+             ORDER BY check_id, region",
         )
+        .bind(filter)
         .bind(region)
         .fetch_all(&self.pool)
         .await?;
