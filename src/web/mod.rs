@@ -9,6 +9,7 @@ mod assets;
 pub mod auth;
 pub mod caching;
 pub mod charts;
+mod client;
 pub mod counters;
 pub mod error;
 mod error_pages;
@@ -50,12 +51,19 @@ pub use render::index as render_index;
 /// The whole application, ready to serve or to test with `oneshot`.
 pub fn router(state: AppState) -> Router {
     let written = axum::middleware::from_fn_with_state(state.clone(), admin::show_writes);
+    // A public report count is on the page: the reporter sees their report.
+    let reports = reports::router(&state.config);
+    let reports = if state.config.reports.public {
+        reports.layer(written.clone())
+    } else {
+        reports
+    };
     // Compressed per response: everything not served from the page cache.
     let dynamic = Router::new()
         .merge(ops::router())
         .merge(admin::router(&state).layer(written))
         .merge(push::router())
-        .merge(reports::router(&state.config))
+        .merge(reports)
         .merge(subscribe::router())
         .merge(metrics::router())
         .merge(assets::router())

@@ -11,20 +11,19 @@
 
 mod form;
 
-use std::net::{Ipv4Addr, SocketAddr};
-
 use axum::Router;
-use axum::extract::{ConnectInfo, Path, Request, State};
+use axum::extract::{Path, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::post;
 use chrono::Utc;
 
+use super::client::client_of;
 use super::error::PageError;
 use super::present::reports::{Answer, page};
 use super::state::AppState;
 use crate::config::Config;
-use crate::domain::client_ip;
+use crate::domain::ComponentId;
 use crate::store::Filed;
 
 /// The most a report form's body may hold (a 500-character note fully
@@ -46,10 +45,9 @@ async fn report(
     request: Request,
 ) -> Result<Response, PageError> {
     let config = &state.config;
-    let component = config
-        .components
-        .iter()
-        .find(|c| c.id.as_str() == id)
+    let component = ComponentId::parse(&id)
+        .ok()
+        .and_then(|id| config.component(&id))
         .ok_or(PageError::NotFound)?;
     let (parts, body) = request.into_parts();
     let answer = |a: Answer| respond(config, &component.id.to_string(), &component.name, a);
@@ -68,17 +66,7 @@ async fn report(
     if form.bot {
         return answer(Answer::Thanks);
     }
-    let peer = parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or(Ipv4Addr::UNSPECIFIED.into(), |c| c.0.ip());
-    let forwarded: Vec<&str> = parts
-        .headers
-        .get_all("x-forwarded-for")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .collect();
-    let client = client_ip(peer, &forwarded, &config.server.trusted_proxies);
+    let client = client_of(&parts, &config.server.trusted_proxies);
     let filed = state
         .store
         .file_report(&id, client, form.note.as_str(), &config.reports, Utc::now())
@@ -88,10 +76,6 @@ async fn report(
         Filed::Stored { spike } => {
             if let Some(spike) = spike {
                 tracing::info!(component = %id, count = spike.count, "reports.spike queued");
-            }
-            if config.reports.public {
-                // The count is on the page: the visitor sees their report.
-                state.model.refresh_now().await?;
             }
             answer(Answer::Thanks)
         }

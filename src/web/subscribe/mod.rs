@@ -11,20 +11,18 @@
 
 mod form;
 
-use std::net::SocketAddr;
-
 use axum::Router;
-use axum::extract::{ConnectInfo, Path, Request, State};
+use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use chrono::Utc;
 
+use super::client::client_of;
 use super::error::PageError;
 use super::present::layout;
 use super::state::AppState;
 use super::views::NoticePage;
-use crate::domain::client_ip;
 use crate::outbox::payload;
 use crate::store::{StoreError, generate_token};
 
@@ -95,8 +93,6 @@ async fn subscribe(State(state): State<AppState>, request: Request) -> Result<Re
             None,
         );
     };
-    let headers = parts.headers;
-    let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().copied();
     let config = &state.config;
     let signup = match form::parse(&body, config) {
         Ok(signup) => signup,
@@ -114,13 +110,7 @@ async fn subscribe(State(state): State<AppState>, request: Request) -> Result<Re
     if signup.bot {
         return notice(&state, StatusCode::OK, SENT, &[SENT_TEXT], None);
     }
-    let peer = peer.map_or(std::net::Ipv4Addr::UNSPECIFIED.into(), |c| c.0.ip());
-    let forwarded: Vec<&str> = headers
-        .get_all("x-forwarded-for")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .collect();
-    let client = client_ip(peer, &forwarded, &config.server.trusted_proxies);
+    let client = client_of(&parts, &config.server.trusted_proxies);
     let now = Utc::now();
     if !state
         .store
