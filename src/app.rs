@@ -51,20 +51,9 @@ impl Running {
     }
 }
 
-/// Starts serving on `listener`; with `probe`, also runs the probe worker
-/// (in the region `default`).
+/// Starts serving on `listener`, with the built-in probe worker probing as
+/// `region` (none: no probe worker).
 pub async fn start(
-    listener: TcpListener,
-    config: Arc<Config>,
-    store: Store,
-    probe: bool,
-) -> anyhow::Result<Running> {
-    start_probing(listener, config, store, probe.then(RegionId::default)).await
-}
-
-/// [`start`], with the built-in probe worker probing as `region` (none: no
-/// probe worker).
-pub async fn start_probing(
     listener: TcpListener,
     config: Arc<Config>,
     store: Store,

@@ -255,7 +255,7 @@ async fn serve(cli: &Cli, probe_in: Option<RegionId>) -> anyhow::Result<()> {
         .context("cannot read the bound address")?;
     let demo = file_config.is_none();
     let config = Arc::new(file_config.unwrap_or_else(|| Config::demo(addr)));
-    let running = app::start_probing(listener, config, store, probe_in).await?;
+    let running = app::start(listener, config, store, probe_in).await?;
     let url = format!("http://{addr}/");
     if demo {
         println!(

@@ -21,7 +21,7 @@ pub use component::{Component, ComponentStatus};
 pub use event::EventKind;
 pub use ids::{
     CheckId, ComponentId, DEFAULT_REGION, IncidentId, InvalidRecordId, InvalidSlug, MaintenanceId,
-    RegionId,
+    RECORD_ID_LEN, RegionId,
 };
 pub use incident::{
     AffectedComponent, Impact, Incident, IncidentEdit, IncidentStatus, IncidentUpdate, NewIncident,

@@ -79,6 +79,8 @@ use sqlx::Connection as _;
 use sqlx::any::{AnyPoolOptions, AnyQueryResult};
 use sqlx::{AnyConnection, AnyPool};
 
+use crate::domain::RECORD_ID_LEN;
+
 pub use attempts::{Attempted, DueDelivery};
 pub use backend::Backend;
 pub use deliveries::DeliveryInfo;
@@ -282,10 +284,11 @@ fn ms_to_time(ms: i64) -> chrono::DateTime<chrono::Utc> {
     chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default()
 }
 
-/// A random 12-character base36 id, like Statuspage's.
+/// A random base36 id of [`RECORD_ID_LEN`] characters, like Statuspage's
+/// (the form `IncidentId` and `MaintenanceId` parse).
 fn new_id() -> String {
     const ALPHABET: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
-    let bytes: [u8; 12] = rand::random();
+    let bytes: [u8; RECORD_ID_LEN] = rand::random();
     bytes
         .iter()
         .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)

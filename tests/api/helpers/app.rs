@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use beacon::app::{self, Running};
 use beacon::config::Config;
+use beacon::domain::RegionId;
 use beacon::store::Store;
 use tempfile::TempDir;
 use tokio::net::TcpListener;
@@ -61,7 +62,7 @@ pub async fn spawn_app_in(dir: TempDir, config: &str, probe: bool) -> TestApp {
     let config = Arc::new(Config::load(&path).expect("test config is valid"));
     let store = Store::open(&database_url(&dir)).await.expect("store opens");
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let running = app::start(listener, config, store, probe)
+    let running = app::start(listener, config, store, probe.then(RegionId::default))
         .await
         .expect("app starts");
     let client = reqwest::Client::builder()
