@@ -170,6 +170,13 @@ async fn invalid_values_are_422_naming_the_field() {
             Value::Null,
             "query: ",
         ),
+        (
+            "GET",
+            "/api/admin/reports?limit=0",
+            Value::Null,
+            "limit: must be between 1 and 1000",
+        ),
+        ("GET", "/api/admin/reports?offset=x", Value::Null, "query: "),
     ];
     for (method, path, body, needle) in cases {
         let body = (!body.is_null()).then_some(body);
@@ -183,6 +190,16 @@ async fn invalid_values_are_422_naming_the_field() {
             .await;
         assert_error(&r, 422, "invalid_value", needle);
     }
+
+    let r = app
+        .admin(
+            Method::GET,
+            "/api/admin/reports?component=nope",
+            &token,
+            None,
+        )
+        .await;
+    assert_error(&r, 404, "not_found", "nope");
 
     // Several problems are reported together.
     let r = app

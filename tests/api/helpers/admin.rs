@@ -237,5 +237,10 @@ pub fn protected_routes() -> Vec<(Method, String)> {
         (Method::POST, "/api/admin/incidents/x1/updates".into()),
         (Method::PUT, "/api/admin/components/api/override".into()),
         (Method::DELETE, "/api/admin/components/api/override".into()),
+        (Method::GET, "/api/admin/reports".into()),
+        (Method::GET, "/api/admin/subscribers".into()),
+        (Method::POST, "/api/admin/subscribers".into()),
+        (Method::DELETE, "/api/admin/subscribers/x1".into()),
+        (Method::GET, "/api/admin/deliveries".into()),
     ]
 }
