@@ -59,8 +59,17 @@ async fn api_incidents(client: &reqwest::Client, url: &str) -> Vec<Value> {
 async fn two_nodes(dir: &tempfile::TempDir, target: &Target, hook: &HookReceiver) -> [Served; 2] {
     let db = postgres_database();
     let notifiers = webhook("ops", &hook.url(), INCIDENT_EVENTS);
-    let first = serve_operational_on(dir, target, &notifiers, Some(&db)).await;
-    let second = serve_on(dir.path(), Some(&db));
+    // Two probing nodes, each its own probe region: two probers of one
+    // region would take turns overwriting that region's check state
+    // (README: one prober per region).
+    let on = |region| {
+        [
+            ("BEACON_DATABASE_URL", db.as_str()),
+            ("BEACON_REGION", region),
+        ]
+    };
+    let first = serve_operational_on(dir, target, &notifiers, &on("eu")).await;
+    let second = serve_on(dir.path(), &on("us"));
     let client = reqwest::Client::new();
     for (served, held) in [(&first, true), (&second, false)] {
         for duty in ["incidents", "notifications"] {

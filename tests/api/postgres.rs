@@ -14,7 +14,7 @@ use crate::binary::{assert_one_line_error, run};
 use crate::databases::postgres_database;
 use crate::helpers::{ADMIN_CONFIG, Mode, Target, wait_until, write_config};
 use crate::notify::outbox::{
-    SECRET, by_id, component_status, serve_on, serve_operational_on, webhook,
+    SECRET, by_id, component_status, serve_operational_on, serve_pages_on, webhook,
 };
 use crate::receivers::{HookReceiver, Signature};
 
@@ -175,10 +175,11 @@ async fn two_servers_on_postgres_send_one_check_down_through_the_outbox() {
         &hook.url(),
         "events = [\"check.down\", \"check.up\"]",
     );
-    // Both probe the target and both run the sender, as two nodes would
-    // before the lease of SPEC §9 picks one.
-    let first = serve_operational_on(&dir, &target, &notifiers, Some(&db)).await;
-    let second = serve_on(dir.path(), Some(&db));
+    // One prober (README: one per region) and two servers contending for
+    // the notifications lease: the event is delivered once, by its holder.
+    let first =
+        serve_operational_on(&dir, &target, &notifiers, &[("BEACON_DATABASE_URL", &db)]).await;
+    let second = serve_pages_on(dir.path(), &[("BEACON_DATABASE_URL", &db)]);
     let client = reqwest::Client::new();
 
     target.set(Mode::Close);
@@ -194,7 +195,7 @@ async fn two_servers_on_postgres_send_one_check_down_through_the_outbox() {
         || async { !by_id(&hook, "check.down").is_empty() },
     )
     .await;
-    // Both senders had time to try it: still one delivery, sent once.
+    // The other server had time to send it too: still one delivery, once.
     tokio::time::sleep(Duration::from_secs(2)).await;
     let downs = by_id(&hook, "check.down");
     assert_eq!(downs.len(), 1, "one delivery: {downs:?}");

@@ -256,8 +256,8 @@ async fn three_regions_with_quorum_two_decide_together_and_a_dead_one_goes_stale
         },
     )
     .await;
-    // Every region's writer runs automatic incidents after its writes:
-    // several more rounds later, still one incident.
+    // Every probe contends for the incidents lease and its holder decides
+    // at least every second: several more rounds later, still one incident.
     tokio::time::sleep(Duration::from_secs(3)).await;
     let (status, incidents) = status_and_incidents(&client, &url).await;
     assert_eq!(status, "major_outage");

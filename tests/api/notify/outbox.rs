@@ -26,15 +26,23 @@ pub struct Served {
 }
 
 fn serve(dir: &Path) -> Served {
-    serve_on(dir, None)
+    serve_on(dir, &[])
 }
 
-/// [`serve`] on the database `db` (default: `beacon.db` in `dir`).
-pub fn serve_on(dir: &Path, db: Option<&str>) -> Served {
+/// [`serve`] with more environment `env` (`BEACON_DATABASE_URL`, default
+/// `beacon.db` in `dir`; `BEACON_REGION`).
+pub fn serve_on(dir: &Path, env: &[(&str, &str)]) -> Served {
+    spawn_serve(dir, env, &[])
+}
+
+/// [`serve_on`] without the probe worker: pages, API and duties only.
+pub fn serve_pages_on(dir: &Path, env: &[(&str, &str)]) -> Served {
+    spawn_serve(dir, env, &["--no-probe"])
+}
+
+fn spawn_serve(dir: &Path, env: &[(&str, &str)], flags: &[&str]) -> Served {
     let mut command = beacon(dir);
-    if let Some(db) = db {
-        command.env("BEACON_DATABASE_URL", db);
-    }
+    command.envs(env.iter().copied());
     let mut process = Process::spawn(
         command
             .args([
@@ -44,6 +52,7 @@ pub fn serve_on(dir: &Path, db: Option<&str>) -> Served {
                 "127.0.0.1:0",
                 "serve",
             ])
+            .args(flags)
             .env("BEACON_WEBHOOK_SECRET", SECRET),
     );
     let url = process.url().trim_end_matches('/').to_owned();
@@ -139,18 +148,18 @@ pub async fn component_status(client: &reqwest::Client, url: &str) -> String {
 /// Writes the config (`target` and `notifiers`), starts `beacon serve` and
 /// waits until the component is operational.
 async fn serve_operational(dir: &TempDir, target: &Target, notifiers: &str) -> Served {
-    serve_operational_on(dir, target, notifiers, None).await
+    serve_operational_on(dir, target, notifiers, &[]).await
 }
 
-/// [`serve_operational`] on the database `db`.
+/// [`serve_operational`] with more environment `env` (see [`serve_on`]).
 pub async fn serve_operational_on(
     dir: &TempDir,
     target: &Target,
     notifiers: &str,
-    db: Option<&str>,
+    env: &[(&str, &str)],
 ) -> Served {
     write(dir, &config(&target.url(), notifiers));
-    let served = serve_on(dir.path(), db);
+    let served = serve_on(dir.path(), env);
     let client = reqwest::Client::new();
     wait_until(Duration::from_secs(10), "api operational", || async {
         component_status(&client, &served.url).await == "operational"
