@@ -6,12 +6,9 @@
 //!
 //! Decisions the SPEC leaves open, taken here:
 //!
-//! - Without `[probes] quorum`, a check reported by one region only (every
-//!   install without `--region`) shows that region's state, stale or not,
-//!   exactly as before regions existed; its freshness says when it is
-//!   stale. With a configured quorum the rule applies from the first
-//!   region on: the first probe to report cannot take a check down alone
-//!   while the others start.
+//! - Without `[probes] quorum`, a check one region reports shows that
+//!   region's state as it is (the rule, with its reasons, is
+//!   [`quorum::combine`]'s).
 //! - Liveness is judged per check and region: a region drops out of one
 //!   check's count when it has no result of that check for 3 of the check's
 //!   intervals (a region that stopped probing one check still votes on the
@@ -141,22 +138,6 @@ pub fn stale_regions(health: &[RegionHealth]) -> Vec<&str> {
         .collect()
 }
 
-/// The rule of this module for one check's regional views: without a
-/// configured quorum a lone region's state as it is, else
-/// [`quorum::combine`]. The probe writer applies it too, to its own
-/// tracker and the other regions' last views.
-pub fn state_of(
-    views: &[RegionView],
-    interval_ms: i64,
-    quorum: Option<usize>,
-    now_ms: i64,
-) -> Option<CheckState> {
-    match (views, quorum) {
-        ([only], None) => only.state,
-        _ => quorum::combine(views, now_ms, interval_ms, quorum),
-    }
-}
-
 /// One check's rows (by region) combined; `None` without rows.
 fn combine(
     rows: &[&StoredCheckState],
@@ -171,7 +152,7 @@ fn combine(
         .max_by_key(|(at, _)| *at);
     let now_ms = now.timestamp_millis();
     let views: Vec<RegionView> = rows.iter().map(|r| view(r)).collect();
-    let state = state_of(&views, interval_ms, config.probes.quorum, now_ms);
+    let state = quorum::combine(&views, now_ms, interval_ms, config.probes.quorum);
     let regions = rows
         .iter()
         .zip(&views)

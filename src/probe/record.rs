@@ -4,14 +4,14 @@
 //! toward uptime, and, when the check's state changes, the component's
 //! check-derived status is worked out for `component.status` from each
 //! check's state as the page shows it: this region's trackers combined with
-//! the other regions' latest views by [`regions::state_of`].
+//! the other regions' latest views by [`quorum::combine`].
 
 use std::collections::HashMap;
 
 use crate::config::Config;
 use crate::domain::{CheckResult, CheckSpec, ComponentStatus, Maintenance};
 use crate::model::regions;
-use crate::status::quorum::RegionView;
+use crate::status::quorum::{self, RegionView};
 use crate::status::{self, CheckState, Tracker, maintenance};
 use crate::store::{Recorded, StoredCheckState};
 
@@ -131,5 +131,5 @@ fn shown_state(
         last_result_ms: now_ms,
     }));
     let interval = regions::interval_ms(spec.interval);
-    regions::state_of(&views, interval, config.probes.quorum, now_ms)
+    quorum::combine(&views, now_ms, interval, config.probes.quorum)
 }

@@ -44,13 +44,20 @@ pub fn default_quorum(live: usize) -> usize {
 /// otherwise; `None` when no live region has a state.
 ///
 /// `quorum` is `[probes] quorum` (`None`: [`default_quorum`] of the live
-/// regions).
+/// regions). Without a configured quorum, a check only one region reports
+/// (every install without `--region`) has that region's state, stale or
+/// not, exactly as before regions existed: its freshness says when it is
+/// stale. With a quorum the rule applies from the first region on, so the
+/// first probe to report cannot take a check down alone.
 pub fn combine(
     views: &[RegionView],
     now_ms: i64,
     interval_ms: i64,
     quorum: Option<usize>,
 ) -> Option<CheckState> {
+    if let ([only], None) = (views, quorum) {
+        return only.state;
+    }
     let live: Vec<CheckState> = views
         .iter()
         .filter(|v| v.is_live(now_ms, interval_ms))
@@ -152,6 +159,13 @@ mod tests {
         };
         assert!(edge.is_live(NOW, INTERVAL));
         assert!(!stale(U).is_live(NOW, INTERVAL));
+    }
+
+    #[test]
+    fn a_lone_region_keeps_its_state_unless_a_quorum_is_configured() {
+        assert_eq!(combine(&[stale(D)], NOW, INTERVAL, None), Some(D));
+        assert_eq!(combine(&[stale(D)], NOW, INTERVAL, Some(1)), None);
+        assert_eq!(combine(&[fresh(D)], NOW, INTERVAL, Some(2)), Some(U));
     }
 
     #[test]
