@@ -81,8 +81,8 @@ pub async fn start(
     )
     .await;
     let notifications = duties::keep(store.clone(), duties::NOTIFICATIONS, holder).await;
-    let mut state = AppState::new(store.clone(), Arc::clone(&model), addr);
-    state.leases = Arc::from(vec![once.lease().clone(), notifications.lease.clone()]);
+    let leases = Arc::from(vec![once.lease().clone(), notifications.lease.clone()]);
+    let state = AppState::new(store.clone(), Arc::clone(&model), addr, leases);
     let (schedule_lag, connections) = (
         Arc::clone(&state.schedule_lag),
         Arc::clone(&state.connections),
