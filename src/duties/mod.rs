@@ -12,13 +12,16 @@
 //!   only: a probe worker has neither the notifiers nor the page links
 //!   that messages carry, and a regional probe need not reach them.
 //!
-//! Probe workers write results and check states everywhere, holder or
-//! not. A lone process takes both leases at start, so it runs its duties
-//! at once, as before leases existed; a graceful stop releases them.
+//! - `probe:<region>` ([`probing`]): the probe worker of one region,
+//!   contended by every process probing that region.
+//!
+//! A lone process takes its leases at start, so it runs its duties at
+//! once, as before leases existed; a graceful stop releases them.
 
 pub mod announce;
 pub mod incidents;
 pub mod lease;
+pub mod probing;
 
 use std::sync::Arc;
 use std::time::Duration;
