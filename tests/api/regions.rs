@@ -189,6 +189,20 @@ async fn region_states(store: &beacon::store::Store) -> Vec<(String, Option<&'st
         .collect()
 }
 
+/// Waits for `event` at the webhook, then 3 s more (several decision
+/// rounds of the lease's holder): one delivery, sent once.
+async fn exactly_one(hook: &HookReceiver, event: &str) {
+    wait_until(
+        Duration::from_secs(10),
+        &format!("{event} at the webhook"),
+        || async { !by_id(hook, event).is_empty() },
+    )
+    .await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let sent = by_id(hook, event);
+    assert_eq!(sent.len(), 1, "one {event}: {sent:?}");
+}
+
 /// The `component.status` changes the webhook got, as `old → new`.
 fn status_changes(hook: &HookReceiver) -> Vec<String> {
     hook.requests()
@@ -326,15 +340,7 @@ async fn three_regions_with_quorum_two_decide_together_and_a_dead_one_goes_stale
     // One check.down for one outage, however many regions see it down
     // (the third one too), from one process: the incidents lease's holder.
     regions[2].answer(503);
-    wait_until(
-        Duration::from_secs(10),
-        "check.down at the webhook",
-        || async { !by_id(&hook, "check.down").is_empty() },
-    )
-    .await;
-    tokio::time::sleep(Duration::from_secs(3)).await;
-    let downs = by_id(&hook, "check.down");
-    assert_eq!(downs.len(), 1, "one check.down: {downs:?}");
+    exactly_one(&hook, "check.down").await;
     assert_eq!(status_changes(&hook), ["operational → major_outage"]);
     regions[2].answer(200);
     let (ready, body) = json(&client, format!("{url}/readyz")).await;
@@ -374,15 +380,7 @@ async fn three_regions_with_quorum_two_decide_together_and_a_dead_one_goes_stale
     // The two live regions recover: one check.up, and still one check.down.
     regions[0].answer(200);
     regions[1].answer(200);
-    wait_until(
-        Duration::from_secs(10),
-        "check.up at the webhook",
-        || async { !by_id(&hook, "check.up").is_empty() },
-    )
-    .await;
-    tokio::time::sleep(Duration::from_secs(3)).await;
-    let ups = by_id(&hook, "check.up");
-    assert_eq!(ups.len(), 1, "one check.up: {ups:?}");
+    exactly_one(&hook, "check.up").await;
     assert_eq!(by_id(&hook, "check.down").len(), 1);
     assert_eq!(
         status_changes(&hook),
