@@ -18,7 +18,7 @@ use crate::config::{Config, ConfigError};
 use crate::domain::{DEFAULT_REGION, RegionId};
 use crate::store::Store;
 use crate::telemetry::{self, LogFormat};
-use crate::{app, duties, probe};
+use crate::{app, duties};
 
 const DEFAULT_CONFIG: &str = "beacon.toml";
 const DEFAULT_DATABASE: &str = "sqlite://beacon.db";
@@ -285,19 +285,22 @@ async fn probe_alone(cli: &Cli, region: RegionId) -> anyhow::Result<()> {
     let config = Arc::new(config);
     // The duties stop after the worker, to decide on its last results.
     let (duties_stop, duties_stopped) = tokio::sync::watch::channel(false);
+    let holder = duties::holder_id();
     let duties = duties::start(
         store.clone(),
         Arc::clone(&config),
-        duties::holder_id(),
+        Arc::clone(&holder),
         duties_stopped,
     )
     .await;
+    let probing = duties::probing::contend(&store, &region, holder).await;
     // No /metrics in this process: the lag is measured but not shown.
-    let mut worker = tokio::spawn(probe::run_until_stopped(
+    let mut worker = tokio::spawn(duties::probing::run(
         store.clone(),
         config,
         region.clone(),
         Arc::default(),
+        probing.lease.clone(),
         stopped,
     ));
     println!(
@@ -312,6 +315,7 @@ async fn probe_alone(cli: &Cli, region: RegionId) -> anyhow::Result<()> {
         // The worker only returns on its own when it cannot start.
         early = &mut worker => early,
     };
+    probing.release().await;
     duties_stop.send_replace(true);
     duties.wait().await?;
     finished.context("probe worker panicked")??;

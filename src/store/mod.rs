@@ -46,6 +46,7 @@
 #[path = "../../tests/support/databases.rs"]
 pub(crate) mod test_databases;
 
+mod announced;
 mod attempts;
 mod backend;
 mod backup;
@@ -82,6 +83,7 @@ use sqlx::{AnyConnection, AnyPool};
 
 use crate::domain::RECORD_ID_LEN;
 
+pub use announced::{Announced, Announcement};
 pub use attempts::{Attempted, DueDelivery};
 pub use backend::Backend;
 pub use deliveries::DeliveryInfo;
