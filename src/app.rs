@@ -85,10 +85,9 @@ pub async fn start(
         Some(region) => Some(duties::probing::contend(&store, region, holder).await),
         None => None,
     };
-    let mut state = AppState::new(store.clone(), Arc::clone(&model), addr);
     let mut leases = vec![once.lease().clone(), notifications.lease.clone()];
     leases.extend(probing.as_ref().map(|kept| kept.lease.clone()));
-    state.leases = Arc::from(leases);
+    let state = AppState::new(store.clone(), Arc::clone(&model), addr, Arc::from(leases));
     let (schedule_lag, connections) = (
         Arc::clone(&state.schedule_lag),
         Arc::clone(&state.connections),

@@ -105,12 +105,17 @@ impl Backend {
         }
     }
 
-    /// A table source of one row per element of the JSON array bound as
-    /// `$1`, in a column `value` (read its fields with `value ->> N`).
-    pub(super) fn json_rows(self) -> &'static str {
+    /// Appends the `n`th (1-based) bound parameter of a statement: `?` on
+    /// SQLite, which binds them in order (a numbered or named one costs a
+    /// scan of all of them per bind, quadratic in a long `VALUES` list),
+    /// `$n` on PostgreSQL.
+    pub(super) fn push_parameter(self, out: &mut String, n: usize) {
         match self {
-            Backend::Sqlite => sqlite::JSON_ROWS,
-            Backend::Postgres => postgres::JSON_ROWS,
+            Backend::Sqlite => out.push('?'),
+            Backend::Postgres => {
+                out.push('$');
+                out.push_str(&n.to_string());
+            }
         }
     }
 

@@ -24,9 +24,9 @@
 //! 3. Bind and read only `bool`, `i64` (never `u32`), `f64`, `String`/`&str`
 //!    and `Option`s of them: times as unix milliseconds, days as
 //!    `YYYY-MM-DD` text.
-//! 4. A set of values is one JSON array bound as one parameter:
-//!    `IN (SELECT value FROM {json_texts})` for ids, `FROM {json_rows}` with
-//!    `CAST(value ->> N AS BIGINT)` for rows (see [`Backend`]).
+//! 4. A set of ids is one JSON array bound as one parameter:
+//!    `IN (SELECT value FROM {json_texts})` (see [`Backend`]); many rows
+//!    are a multi-row `VALUES` list of bound values (`rows.rs`).
 //! 5. A new table or column is a migration in both `migrations/sqlite/`
 //!    and `migrations/postgres/` with the same version number.
 //! 6. Mind PostgreSQL's READ COMMITTED: two processes' transactions run
@@ -67,6 +67,7 @@ mod push;
 mod record;
 mod reports;
 mod results;
+mod rows;
 mod sign_ups;
 mod sqlite;
 mod subscribers;

@@ -18,9 +18,6 @@ use super::{Fault, StoreError};
 /// migration once.
 pub(super) static MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
 
-/// One `jsonb` element per row (read its fields with `value ->> N`).
-pub(super) const JSON_ROWS: &str = "jsonb_array_elements(CAST($1 AS jsonb))";
-
 /// The strings of a JSON array, one per row.
 pub(super) const JSON_TEXTS: &str = "jsonb_array_elements_text(CAST($1 AS jsonb))";
 

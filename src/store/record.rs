@@ -1,17 +1,17 @@
 //! Writing a batch of probe results: raw rows, rollups and check states.
 //!
 //! A batch is folded in memory first (one rollup row per check and day,
-//! hour or five minutes; one state per check), then written with one
-//! statement per table whatever its size: each statement takes its rows as
-//! one JSON array (`json_each`, `jsonb_array_elements`), so its text never changes, it is prepared
-//! once per connection, and a batch of 250 results costs a handful of round
-//! trips to the database instead of a thousand.
+//! hour or five minutes; one state per check), then written with a few
+//! multi-row statements per table (`rows.rs`: bound values, chunks of a
+//! few fixed sizes, each prepared once per connection), so a batch of 250
+//! results costs a handful of round trips to the database instead of a
+//! thousand.
 
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use serde::Serialize;
 
+use super::rows::Rows;
 use super::{Store, StoreError, commit_change};
 use crate::domain::{CheckResult, DEFAULT_REGION, Outcome};
 use crate::status::{CheckState, Tracker};
@@ -32,25 +32,17 @@ const HOUR_MS: i64 = 3_600_000;
 /// Width of a `five_minute_rollups` bucket.
 pub const FIVE_MINUTES_MS: i64 = 300_000;
 
-// Each statement reads its rows from `{rows}`, the backend's table source
-// over the JSON array bound as `$1` (`Backend::json_rows`); `->>` gives
-// text, so numbers are cast (a no-op on SQLite).
+// `{values}` is the statement's multi-row VALUES list (`Rows::execute`).
 const INSERT_RESULTS: &str =
     "INSERT INTO check_results (check_id, at_ms, outcome, latency_ms, reason, region)
-     SELECT value ->> 0, CAST(value ->> 1 AS BIGINT), CAST(value ->> 2 AS BIGINT),
-            CAST(value ->> 3 AS BIGINT), value ->> 4, value ->> 5
-     FROM {rows}";
-// `WHERE true`: SQLite's parser needs it between a SELECT and ON CONFLICT.
+     VALUES {values}";
 const UPSERT_DAILY: &str = "INSERT INTO daily_rollups (check_id, day, good, total)
-     SELECT value ->> 0, value ->> 1, CAST(value ->> 2 AS BIGINT), CAST(value ->> 3 AS BIGINT)
-     FROM {rows} WHERE true
+     VALUES {values}
      ON CONFLICT (check_id, day) DO UPDATE
      SET good = daily_rollups.good + excluded.good, total = daily_rollups.total + excluded.total";
 const UPSERT_HOURLY: &str =
     "INSERT INTO hourly_rollups (check_id, hour_ms, latency_sum_ms, latency_count)
-     SELECT value ->> 0, CAST(value ->> 1 AS BIGINT), CAST(value ->> 2 AS BIGINT),
-            CAST(value ->> 3 AS BIGINT)
-     FROM {rows} WHERE true
+     VALUES {values}
      ON CONFLICT (check_id, hour_ms) DO UPDATE
      SET latency_sum_ms = hourly_rollups.latency_sum_ms + excluded.latency_sum_ms,
          latency_count = hourly_rollups.latency_count + excluded.latency_count";
@@ -58,10 +50,7 @@ const UPSERT_HOURLY: &str =
 // while both are.
 const UPSERT_FIVE_MINUTES: &str = "INSERT INTO five_minute_rollups AS f
         (check_id, bucket_ms, total, failed, latency_count, latency_sum_ms, latency_min_ms, latency_max_ms)
-     SELECT value ->> 0, CAST(value ->> 1 AS BIGINT), CAST(value ->> 2 AS BIGINT),
-            CAST(value ->> 3 AS BIGINT), CAST(value ->> 4 AS BIGINT), CAST(value ->> 5 AS BIGINT),
-            CAST(value ->> 6 AS BIGINT), CAST(value ->> 7 AS BIGINT)
-     FROM {rows} WHERE true
+     VALUES {values}
      ON CONFLICT (check_id, bucket_ms) DO UPDATE
      SET total = f.total + excluded.total, failed = f.failed + excluded.failed,
          latency_count = f.latency_count + excluded.latency_count,
@@ -73,10 +62,7 @@ const UPSERT_FIVE_MINUTES: &str = "INSERT INTO five_minute_rollups AS f
 const UPSERT_STATES: &str =
     "INSERT INTO check_states AS s (check_id, state, streak_of, streak, last_result_ms,
                                 last_latency_ms, last_failure_ms, last_failure_reason, region)
-     SELECT value ->> 0, value ->> 1, CAST(value ->> 2 AS BIGINT), CAST(value ->> 3 AS BIGINT),
-            CAST(value ->> 4 AS BIGINT), CAST(value ->> 5 AS BIGINT), CAST(value ->> 6 AS BIGINT),
-            value ->> 7, value ->> 8
-     FROM {rows} WHERE true
+     VALUES {values}
      ON CONFLICT (check_id, region) DO UPDATE SET
         state = excluded.state, streak_of = excluded.streak_of, streak = excluded.streak,
         last_result_ms = excluded.last_result_ms, last_latency_ms = excluded.last_latency_ms,
@@ -210,52 +196,72 @@ impl Store {
             return Ok(());
         }
         let f = fold(region, batch);
-        let daily: Vec<_> = f
+        let results = Rows::new(f.results.iter().map(|r| {
+            [
+                r.0.into(),
+                r.1.into(),
+                r.2.into(),
+                r.3.into(),
+                r.4.into(),
+                r.5.into(),
+            ]
+        }));
+        let days: Vec<_> = f
             .daily
             .iter()
             .map(|(&(check, day), &(good, total))| (check, day.to_string(), good, total))
             .collect();
-        let hourly: Vec<_> = f
-            .hourly
-            .iter()
-            .map(|(&(check, hour), &(sum, count))| (check, hour, sum, count))
-            .collect();
-        let five_minutes: Vec<_> = f
-            .five_minutes
-            .iter()
-            .map(|(&(check, start), b)| {
-                (
-                    check, start, b.total, b.failed, b.count, b.sum, b.min, b.max,
-                )
-            })
-            .collect();
-        let states: Vec<_> = f.states.values().collect();
-        let statements = [
-            (INSERT_RESULTS, json_rows(&f.results)?),
-            (UPSERT_DAILY, json_rows(&daily)?),
-            (UPSERT_HOURLY, json_rows(&hourly)?),
-            (UPSERT_FIVE_MINUTES, json_rows(&five_minutes)?),
-            (UPSERT_STATES, json_rows(&states)?),
-        ];
+        let daily = Rows::new(days.iter().map(|(check, day, good, total)| {
+            [
+                (*check).into(),
+                day.as_str().into(),
+                (*good).into(),
+                (*total).into(),
+            ]
+        }));
+        let hourly = Rows::new(f.hourly.iter().map(|(&(check, hour), &(sum, count))| {
+            [check.into(), hour.into(), sum.into(), count.into()]
+        }));
+        let five_minutes = Rows::new(f.five_minutes.iter().map(|(&(check, start), b)| {
+            [
+                check.into(),
+                start.into(),
+                b.total.into(),
+                b.failed.into(),
+                b.count.into(),
+                b.sum.into(),
+                b.min.into(),
+                b.max.into(),
+            ]
+        }));
+        let states = Rows::new(f.states.values().map(|s| {
+            [
+                s.0.into(),
+                s.1.into(),
+                s.2.into(),
+                s.3.into(),
+                s.4.into(),
+                s.5.into(),
+                s.6.into(),
+                s.7.into(),
+                s.8.into(),
+            ]
+        }));
         self.write(async {
             let mut tx = self.begin_write().await?;
-            let source = self.backend.json_rows();
-            for (sql, rows) in statements.iter().filter(|(_, rows)| rows != "[]") {
-                let sql = sql.replace("{rows}", source);
-                sqlx::query(sqlx::AssertSqlSafe(sql))
-                    .bind(rows)
-                    .execute(&mut *tx)
-                    .await?;
-            }
+            results
+                .execute(&mut tx, self.backend, INSERT_RESULTS)
+                .await?;
+            daily.execute(&mut tx, self.backend, UPSERT_DAILY).await?;
+            hourly.execute(&mut tx, self.backend, UPSERT_HOURLY).await?;
+            five_minutes
+                .execute(&mut tx, self.backend, UPSERT_FIVE_MINUTES)
+                .await?;
+            states.execute(&mut tx, self.backend, UPSERT_STATES).await?;
             commit_change(tx).await?;
             self.results_written.send_modify(|n| *n = n.wrapping_add(1));
             Ok(())
         })
         .await
     }
-}
-
-/// Rows as one JSON array, for `Backend::json_rows`.
-fn json_rows<T: Serialize>(rows: &[T]) -> Result<String, StoreError> {
-    serde_json::to_string(rows).map_err(|e| StoreError::Sqlx(sqlx::Error::Encode(Box::new(e))))
 }

@@ -19,7 +19,7 @@ pub(super) const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
 /// The database's clock in unix milliseconds (the lease's one clock).
 pub(super) const NOW_MS: &str = "CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)";
 
-/// `json_each` gives both rows (`value ->> N`) and plain strings (`value`).
+/// `json_each` gives the strings of a JSON array (`value`), one per row.
 pub(super) const JSON_ROWS: &str = "json_each($1)";
 
 /// WAL lets readers go on during a write. `synchronous = FULL` also

@@ -16,18 +16,21 @@ use super::error::PageError;
 use crate::model::{Encoded, Encoding, Responses};
 
 /// Rendered pages by path, and how long clients may keep them.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct PageCache {
     responses: Responses,
-    max_age: u64,
+    /// `public, max-age=N`, made once rather than per response.
+    cache_control: HeaderValue,
 }
 
 impl PageCache {
     /// A cache whose responses carry `Cache-Control: max-age={max_age}`.
     pub fn new(max_age: std::time::Duration) -> PageCache {
+        let value = format!("public, max-age={}", max_age.as_secs());
         PageCache {
             responses: Responses::default(),
-            max_age: max_age.as_secs(),
+            cache_control: HeaderValue::from_str(&value)
+                .unwrap_or(HeaderValue::from_static("no-cache")),
         }
     }
 
@@ -55,12 +58,10 @@ impl PageCache {
         encoded: &Encoded,
         request: &HeaderMap,
     ) -> Response {
-        let cache_control = HeaderValue::from_str(&format!("public, max-age={}", self.max_age))
-            .unwrap_or(HeaderValue::from_static("no-cache"));
         let etag = HeaderValue::from_str(&encoded.etag).unwrap_or(HeaderValue::from_static("\"\""));
         let mut headers = HeaderMap::new();
         headers.insert(header::ETAG, etag);
-        headers.insert(header::CACHE_CONTROL, cache_control);
+        headers.insert(header::CACHE_CONTROL, self.cache_control.clone());
         headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
         if matches(request, &encoded.etag) {
             return (StatusCode::NOT_MODIFIED, headers).into_response();

@@ -23,9 +23,15 @@ use crate::model::{Model, Snapshot};
 use crate::probe::lag::ScheduleLag;
 use crate::store::Store;
 
-/// Handed to handlers through `State<AppState>`; cheap to clone.
+/// Handed to handlers through `State<AppState>`: one shared [`Shared`],
+/// so a clone (axum makes several per request: each `State` extractor and
+/// each middleware holding state) is one reference count, not one per part.
 #[derive(Debug, Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+/// What every handler shares.
+#[derive(Debug)]
+pub struct Shared {
     /// The only way to the database (admin writes, pages the model does not hold).
     pub store: Store,
     /// The status model: `model.get()` is the current snapshot.
@@ -52,12 +58,26 @@ pub struct AppState {
     pub leases: Arc<[Lease]>,
 }
 
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
 impl AppState {
     /// The state of a server bound at `bound` (`http://{bound}` is the base of
-    /// links when `site.url` is not set), serving `model` from `store`.
-    pub fn new(store: Store, model: Arc<Model>, bound: std::net::SocketAddr) -> AppState {
+    /// links when `site.url` is not set), serving `model` from `store`, that
+    /// contends for `leases`.
+    pub fn new(
+        store: Store,
+        model: Arc<Model>,
+        bound: std::net::SocketAddr,
+        leases: Arc<[Lease]>,
+    ) -> AppState {
         let config = Arc::clone(model.config());
-        AppState {
+        AppState(Arc::new(Shared {
             store,
             pages: Arc::new(PageCache::new(config.server.cache_max_age)),
             base_url: config
@@ -73,8 +93,8 @@ impl AppState {
             connections: Arc::default(),
             schedule_lag: Arc::default(),
             started_at: Utc::now(),
-            leases: Arc::from(Vec::new()),
-        }
+            leases,
+        }))
     }
 }
 
