@@ -7,6 +7,7 @@
 //! the other regions' latest views by [`quorum::combine`].
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::config::Config;
 use crate::domain::{CheckResult, CheckSpec, ComponentStatus, Maintenance};
@@ -15,9 +16,9 @@ use crate::status::quorum::{self, RegionView};
 use crate::status::{self, CheckState, Tracker, maintenance};
 use crate::store::{Recorded, StoredCheckState};
 
-/// Where each check sits in `config.checks`, by check id, so a result
-/// finds its spec without scanning every check.
-pub struct CheckIndex(HashMap<String, usize>);
+/// Each check of the config by its id, so a result finds its spec without
+/// scanning every check (the specs are the config's own, shared).
+pub struct CheckIndex(HashMap<String, Arc<CheckSpec>>);
 
 impl CheckIndex {
     /// Indexes every check of `config`.
@@ -26,15 +27,14 @@ impl CheckIndex {
             config
                 .checks
                 .iter()
-                .enumerate()
-                .map(|(i, c)| (c.id.as_str().to_owned(), i))
+                .map(|c| (c.id.as_str().to_owned(), Arc::clone(c)))
                 .collect(),
         )
     }
 
-    /// The check's index in `config.checks`.
-    pub fn get(&self, result: &CheckResult) -> Option<usize> {
-        self.0.get(result.check.as_str()).copied()
+    /// The check that produced `result`, if it is configured.
+    pub fn get(&self, result: &CheckResult) -> Option<&CheckSpec> {
+        self.0.get(result.check.as_str()).map(|c| &**c)
     }
 }
 
