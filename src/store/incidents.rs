@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 
 use super::{Conn, Store, StoreError, commit_change, events, found, new_id, typed};
 use crate::domain::{
-    ComponentStatus, Impact, Incident, IncidentEdit, IncidentId, NewIncident, NewUpdate,
+    ComponentId, ComponentStatus, Impact, Incident, IncidentEdit, IncidentId, NewIncident,
+    NewUpdate,
 };
 
 impl Store {
@@ -34,7 +35,7 @@ impl Store {
             .bind(&new.title)
             .bind(new.status.as_str())
             .bind(new.impact.as_str())
-            .bind(&new.auto_component)
+            .bind(new.auto_component.as_ref().map(ComponentId::as_str))
             .bind(ms)
             .execute(&mut *tx)
             .await?;
@@ -158,7 +159,7 @@ async fn insert_update(
             "SELECT status FROM incident_components WHERE incident_id = $1 AND component_id = $2",
         )
         .bind(incident)
-        .bind(component)
+        .bind(component.as_str())
         .fetch_optional(&mut *tx)
         .await?;
         let old = old
@@ -169,7 +170,7 @@ async fn insert_update(
             "INSERT INTO update_components (update_id, component_id, old_status, new_status) VALUES ($1, $2, $3, $4)",
         )
         .bind(&update_id)
-        .bind(component)
+        .bind(component.as_str())
         .bind(old.as_str())
         .bind(status.as_str())
         .execute(&mut *tx)
@@ -182,7 +183,7 @@ async fn insert_update(
 async fn set_component(
     tx: &mut Conn,
     incident: &str,
-    component: &str,
+    component: &ComponentId,
     status: ComponentStatus,
 ) -> Result<(), StoreError> {
     sqlx::query(
@@ -190,7 +191,7 @@ async fn set_component(
          ON CONFLICT (incident_id, component_id) DO UPDATE SET status = excluded.status",
     )
     .bind(incident)
-    .bind(component)
+    .bind(component.as_str())
     .bind(status.as_str())
     .execute(&mut *tx)
     .await?;
@@ -206,13 +207,14 @@ mod tests {
     use crate::store::test_databases::TestDatabase;
 
     fn auto(component: &str) -> NewIncident {
+        let id = ComponentId::parse(component).unwrap();
         NewIncident {
             title: format!("{component}: major outage"),
             status: IncidentStatus::Investigating,
             impact: Impact::Major,
             body: "down".into(),
-            components: vec![(component.into(), ComponentStatus::MajorOutage)],
-            auto_component: Some(component.into()),
+            components: vec![(id.clone(), ComponentStatus::MajorOutage)],
+            auto_component: Some(id),
             notify: true,
         }
     }
@@ -244,6 +246,30 @@ mod tests {
             store.add_incident_update(&first.id, &resolved, now).await.unwrap();
             assert!(store.create_incident(&new, now).await.is_ok());
             assert_eq!(store.open_auto_components().await.unwrap().len(), 2);
+        }
+    }
+
+    store_test! {
+        /// A component id in the database that is no slug (written by hand,
+        /// say) makes reading the incident a decode error, never a panic.
+        async fn a_malformed_stored_component_id_is_a_decode_error(store, _url) {
+            let now = Utc.with_ymd_and_hms(2026, 12, 1, 12, 0, 0).unwrap();
+            let incident = store.create_incident(&auto("api"), now).await.unwrap();
+            sqlx::query("UPDATE incident_components SET component_id = 'Not A Slug'")
+                .execute(&store.pool)
+                .await
+                .unwrap();
+            let read = store.incident(&incident.id).await;
+            assert!(
+                matches!(&read, Err(StoreError::Sqlx(sqlx::Error::Decode(_)))),
+                "{read:?}"
+            );
+            sqlx::query("UPDATE incidents SET auto_component = 'Not A Slug'")
+                .execute(&store.pool)
+                .await
+                .unwrap();
+            let open = store.open_auto_components().await;
+            assert!(matches!(open, Err(StoreError::Sqlx(sqlx::Error::Decode(_)))), "{open:?}");
         }
     }
 }
