@@ -41,6 +41,16 @@ pub(super) fn found(done: &AnyQueryResult) -> Result<(), StoreError> {
     }
 }
 
+/// `Conflict` when an `INSERT .. ON CONFLICT DO NOTHING` inserted no row:
+/// the unique key is taken.
+pub(super) fn inserted(done: &AnyQueryResult) -> Result<(), StoreError> {
+    if done.rows_affected() == 0 {
+        Err(StoreError::Conflict)
+    } else {
+        Ok(())
+    }
+}
+
 /// Ids as one JSON array, for `IN (SELECT value FROM {json_texts})`: a set
 /// query with a single bound parameter, whatever the number of ids.
 pub(super) fn id_list(ids: &[String]) -> String {

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Conn, Store, StoreError, commit_change, events, found, new_id, typed};
+use super::{Conn, Store, StoreError, commit_change, events, found, inserted, new_id, typed};
 use crate::domain::{
     ComponentId, ComponentStatus, Impact, Incident, IncidentEdit, IncidentId, NewIncident,
     NewUpdate,
@@ -23,7 +23,7 @@ impl Store {
             let id = new_id();
             let ms = now.timestamp_millis();
             let mut tx = self.begin_write().await?;
-            let inserted = sqlx::query(
+            let done = sqlx::query(
                 "INSERT INTO incidents (incident_id, title, status, impact, auto_component, created_ms, updated_ms,
                                         monitoring_ms, resolved_ms)
                  VALUES ($1, $2, $3, $4, $5, $6, $6, CASE WHEN $3 = 'monitoring' THEN $6 END,
@@ -39,11 +39,9 @@ impl Store {
             .bind(ms)
             .execute(&mut *tx)
             .await?;
-            if inserted.rows_affected() == 0 {
-                // Only an automatic incident can meet this: the component
-                // has one open already (the index is the lease's backstop).
-                return Err(StoreError::Conflict);
-            }
+            // Only an automatic incident can meet a conflict: the component
+            // has one open already (the index is the lease's backstop).
+            inserted(&done)?;
             let update = NewUpdate {
                 status: new.status,
                 body: new.body.clone(),

@@ -81,7 +81,7 @@ use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyConnection, AnyPool};
 
 // The store's files use these by their old names (`use super::{..}`).
-use columns::{found, id_list, ms_to_time, new_id, typed};
+use columns::{found, id_list, inserted, ms_to_time, new_id, typed};
 
 pub use attempts::{Attempted, DueDelivery};
 pub use backend::Backend;
