@@ -1,6 +1,7 @@
 //! Values to and from columns, shared by every table's file: times as unix
 //! milliseconds, record ids drawn and read back as domain types, sets of
-//! ids bound as one JSON array, and "no row" as [`StoreError::NotFound`].
+//! ids bound as one JSON array, and "no row" as [`StoreError::NotFound`]
+//! (or, for an insert, [`StoreError::Conflict`]).
 
 use sqlx::any::AnyQueryResult;
 
