@@ -18,7 +18,6 @@ use crate::domain::RegionId;
 use crate::duties;
 use crate::model::Model;
 use crate::outbox::{Sender, Targets};
-use crate::probe;
 use crate::store::Store;
 use crate::web::auth::uses;
 use crate::web::{self, AppState};
@@ -80,9 +79,16 @@ pub async fn start(
         duties_stopped,
     )
     .await;
-    let notifications = duties::keep(store.clone(), duties::NOTIFICATIONS, holder).await;
+    let notifications =
+        duties::keep(store.clone(), duties::NOTIFICATIONS, Arc::clone(&holder)).await;
+    let probing = match &region {
+        Some(region) => Some(duties::probing::contend(&store, region, holder).await),
+        None => None,
+    };
     let mut state = AppState::new(store.clone(), Arc::clone(&model), addr);
-    state.leases = Arc::from(vec![once.lease().clone(), notifications.lease.clone()]);
+    let mut leases = vec![once.lease().clone(), notifications.lease.clone()];
+    leases.extend(probing.as_ref().map(|kept| kept.lease.clone()));
+    state.leases = Arc::from(leases);
     let (schedule_lag, connections) = (
         Arc::clone(&state.schedule_lag),
         Arc::clone(&state.connections),
@@ -112,12 +118,13 @@ pub async fn start(
         header_timeout: config.server.header_timeout,
         max_connections: usize::try_from(config.server.max_connections).unwrap_or(usize::MAX),
     };
-    let worker = region.map(|region| {
-        tokio::spawn(probe::run_until_stopped(
+    let worker = region.zip(probing.as_ref()).map(|(region, kept)| {
+        tokio::spawn(duties::probing::run(
             store.clone(),
             config,
             region,
             schedule_lag,
+            kept.lease.clone(),
             stopped.clone(),
         ))
     });
@@ -130,6 +137,9 @@ pub async fn start(
         uses_stop.send_replace(true);
         if let Some(worker) = worker {
             worker.await.context("probe worker panicked")??;
+        }
+        if let Some(probing) = probing {
+            probing.release().await;
         }
         duties_stop.send_replace(true);
         refresher.await.context("snapshot refresher panicked")?;

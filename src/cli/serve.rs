@@ -10,7 +10,7 @@ use super::{Cli, DEFAULT_CONFIG, Source};
 use crate::config::Config;
 use crate::domain::RegionId;
 use crate::store::Store;
-use crate::{app, duties, probe};
+use crate::{app, duties};
 
 /// `beacon serve`: web server and (unless `--no-probe`) the probe worker.
 pub(super) async fn serve(cli: &Cli, probe_in: Option<RegionId>) -> anyhow::Result<()> {
@@ -60,19 +60,22 @@ pub(super) async fn probe_alone(cli: &Cli, region: RegionId) -> anyhow::Result<(
     let config = Arc::new(config);
     // The duties stop after the worker, to decide on its last results.
     let (duties_stop, duties_stopped) = tokio::sync::watch::channel(false);
+    let holder = duties::holder_id();
     let duties = duties::start(
         store.clone(),
         Arc::clone(&config),
-        duties::holder_id(),
+        Arc::clone(&holder),
         duties_stopped,
     )
     .await;
+    let probing = duties::probing::contend(&store, &region, holder).await;
     // No /metrics in this process: the lag is measured but not shown.
-    let mut worker = tokio::spawn(probe::run_until_stopped(
+    let mut worker = tokio::spawn(duties::probing::run(
         store.clone(),
         config,
         region.clone(),
         Arc::default(),
+        probing.lease.clone(),
         stopped,
     ));
     println!(
@@ -87,6 +90,7 @@ pub(super) async fn probe_alone(cli: &Cli, region: RegionId) -> anyhow::Result<(
         // The worker only returns on its own when it cannot start.
         early = &mut worker => early,
     };
+    probing.release().await;
     duties_stop.send_replace(true);
     duties.wait().await?;
     finished.context("probe worker panicked")??;

@@ -8,23 +8,22 @@ use chrono::{DateTime, Utc};
 
 use crate::config::Config;
 use crate::domain::{ComponentStatus, Impact, IncidentStatus, Maintenance, NewIncident, NewUpdate};
-use crate::model::regions::{self, ShownCheck};
+use crate::model::regions::ShownCheck;
 use crate::status::auto_incident::{self, Action, OpenAuto};
 use crate::status::{self, CheckState};
 use crate::store::{Store, StoreError};
 
 /// Decides and applies automatic incidents for every component at `now`,
-/// from each check's state as the page shows it: every probe region
-/// combined by the quorum rule ([`regions::load`], the one read of check
-/// states behind automatic incidents).
+/// from each check's state as the page shows it, `shown`: every probe
+/// region combined by the quorum rule (`crate::model::regions::load`).
 pub async fn run_once(
     store: &Store,
     config: &Config,
+    shown: &HashMap<String, ShownCheck>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let shown = regions::load(store, config, now).await?;
     let maintenances = store.maintenances_ending_after(now).await?;
-    apply(store, config, &shown, &maintenances, now).await
+    apply(store, config, shown, &maintenances, now).await
 }
 
 /// Decides and applies automatic incidents for each component at `now`.

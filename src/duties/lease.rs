@@ -31,20 +31,41 @@ pub const MARGIN: Duration = Duration::from_secs(2);
 /// This process's view of one lease; cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Lease {
-    name: &'static str,
-    until: watch::Receiver<Option<Instant>>,
+    name: Arc<str>,
+    view: watch::Receiver<View>,
+}
+
+/// What the last answers of the database said.
+#[derive(Debug, Clone, Copy, Default)]
+struct View {
+    /// Until when this process surely holds the lease.
+    until: Option<Instant>,
+    /// Whether the last answer the database gave was "yours" (it may not
+    /// have answered since).
+    ours: bool,
 }
 
 impl Lease {
     /// The lease's name, as stored and shown in `/metrics`.
-    pub fn name(&self) -> &'static str {
-        self.name
+    pub fn name(&self) -> &str {
+        &self.name
     }
 
     /// Until when this process may run the lease's duties; `None` when it
     /// does not hold the lease (or its time has run out).
     pub fn deadline(&self) -> Option<Instant> {
-        (*self.until.borrow()).filter(|&until| Instant::now() < until)
+        self.view
+            .borrow()
+            .until
+            .filter(|&until| Instant::now() < until)
+    }
+
+    /// Whether the database's last answer gave this process the lease,
+    /// however long ago: for a duty that may overlap another holder's for
+    /// a moment but should not stop while the database is away (probing,
+    /// whose results wait in memory for the database to come back).
+    pub fn last_said_ours(&self) -> bool {
+        self.view.borrow().ours
     }
 
     /// Whether this process holds the lease now.
@@ -55,7 +76,7 @@ impl Lease {
     /// Resolves when the lease is taken, renewed or lost (or its keeper
     /// is gone: then never).
     pub async fn changed(&mut self) {
-        if self.until.changed().await.is_err() {
+        if self.view.changed().await.is_err() {
             std::future::pending::<()>().await;
         }
     }
@@ -89,7 +110,7 @@ impl Kept {
     pub async fn release(self) {
         self.stop.send_replace(true);
         if let Err(e) = self.keeper.await {
-            tracing::error!(lease = self.lease.name, error = %e, "the lease keeper failed");
+            tracing::error!(lease = self.lease.name(), error = %e, "the lease keeper failed");
         }
     }
 }
@@ -97,14 +118,17 @@ impl Kept {
 /// Tries to take the lease `name` for `holder` at once (so a lone process
 /// runs its duties from its first moment), then keeps it in a task until
 /// [`Kept::release`].
-pub async fn keep(store: Store, name: &'static str, holder: Arc<str>) -> Kept {
-    let (until, seen) = watch::channel(None);
-    let lease = Lease { name, until: seen };
+pub async fn keep(store: Store, name: impl Into<Arc<str>>, holder: Arc<str>) -> Kept {
+    let (view, seen) = watch::channel(View::default());
+    let lease = Lease {
+        name: name.into(),
+        view: seen,
+    };
     let keeper = Keeper {
         store,
         holder,
         lease: lease.clone(),
-        until,
+        view,
     };
     keeper.try_once().await;
     let (stop, stopped) = watch::channel(false);
@@ -119,7 +143,7 @@ struct Keeper {
     store: Store,
     holder: Arc<str>,
     lease: Lease,
-    until: watch::Sender<Option<Instant>>,
+    view: watch::Sender<View>,
 }
 
 impl Keeper {
@@ -130,9 +154,9 @@ impl Keeper {
                 changed = stop.changed() => if changed.is_err() { break },
             }
         }
-        let name = self.lease.name;
+        let name = self.lease.name();
         let held = self.lease.held();
-        self.until.send_replace(None);
+        self.view.send_replace(View::default());
         if held {
             // Another process takes over at its next try, not after the TTL.
             match self.store.release_lease(name, &self.holder).await {
@@ -144,7 +168,7 @@ impl Keeper {
 
     /// Takes or renews the lease once.
     async fn try_once(&self) {
-        let name = self.lease.name;
+        let name = self.lease.name();
         let held = self.lease.held();
         let asked = Instant::now();
         let taken =
@@ -154,13 +178,16 @@ impl Keeper {
                 if !held {
                     tracing::info!(lease = name, holder = %self.holder, "holding the lease: running its duties");
                 }
-                self.until.send_replace(Some(asked + TTL - MARGIN));
+                self.view.send_replace(View {
+                    until: Some(asked + TTL - MARGIN),
+                    ours: true,
+                });
             }
             Ok(Ok(false)) => {
-                if held {
+                if self.lease.last_said_ours() {
                     tracing::warn!(lease = name, "another process holds the lease now");
                 }
-                self.until.send_replace(None);
+                self.view.send_replace(View::default());
             }
             // The deadline stands: the duties stop by themselves at it.
             Ok(Err(e)) => tracing::warn!(lease = name, error = %e, "cannot renew the lease"),

@@ -2,21 +2,26 @@
 //! probe` on one database (SPEC §9), each group run only by the process
 //! holding its lease ([`lease`]):
 //!
-//! - [`INCIDENTS`]: automatic incidents (decided from the check states
-//!   every probe process stored) and retention pruning. Contended by every
-//!   process, probes included, so a deployment of probes and page-only
-//!   servers keeps them.
+//! - [`INCIDENTS`]: check and component announcements ([`announce`]) and
+//!   automatic incidents, both decided from the check states every probe
+//!   process stored, and retention pruning. Contended by every process,
+//!   probes included, so a deployment of probes and page-only servers
+//!   keeps them.
 //! - [`NOTIFICATIONS`]: the sender of `crate::outbox` with its clock
 //!   duties (maintenance edges, reminders). Contended by `beacon serve`
 //!   only: a probe worker has neither the notifiers nor the page links
 //!   that messages carry, and a regional probe need not reach them.
 //!
-//! Probe workers write results and check states everywhere, holder or
-//! not. A lone process takes both leases at start, so it runs its duties
-//! at once, as before leases existed; a graceful stop releases them.
+//! - `probe:<region>` ([`probing`]): the probe worker of one region,
+//!   contended by every process probing that region.
+//!
+//! A lone process takes its leases at start, so it runs its duties at
+//! once, as before leases existed; a graceful stop releases them.
 
+pub mod announce;
 pub mod incidents;
 pub mod lease;
+pub mod probing;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -27,6 +32,7 @@ use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
 use crate::config::Config;
+use crate::model::regions;
 use crate::store::Store;
 
 pub use lease::{Kept, Lease, holder_id, keep};
@@ -139,11 +145,19 @@ async fn run_until_stopped(
     }
 }
 
-/// One round of automatic incidents, cancelled at `deadline` (its
-/// transaction rolls back).
+/// One round of announcements and automatic incidents from one read of
+/// the check states, cancelled at `deadline` (its transactions roll back).
 async fn decide(store: &Store, config: &Config, deadline: Instant) {
-    let decided = tokio::time::timeout_at(deadline, incidents::run_once(store, config, Utc::now()));
-    match decided.await {
+    let round = async {
+        let now = Utc::now();
+        let shown = regions::load(store, config, now).await?;
+        // Announced first: a `check.down` goes out before the incident it opens.
+        if let Err(e) = announce::run_once(store, config, &shown).await {
+            tracing::warn!(error = %e, "check and component changes could not be announced");
+        }
+        incidents::run_once(store, config, &shown, now).await
+    };
+    match tokio::time::timeout_at(deadline, round).await {
         Ok(Ok(())) => {}
         Ok(Err(e)) => tracing::warn!(error = %e, "automatic incidents could not be updated"),
         Err(_) => tracing::warn!("the lease ran out while deciding automatic incidents"),

@@ -33,12 +33,6 @@ const RETRY_FIRST: Duration = Duration::from_millis(100);
 pub const RETRY_MAX: Duration = Duration::from_secs(1);
 /// How long shutdown waits for pending results to be written.
 pub const FINAL_FLUSH: Duration = Duration::from_secs(3);
-/// The other regions' views (their rows only: none with one region) are
-/// read again at most this often: they only feed the component statuses of
-/// this region's results, and a region counts as live for 3 of a check's
-/// intervals. (Reading every check state after each flush cost more than
-/// the writes themselves at 1,000 checks.)
-const OTHERS_EVERY: Duration = Duration::from_secs(5);
 
 /// Receives results until every sender is gone, then flushes and returns.
 /// `states` are `region`'s own: thresholds apply per region (SPEC §9).
@@ -60,11 +54,8 @@ pub async fn run(
         config,
         pending: Pending::new(MAX_PENDING),
         backoff: Backoff::new(RETRY_FIRST, RETRY_MAX),
-        others: record::Others::new(),
-        others_read: None,
         dropped: 0,
     };
-    writer.refresh_others().await;
     while let Some(results) = gather(&mut inbox, writer.backoff.next_attempt()).await {
         writer.take(results).await;
         if writer.backoff.due(Instant::now()) {
@@ -113,10 +104,6 @@ struct Writer {
     checks: CheckIndex,
     /// This region's tracker of each check.
     trackers: HashMap<String, Tracker>,
-    /// The other regions' views, as of the last write.
-    others: record::Others,
-    /// When [`Writer::others`] was last read.
-    others_read: Option<Instant>,
     pending: Pending<Recorded>,
     backoff: Backoff,
     /// Results dropped since start-up.
@@ -137,7 +124,6 @@ impl Writer {
                 &self.config,
                 spec,
                 &mut self.trackers,
-                &self.others,
                 &maintenances,
                 result,
             );
@@ -185,12 +171,6 @@ impl Writer {
             tracing::info!("writing results again; every held result is written");
         }
         self.backoff.succeeded();
-        if self
-            .others_read
-            .is_none_or(|at| at.elapsed() >= OTHERS_EVERY)
-        {
-            self.refresh_others().await;
-        }
     }
 
     /// Writes the oldest pending batch.
@@ -201,20 +181,6 @@ impl Writer {
         self.pending.written(n);
         self.store.health().set_pending_results(self.pending.len());
         Ok(())
-    }
-
-    /// Keeps the other regions' views of each check as they stand now, for
-    /// the component statuses of the next results.
-    async fn refresh_others(&mut self) {
-        self.others_read = Some(Instant::now());
-        match self
-            .store
-            .other_regions_check_states(self.region.as_str())
-            .await
-        {
-            Ok(rows) => self.others = record::others(&rows),
-            Err(e) => tracing::warn!(error = %e, "cannot load the other regions' check states"),
-        }
     }
 
     /// At shutdown: writes what is pending within [`FINAL_FLUSH`]; logs the

@@ -1,15 +1,14 @@
 //! Writing events into the outbox (SPEC §8), always inside the transaction
 //! of the change that caused them: the change and its event commit or roll
 //! back together. The store's write functions call these; their callers
-//! need not know.
-
-use std::collections::HashMap;
+//! need not know. Check and component changes are announced apart from the
+//! results that cause them, from every region's state combined
+//! ([`super::announced`]).
 
 use chrono::{DateTime, Utc};
 
-use super::{Backend, Conn, Recorded, Store, StoreError, commit_change, id_list, ms_to_time};
-use crate::domain::{ComponentStatus, EventKind, IncidentStatus};
-use crate::status::CheckState;
+use super::{Conn, Store, StoreError, commit_change, ms_to_time};
+use crate::domain::{EventKind, IncidentStatus};
 
 /// An event about to be recorded, inside the caller's transaction.
 #[derive(Debug, Clone, Default)]
@@ -54,102 +53,6 @@ pub(super) async fn emit(
     .execute(&mut *tx)
     .await?;
     Ok(())
-}
-
-/// A batch of results about to be recorded: `check.down` / `check.up`
-/// for each check whose state in `region` crosses `down`, `component.status`
-/// for each component whose check-derived status changes, in result order.
-/// The states are read as stored (one query for the batch), so two probe
-/// processes of one region never announce one change twice.
-pub(super) async fn on_results(
-    tx: &mut Conn,
-    backend: Backend,
-    region: &str,
-    batch: &[Recorded],
-) -> Result<(), StoreError> {
-    // Two probe processes recording at once on PostgreSQL would otherwise
-    // both read the state before either change and announce it twice.
-    backend.serialize(tx, "check_states").await?;
-    let checks: Vec<String> = batch
-        .iter()
-        .map(|r| r.result.check.as_str().to_owned())
-        .collect();
-    let sql = format!(
-        "SELECT check_id, state FROM check_states
-         WHERE check_id IN (SELECT value FROM {}) AND region = $2",
-        backend.json_texts()
-    );
-    let stored: Vec<(String, Option<String>)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(id_list(&checks))
-        .bind(region)
-        .fetch_all(&mut *tx)
-        .await?;
-    let mut down: HashMap<&str, bool> = stored
-        .iter()
-        .map(|(check, state)| {
-            let state = state.as_deref().and_then(CheckState::parse);
-            (check.as_str(), state == Some(CheckState::Down))
-        })
-        .collect();
-    for r in batch {
-        let check = r.result.check.as_str();
-        let was_down = down.get(check).copied().unwrap_or(false);
-        let is_down = r.tracker.state == Some(CheckState::Down);
-        down.insert(check, is_down);
-        let component = r.component.as_ref().map(|(id, _)| id.as_str());
-        if was_down != is_down {
-            let (kind, reason) = if is_down {
-                (EventKind::CheckDown, r.result.reason.as_deref())
-            } else {
-                (EventKind::CheckUp, None)
-            };
-            let event = NewEvent {
-                check: Some(check),
-                component,
-                reason,
-                ..NewEvent::default()
-            };
-            emit(tx, kind, r.result.at, event).await?;
-        }
-        if let Some((component, status)) = &r.component {
-            on_component(tx, component, *status, r.result.at).await?;
-        }
-    }
-    Ok(())
-}
-
-/// `component.status` when `component`'s check-derived status is not the
-/// one stored (operational when none is).
-async fn on_component(
-    tx: &mut Conn,
-    component: &str,
-    status: ComponentStatus,
-    at: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    let old: Option<String> =
-        sqlx::query_scalar("SELECT status FROM component_states WHERE component_id = $1")
-            .bind(component)
-            .fetch_optional(&mut *tx)
-            .await?;
-    let old = old.unwrap_or_else(|| ComponentStatus::Operational.as_str().to_owned());
-    if old == status.as_str() {
-        return Ok(());
-    }
-    sqlx::query(
-        "INSERT INTO component_states (component_id, status) VALUES ($1, $2)
-         ON CONFLICT (component_id) DO UPDATE SET status = excluded.status",
-    )
-    .bind(component)
-    .bind(status.as_str())
-    .execute(&mut *tx)
-    .await?;
-    let event = NewEvent {
-        component: Some(component),
-        old_status: Some(&old),
-        new_status: Some(status.as_str()),
-        ..NewEvent::default()
-    };
-    emit(tx, EventKind::ComponentStatus, at, event).await
 }
 
 /// An incident opened (`opened`) or updated: `incident.opened`,

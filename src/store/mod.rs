@@ -46,6 +46,7 @@
 #[path = "../../tests/support/databases.rs"]
 pub(crate) mod test_databases;
 
+mod announced;
 mod attempts;
 mod backend;
 mod backup;
@@ -83,6 +84,7 @@ use sqlx::{AnyConnection, AnyPool};
 // The store's files use these by their old names (`use super::{..}`).
 use columns::{found, id_list, inserted, ms_to_time, new_id, typed};
 
+pub use announced::{Announced, Announcement};
 pub use attempts::{Attempted, DueDelivery};
 pub use backend::Backend;
 pub use deliveries::DeliveryInfo;

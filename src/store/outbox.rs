@@ -143,7 +143,7 @@ impl Store {
     }
 
     /// `remind_every` (SPEC §8): for every check still down since its
-    /// latest `check.down`, a new round of that event's delivery to
+    /// latest `check.down` (as announced: every region combined), a new round of that event's delivery to
     /// `target` when its last round is older than `every`. Returns how
     /// many reminders were queued.
     #[tracing::instrument(skip(self), err(level = "warn"))]
@@ -161,8 +161,8 @@ impl Store {
              FROM deliveries d
              JOIN events e ON e.event_id = d.event_id
              WHERE d.target = $1 AND d.round = 0 AND e.kind = 'check.down'
-               AND EXISTS (SELECT 1 FROM check_states s WHERE s.check_id = e.check_id
-                           AND s.state = 'down')
+               AND EXISTS (SELECT 1 FROM announced_checks a WHERE a.check_id = e.check_id
+                           AND a.state = 'down')
                AND NOT EXISTS (SELECT 1 FROM events l WHERE l.check_id = e.check_id
                                AND l.event_id > e.event_id AND l.kind IN ('check.down', 'check.up'))
                AND (SELECT MAX(r.created_ms) FROM deliveries r WHERE r.event_id = d.event_id

@@ -128,14 +128,17 @@ async fn listen(url: &str) -> Result<PgListener, sqlx::Error> {
 }
 
 /// SQLSTATE → fault. A standby (or a primary being demoted) refuses
-/// writes as read-only; lost or refused connections are I/O faults.
+/// writes as read-only; lost or refused connections are I/O faults, and so
+/// is a database that is "not currently accepting connections" (55000: an
+/// operator's `ALLOW_CONNECTIONS false`, a database being dropped; no
+/// statement of Beacon's raises it otherwise).
 pub(super) fn fault(code: &str) -> Option<Fault> {
     match code {
         "40001" | "40P01" | "55P03" => Some(Fault::Locked),
         "53100" => Some(Fault::DiskFull),
         "53300" => Some(Fault::PoolBusy),
         "25006" => Some(Fault::ReadOnly),
-        "58030" | "57P01" | "57P02" | "57P03" => Some(Fault::Io),
+        "58030" | "57P01" | "57P02" | "57P03" | "55000" => Some(Fault::Io),
         _ if code.starts_with("08") => Some(Fault::Io),
         _ => None,
     }
@@ -268,6 +271,7 @@ mod tests {
             ("25006", Some(Fault::ReadOnly)),
             ("08006", Some(Fault::Io)),
             ("57P01", Some(Fault::Io)),
+            ("55000", Some(Fault::Io)),
             ("23505", None), // unique violation: the caller's problem
         ];
         for (code, want) in cases {

@@ -12,8 +12,8 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::{Store, StoreError, commit_change, events};
-use crate::domain::{CheckResult, ComponentStatus, DEFAULT_REGION, Outcome};
+use super::{Store, StoreError, commit_change};
+use crate::domain::{CheckResult, DEFAULT_REGION, Outcome};
 use crate::status::{CheckState, Tracker};
 
 /// One result to record with what the writer derived from it.
@@ -26,10 +26,6 @@ pub struct Recorded {
     pub day: NaiveDate,
     /// Counted in uptime: false when taken during maintenance covering its component.
     pub counted: bool,
-    /// The check's component and its check-derived status after this
-    /// result (SPEC §8 `component.status`); `None` when the check's state
-    /// did not change (so neither can its component's) or it is unknown.
-    pub component: Option<(String, ComponentStatus)>,
 }
 
 const HOUR_MS: i64 = 3_600_000;
@@ -243,7 +239,6 @@ impl Store {
         ];
         self.write(async {
             let mut tx = self.begin_write().await?;
-            events::on_results(&mut tx, self.backend, region, batch).await?;
             let source = self.backend.json_rows();
             for (sql, rows) in statements.iter().filter(|(_, rows)| rows != "[]") {
                 let sql = sql.replace("{rows}", source);

@@ -64,7 +64,6 @@ const HOUR_MS: i64 = 3_600_000;
 enum Regions<'a> {
     All,
     Only(&'a str),
-    Except(&'a str),
 }
 
 impl Store {
@@ -84,27 +83,16 @@ impl Store {
         self.states_of(Regions::Only(region)).await
     }
 
-    /// The check states every region but `region` wrote (none on an
-    /// install with one region).
-    #[tracing::instrument(skip(self), err(level = "warn"))]
-    pub async fn other_regions_check_states(
-        &self,
-        region: &str,
-    ) -> Result<Vec<StoredCheckState>, StoreError> {
-        self.states_of(Regions::Except(region)).await
-    }
-
     /// The states of the regions `which` selects.
     async fn states_of(&self, which: Regions<'_>) -> Result<Vec<StoredCheckState>, StoreError> {
         let (filter, region) = match which {
             Regions::All => ("all", ""),
             Regions::Only(region) => ("only", region),
-            Regions::Except(region) => ("except", region),
         };
         let rows: Vec<CheckStateRow> = sqlx::query_as(
             "SELECT check_id, region, state, streak_of, streak, last_result_ms, last_latency_ms,
                     last_failure_ms, last_failure_reason FROM check_states
-             WHERE $1 = 'all' OR ($1 = 'only' AND region = $2) OR ($1 = 'except' AND region <> $2)
+             WHERE $1 = 'all' OR region = $2
              ORDER BY check_id, region",
         )
         .bind(filter)

@@ -2,7 +2,9 @@
 //! PostgreSQL: two `beacon serve` nodes, both probing one target that
 //! fails and recovers, open one automatic incident and resolve it once,
 //! with one webhook delivery per event; after `kill -9` of the holder the
-//! other node takes the lease over within 15 s and runs the duties.
+//! other node takes the lease over within 15 s and runs the duties. Two
+//! nodes of one probe region: only the holder of `probe:<region>` probes,
+//! and its standby takes over within 15 s of a `kill -9`.
 
 use std::time::{Duration, Instant};
 
@@ -175,4 +177,77 @@ async fn the_other_node_takes_the_lease_over_within_15_s_of_a_kill_9() {
         || async { by_id(&hook, "incident.opened").len() == 1 },
     )
     .await;
+}
+
+/// Results recorded so far, of every check and region.
+async fn results_so_far(store: &beacon::store::Store) -> u64 {
+    let totals = store.result_totals().await.unwrap();
+    totals.iter().map(|(_, _, total)| total).sum()
+}
+
+/// Results recorded over the next 6 s: one prober of the 300 ms check
+/// records about 20, two would record about 40.
+async fn results_in_six_seconds(store: &beacon::store::Store) -> u64 {
+    let before = results_so_far(store).await;
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    results_so_far(store).await - before
+}
+
+#[tokio::test]
+async fn one_process_probes_a_region_and_its_standby_takes_over_within_15_s_of_a_kill_9() {
+    let target = Target::start(Mode::Ok).await;
+    let hook = HookReceiver::start(Some(SECRET)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = postgres_database();
+    let env = [
+        ("BEACON_DATABASE_URL", db.as_str()),
+        ("BEACON_REGION", "eu"),
+    ];
+    let notifiers = webhook("ops", &hook.url(), INCIDENT_EVENTS);
+    let mut first = serve_operational_on(&dir, &target, &notifiers, &env).await;
+    let standby = serve_on(dir.path(), &env);
+    let client = reqwest::Client::new();
+    for (served, held) in [(&first, true), (&standby, false)] {
+        wait_until(
+            Duration::from_secs(10),
+            "the probe lease settled",
+            || async { holds(&client, &served.url, "probe:eu").await == Some(held) },
+        )
+        .await;
+    }
+    let store = beacon::store::Store::open(&db).await.unwrap();
+    let probed = results_in_six_seconds(&store).await;
+    eprintln!("{probed} results in 6 s while both nodes run");
+    assert!(
+        (5..=28).contains(&probed),
+        "one prober in region eu: {probed} results in 6 s"
+    );
+
+    first.process.kill_9();
+    let killed = Instant::now();
+    wait_until(
+        Duration::from_secs(25),
+        "the standby holds the probe lease",
+        || async { holds(&client, &standby.url, "probe:eu").await == Some(true) },
+    )
+    .await;
+    let took = killed.elapsed();
+    assert!(took <= Duration::from_secs(18), "took over after {took:?}");
+    eprintln!("probe lease taken over {took:?} after kill -9");
+    let probed = results_in_six_seconds(&store).await;
+    assert!(
+        (5..=28).contains(&probed),
+        "the standby probes: {probed} results in 6 s"
+    );
+    // And its results move the check's state on: the page follows.
+    target.set(Mode::Status(503));
+    wait_until(
+        Duration::from_secs(10),
+        "the standby sees the outage",
+        || async {
+            crate::notify::outbox::component_status(&client, &standby.url).await == "major_outage"
+        },
+    )
+    .await;
+    store.close().await;
 }

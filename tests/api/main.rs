@@ -29,6 +29,7 @@ mod migrations;
 mod nodes;
 mod notify;
 mod pages;
+mod pg_outage;
 mod postgres;
 mod privacy;
 mod probe;

@@ -1,9 +1,12 @@
 //! Regional probes end to end (SPEC §9): three real `beacon probe
 //! --region` processes with `quorum = 2` and one `beacon serve --no-probe`
-//! on one SQLite file. Each region runs in a network namespace of its own
-//! (`unshare -n`) with its own target on its own loopback, so the test
-//! fails the target of one region at a time by writing the status code the
-//! target answers into that region's file.
+//! on one SQLite file, and again on one PostgreSQL database. Each region
+//! runs in a network namespace of its own (`unshare -n`) with its own
+//! target on its own loopback, so the test fails the target of one region
+//! at a time by writing the status code the target answers into that
+//! region's file. The probes reach PostgreSQL over the cluster's unix
+//! socket (a namespace has no route to its 127.0.0.1); the server and the
+//! webhook receiver stay in the test's namespace.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -13,7 +16,10 @@ use serde_json::Value;
 
 use crate::admin_cli::{beacon, start_server};
 use crate::binary::{Process, assert_one_line_error, run};
+use crate::databases::{over_unix_socket, postgres_database};
 use crate::helpers::{metric, wait_until};
+use crate::notify::outbox::by_id;
+use crate::receivers::HookReceiver;
 
 /// The port every region's target listens on, each on its own loopback.
 const TARGET_PORT: u16 = 18_080;
@@ -55,6 +61,12 @@ interval = "1s"
 timeout = "800ms"
 failure_threshold = 1
 recovery_threshold = 1
+
+[[notifiers]]
+id = "ops"
+kind = "webhook"
+url = "{hook}"
+events = ["check.down", "check.up", "component.status"]
 "#;
 
 /// One region: its target and probe, each in the region's namespace.
@@ -177,20 +189,73 @@ async fn region_states(store: &beacon::store::Store) -> Vec<(String, Option<&'st
         .collect()
 }
 
+/// Waits for `event` at the webhook, then 3 s more (several decision
+/// rounds of the lease's holder): one delivery, sent once.
+async fn exactly_one(hook: &HookReceiver, event: &str) {
+    wait_until(
+        Duration::from_secs(10),
+        &format!("{event} at the webhook"),
+        || async { !by_id(hook, event).is_empty() },
+    )
+    .await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let sent = by_id(hook, event);
+    assert_eq!(sent.len(), 1, "one {event}: {sent:?}");
+}
+
+/// The `component.status` changes the webhook got, as `old → new`.
+fn status_changes(hook: &HookReceiver) -> Vec<String> {
+    hook.requests()
+        .iter()
+        .filter(|r| r.header("x-beacon-event") == "component.status")
+        .map(|r| {
+            let body = r.json();
+            let old = body["component"]["old_status"]
+                .as_str()
+                .unwrap_or("?")
+                .to_owned();
+            format!(
+                "{old} → {}",
+                body["component"]["status"].as_str().unwrap_or("?")
+            )
+        })
+        .collect()
+}
+
 #[tokio::test]
-async fn three_regions_with_quorum_two_decide_together_and_a_dead_one_goes_stale() {
+async fn three_regions_with_quorum_two_on_sqlite() {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}", dir.path().join("beacon.db").display());
+    three_regions_with_quorum_two_decide_together_and_a_dead_one_goes_stale(&dir, &db, &db).await;
+}
+
+#[tokio::test]
+async fn three_regions_with_quorum_two_on_postgres() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = postgres_database();
+    let probes_db = over_unix_socket(&db);
+    three_regions_with_quorum_two_decide_together_and_a_dead_one_goes_stale(&dir, &db, &probes_db)
+        .await;
+}
+
+/// The scenario on the database at `db`, which the probes reach at
+/// `probes_db`.
+async fn three_regions_with_quorum_two_decide_together_and_a_dead_one_goes_stale(
+    dir: &tempfile::TempDir,
+    db: &str,
+    probes_db: &str,
+) {
+    let hook = HookReceiver::start(None).await;
     let config = dir.path().join("beacon.toml");
-    std::fs::write(&config, CONFIG).unwrap();
-    let out = run(beacon(dir.path(), &db).arg("migrate"));
+    std::fs::write(&config, CONFIG.replace("{hook}", &hook.url())).unwrap();
+    let out = run(beacon(dir.path(), db).arg("migrate"));
     assert!(out.status.success(), "{out:?}");
     let mut regions: Vec<Region> = ["eu", "us", "asia"]
         .into_iter()
-        .map(|name| Region::start(dir.path(), &db, &config, name))
+        .map(|name| Region::start(dir.path(), probes_db, &config, name))
         .collect();
-    let (_server, url) = start_server(dir.path(), &db, &config);
-    let store = beacon::store::Store::open(&db).await.unwrap();
+    let (_server, url) = start_server(dir.path(), db, &config);
+    let store = beacon::store::Store::open(db).await.unwrap();
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(5))
         .build()
@@ -244,6 +309,11 @@ async fn three_regions_with_quorum_two_decide_together_and_a_dead_one_goes_stale
         assert!(incidents.is_empty(), "{incidents:?}");
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
+    assert!(
+        hook.requests().is_empty(),
+        "one region of three announces nothing: {:?}",
+        hook.requests()
+    );
 
     // Two regions failing are: down, and one automatic incident.
     regions[1].answer(503);
@@ -267,6 +337,12 @@ async fn three_regions_with_quorum_two_decide_together_and_a_dead_one_goes_stale
         "one incident for one outage: {incidents:?}"
     );
     assert_eq!(incidents[0]["status"], "investigating", "{incidents:?}");
+    // One check.down for one outage, however many regions see it down
+    // (the third one too), from one process: the incidents lease's holder.
+    regions[2].answer(503);
+    exactly_one(&hook, "check.down").await;
+    assert_eq!(status_changes(&hook), ["operational → major_outage"]);
+    regions[2].answer(200);
     let (ready, body) = json(&client, format!("{url}/readyz")).await;
     assert_eq!(
         (ready, &body["stale_regions"]),
@@ -300,6 +376,16 @@ async fn three_regions_with_quorum_two_decide_together_and_a_dead_one_goes_stale
     assert_eq!(metric(&metrics, "beacon_region_stale{region=\"eu\"}"), 0.0);
     let (status, incidents) = status_and_incidents(&client, &url).await;
     assert_eq!((status.as_str(), incidents.len()), ("major_outage", 1));
+
+    // The two live regions recover: one check.up, and still one check.down.
+    regions[0].answer(200);
+    regions[1].answer(200);
+    exactly_one(&hook, "check.up").await;
+    assert_eq!(by_id(&hook, "check.down").len(), 1);
+    assert_eq!(
+        status_changes(&hook),
+        ["operational → major_outage", "major_outage → operational"]
+    );
     // The page's snapshot is built every second or so: it follows.
     wait_until(Duration::from_secs(5), "asia stale on the page", || async {
         let page = component_page().await;

@@ -74,6 +74,19 @@ pub fn postgres_database() -> String {
     format!("postgres://beacon@127.0.0.1:{}/{name}", cluster.port)
 }
 
+/// `url` (of [`postgres_database`]) over the cluster's unix socket rather
+/// than TCP: for a process in a network namespace of its own, which has
+/// no route to the cluster's 127.0.0.1 but shares its file system.
+pub fn over_unix_socket(url: &str) -> String {
+    let cluster = cluster();
+    let name = url.rsplit('/').next().expect("a database name");
+    format!(
+        "postgres://beacon@localhost/{name}?host={}&port={}",
+        cluster.socket_dir.display(),
+        cluster.port
+    )
+}
+
 /// Runs each test body on both backends: `$name::sqlite` and
 /// `$name::postgres`, with `$store` opened on a fresh database at `$url`.
 /// The module using it imports `Store` and `TestDatabase`.
@@ -104,6 +117,8 @@ macro_rules! store_test {
 struct Cluster {
     bin: PathBuf,
     port: u16,
+    /// Where the server's unix socket is.
+    socket_dir: PathBuf,
 }
 
 fn cluster() -> &'static Cluster {
@@ -186,7 +201,11 @@ fn start() -> Result<Cluster, String> {
             .status()
             .is_ok_and(|s| s.success());
         if ready {
-            return Ok(Cluster { bin, port });
+            return Ok(Cluster {
+                bin,
+                port,
+                socket_dir: dir,
+            });
         }
         if Instant::now() > deadline {
             let log = std::fs::read_to_string(dir.join("log")).unwrap_or_default();

@@ -38,7 +38,7 @@ pub struct Process<'a> {
     pub regions: Vec<RegionHealth>,
     /// The leases of exactly-once duties this process contends for, and
     /// whether it holds each now.
-    pub leases: Vec<(&'static str, bool)>,
+    pub leases: Vec<(&'a str, bool)>,
 }
 
 /// The whole `/metrics` body: `totals` are `(check, good, total)` results

@@ -27,6 +27,14 @@ pub fn recorded(
         tracker: beacon::status::Tracker::NEW.next(outcome, 1, 1),
         day: when.date_naive(),
         counted: true,
-        component: None,
     }
+}
+
+/// A config with the check [`recorded`] results usually name: `api-health`
+/// of component `api`, for the duties that read the config.
+pub fn api_health_config() -> beacon::config::Config {
+    let text = "[[components]]\nid = \"api\"\nname = \"Public API\"\n\n\
+        [[checks]]\nid = \"api-health\"\ncomponent = \"api\"\nkind = \"tcp\"\n\
+        address = \"127.0.0.1:1\"\ninterval = \"10s\"\n";
+    beacon::config::Config::parse(text, std::path::Path::new("beacon.toml")).unwrap()
 }

@@ -6,13 +6,14 @@
 
 use std::collections::HashSet;
 
-use beacon::domain::{ComponentStatus, EventKind, NewMaintenance, Outcome};
+use beacon::domain::{EventKind, NewMaintenance, Outcome};
+use beacon::duties::announce;
 use beacon::status::{CheckState, Tracker};
 use beacon::store::{NewDelivery, Store};
 use chrono::{DateTime, TimeZone, Utc};
 
 use crate::databases::TestDatabase;
-use crate::helpers::recorded;
+use crate::helpers::{api_health_config, recorded};
 
 fn at(h: u32, m: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 5, 1, h, m, 0).unwrap()
@@ -76,8 +77,11 @@ store_test!(async fn two_senders_never_claim_one_delivery_twice(store, url) {
     );
 });
 
-store_test!(async fn two_probe_processes_announce_each_check_change_once(store, url) {
+store_test!(async fn two_announcers_at_once_announce_each_check_change_once(store, url) {
+    // The incidents lease lets one process announce at a time; a stalled
+    // holder waking up beside its heir still announces nothing twice.
     let other = Store::open(url).await.unwrap();
+    let config = api_health_config();
     let mut tracker = Tracker::NEW;
     let mut want = Vec::new();
     for (round, outcome) in [Outcome::Failed, Outcome::Ok, Outcome::Failed, Outcome::Ok]
@@ -85,26 +89,22 @@ store_test!(async fn two_probe_processes_announce_each_check_change_once(store, 
         .enumerate()
     {
         tracker = tracker.next(outcome, 1, 1);
-        let status = if tracker.state == Some(CheckState::Down) {
+        if tracker.state == Some(CheckState::Down) {
             want.push(EventKind::CheckDown);
-            ComponentStatus::MajorOutage
         } else {
             want.push(EventKind::CheckUp);
-            ComponentStatus::Operational
-        };
+        }
         want.push(EventKind::ComponentStatus);
-        // Both processes see the same change and record it at once.
-        let minute = u32::try_from(round).unwrap() * 2;
-        let batch = |m: u32| {
-            let mut r = recorded("api-health", at(11, m), outcome, 5);
-            r.tracker = tracker;
-            r.component = Some(("api".into(), status));
-            vec![r]
-        };
-        let (a, b) = (batch(minute), batch(minute + 1));
-        let (ra, rb) = tokio::join!(store.record(&a), other.record(&b));
-        ra.unwrap();
-        rb.unwrap();
+        let minute = u32::try_from(round).unwrap();
+        let mut r = recorded("api-health", at(11, minute), outcome, 5);
+        r.tracker = tracker;
+        store.record(&[r]).await.unwrap();
+        // Both processes see the same change and announce it at once.
+        let (ra, rb) = tokio::join!(
+            announce::load_and_run(&store, &config, at(11, minute)),
+            announce::load_and_run(&other, &config, at(11, minute)),
+        );
+        assert_eq!(ra.unwrap() + rb.unwrap(), 2, "round {round}");
     }
     let kinds: Vec<EventKind> = store
         .events_to_fan_out(100)

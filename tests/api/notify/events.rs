@@ -6,12 +6,13 @@ use beacon::domain::{
     EventKind, Impact, IncidentStatus, MaintenanceEdit, NewIncident, NewMaintenance, NewUpdate,
     Outcome,
 };
+use beacon::duties::announce;
 use beacon::status::Tracker;
 use beacon::store::{Attempted, NewDelivery, SignUp, Store, StoreError};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
 use crate::databases::TestDatabase;
-use crate::helpers::{component_id, recorded};
+use crate::helpers::{api_health_config, component_id, recorded};
 
 fn at(h: u32, m: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 5, 1, h, m, 0).unwrap()
@@ -130,6 +131,9 @@ store_test!(async fn incidents_and_check_state_changes_record_their_events(store
         ]
     );
 
+    // Check and component changes are announced by the incidents lease's
+    // holder from the recorded states (`beacon::duties::announce`).
+    let config = api_health_config();
     let mut tracker = Tracker::NEW;
     for (minute, outcome) in [
         (1, Outcome::Ok),
@@ -140,12 +144,10 @@ store_test!(async fn incidents_and_check_state_changes_record_their_events(store
         let mut r = recorded("api-health", at(11, minute), outcome, 5);
         tracker = tracker.next(outcome, 1, 1);
         r.tracker = tracker;
-        let status = match outcome {
-            Outcome::Failed => beacon::domain::ComponentStatus::MajorOutage,
-            _ => beacon::domain::ComponentStatus::Operational,
-        };
-        r.component = Some(("api".into(), status));
         store.record(&[r]).await.unwrap();
+        announce::load_and_run(&store, &config, at(11, minute))
+            .await
+            .unwrap();
     }
     let kinds: Vec<EventKind> = drain(&store).await.into_iter().map(|(k, _)| k).collect();
     assert_eq!(
