@@ -1,24 +1,23 @@
 //! The command line of SPEC §1: `serve`, `probe`, `check-config`, `migrate`,
 //! `token`, `backup`, `notify`.
 //! Flags beat `BEACON_*` environment variables beat the config file beat
-//! the defaults. The `token` subcommand lives in [`token`].
+//! the defaults. The long-running `serve` and `probe` live in [`serve`],
+//! the `token` subcommand in [`token`], `notify` in [`notify`].
 
 mod notify;
+mod serve;
 mod token;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
 
-use anyhow::{Context as _, anyhow};
+use anyhow::anyhow;
 use clap::{Parser, Subcommand};
-use tokio::net::TcpListener;
 
 use crate::config::{Config, ConfigError};
 use crate::domain::{DEFAULT_REGION, RegionId};
 use crate::store::Store;
 use crate::telemetry::{self, LogFormat};
-use crate::{app, duties};
 
 const DEFAULT_CONFIG: &str = "beacon.toml";
 const DEFAULT_DATABASE: &str = "sqlite://beacon.db";
@@ -195,9 +194,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             ref region,
         } => {
             let region = region.region()?;
-            serve(&cli, (!no_probe).then_some(region)).await
+            serve::serve(&cli, (!no_probe).then_some(region)).await
         }
-        Command::Probe { ref region } => probe_alone(&cli, region.region()?).await,
+        Command::Probe { ref region } => serve::probe_alone(&cli, region.region()?).await,
         Command::CheckConfig => check_config(&cli),
         Command::Migrate => {
             let url = cli.tool_database()?;
@@ -236,89 +235,5 @@ fn check_config(cli: &Cli) -> anyhow::Result<()> {
         config.checks.len(),
         config.notify.notifiers.len()
     );
-    Ok(())
-}
-
-async fn serve(cli: &Cli, probe_in: Option<RegionId>) -> anyhow::Result<()> {
-    let file_config = match cli.source() {
-        Source::File(path) => Some(Config::load(&path)?),
-        Source::Demo => None,
-    };
-    let listen = cli.listen(file_config.as_ref());
-    let database = cli.database(file_config.as_ref());
-    let store = Store::open(&database).await?;
-    let listener = TcpListener::bind(&listen)
-        .await
-        .with_context(|| format!("cannot listen on {listen}"))?;
-    let addr = listener
-        .local_addr()
-        .context("cannot read the bound address")?;
-    let demo = file_config.is_none();
-    let config = Arc::new(file_config.unwrap_or_else(|| Config::demo(addr)));
-    let running = app::start(listener, config, store, probe_in).await?;
-    let url = format!("http://{addr}/");
-    if demo {
-        println!(
-            "Beacon is serving its built-in demo at {url} (no {DEFAULT_CONFIG} here; pass --config PATH for yours)"
-        );
-    } else {
-        println!("Beacon is serving {url}");
-    }
-    app::shutdown_signal().await;
-    running.stop().await
-}
-
-async fn probe_alone(cli: &Cli, region: RegionId) -> anyhow::Result<()> {
-    let (config, demo) = match cli.source() {
-        Source::File(path) => (Config::load(&path)?, false),
-        Source::Demo => (
-            Config::demo(
-                cli.listen(None)
-                    .parse()
-                    .context("invalid --listen address")?,
-            ),
-            true,
-        ),
-    };
-    let store = Store::open(&cli.database(Some(&config))).await?;
-    let (stop, stopped) = tokio::sync::watch::channel(false);
-    let config = Arc::new(config);
-    // The duties stop after the worker, to decide on its last results.
-    let (duties_stop, duties_stopped) = tokio::sync::watch::channel(false);
-    let holder = duties::holder_id();
-    let duties = duties::start(
-        store.clone(),
-        Arc::clone(&config),
-        Arc::clone(&holder),
-        duties_stopped,
-    )
-    .await;
-    let probing = duties::probing::contend(&store, &region, holder).await;
-    // No /metrics in this process: the lag is measured but not shown.
-    let mut worker = tokio::spawn(duties::probing::run(
-        store.clone(),
-        config,
-        region.clone(),
-        Arc::default(),
-        probing.lease.clone(),
-        stopped,
-    ));
-    println!(
-        "Beacon probe worker running in region {region}{}",
-        if demo { " (built-in demo checks)" } else { "" }
-    );
-    let finished = tokio::select! {
-        _ = app::shutdown_signal() => {
-            stop.send_replace(true);
-            worker.await
-        }
-        // The worker only returns on its own when it cannot start.
-        early = &mut worker => early,
-    };
-    probing.release().await;
-    duties_stop.send_replace(true);
-    duties.wait().await?;
-    finished.context("probe worker panicked")??;
-    store.close().await;
     Ok(())
 }

@@ -66,6 +66,30 @@ macro_rules! text_id {
                 f.write_str(&self.0)
             }
         }
+
+        /// Reads as its text (`as_deref`, `&str` arguments); it cannot be
+        /// changed through it, so it stays a valid id.
+        impl std::ops::Deref for $name {
+            type Target = str;
+
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        /// An id equals the text it was parsed from.
+        impl PartialEq<String> for $name {
+            fn eq(&self, text: &String) -> bool {
+                self.0 == *text
+            }
+        }
+
+        /// An id equals the text it was parsed from.
+        impl PartialEq<&str> for $name {
+            fn eq(&self, text: &&str) -> bool {
+                self.0 == *text
+            }
+        }
     };
 }
 

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::component::ComponentStatus;
-use super::ids::IncidentId;
+use super::ids::{ComponentId, IncidentId};
 
 /// Incident `status` (SPEC §6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -74,7 +74,7 @@ str_enum!(Impact {
 /// A component whose status an update changed (Statuspage `affected_components`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AffectedComponent {
-    pub component: String,
+    pub component: ComponentId,
     pub old_status: ComponentStatus,
     pub new_status: ComponentStatus,
 }
@@ -98,9 +98,9 @@ pub struct Incident {
     pub status: IncidentStatus,
     pub impact: Impact,
     /// The status it currently sets for each affected component, in id order.
-    pub components: Vec<(String, ComponentStatus)>,
+    pub components: Vec<(ComponentId, ComponentStatus)>,
     /// Set when Beacon opened it for this component's outage.
-    pub auto_component: Option<String>,
+    pub auto_component: Option<ComponentId>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub monitoring_at: Option<DateTime<Utc>>,
@@ -127,8 +127,8 @@ pub struct NewIncident {
     pub status: IncidentStatus,
     pub impact: Impact,
     pub body: String,
-    pub components: Vec<(String, ComponentStatus)>,
-    pub auto_component: Option<String>,
+    pub components: Vec<(ComponentId, ComponentStatus)>,
+    pub auto_component: Option<ComponentId>,
     /// `false`: posted without notifying subscribers (SPEC §6 `notify`).
     pub notify: bool,
 }
@@ -139,7 +139,7 @@ pub struct NewUpdate {
     pub status: IncidentStatus,
     pub body: String,
     /// Components whose status this update sets (merged into the incident's).
-    pub components: Vec<(String, ComponentStatus)>,
+    pub components: Vec<(ComponentId, ComponentStatus)>,
     /// A new impact, if the update changes it.
     pub impact: Option<Impact>,
     /// `false`: posted without notifying subscribers (SPEC §6 `notify`).
@@ -151,5 +151,5 @@ pub struct NewUpdate {
 pub struct IncidentEdit {
     pub title: Option<String>,
     pub impact: Option<Impact>,
-    pub components: Option<Vec<(String, ComponentStatus)>>,
+    pub components: Option<Vec<(ComponentId, ComponentStatus)>>,
 }

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::ids::MaintenanceId;
+use super::ids::{ComponentId, MaintenanceId};
 
 /// Maintenance `status` (SPEC §6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -49,7 +49,7 @@ pub struct Maintenance {
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
     /// Component ids, in id order.
-    pub components: Vec<String>,
+    pub components: Vec<ComponentId>,
     /// Set when an operator completed it before `ends_at`.
     pub completed_early_at: Option<DateTime<Utc>>,
     /// Set when an operator cancelled it (kept in history as cancelled).
@@ -65,7 +65,7 @@ pub struct NewMaintenance {
     pub body: String,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
-    pub components: Vec<String>,
+    pub components: Vec<ComponentId>,
     /// `false`: posted without notifying subscribers (SPEC §6 `notify`).
     pub notify: bool,
 }
@@ -77,7 +77,7 @@ pub struct MaintenanceEdit {
     pub body: Option<String>,
     pub starts_at: Option<DateTime<Utc>>,
     pub ends_at: Option<DateTime<Utc>>,
-    pub components: Option<Vec<String>>,
+    pub components: Option<Vec<ComponentId>>,
     /// `{status: "completed"}`: end it now.
     pub complete: bool,
 }

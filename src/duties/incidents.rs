@@ -49,10 +49,10 @@ async fn apply(
             .collect();
         let derived = status::component::from_checks(&states);
         let id = component.id.as_str();
-        if auto_incident::impact_of(derived).is_none() && !already_open.iter().any(|c| c == id) {
+        if auto_incident::impact_of(derived).is_none() && !already_open.contains(&component.id) {
             continue;
         }
-        let open = store.open_auto_incident(id).await?;
+        let open = store.open_auto_incident(&component.id).await?;
         let in_maintenance = maintenances
             .iter()
             .any(|m| status::maintenance::covers(m, id, now));
@@ -86,8 +86,8 @@ async fn apply(
                         component.name,
                         reasons.join("\n")
                     ),
-                    components: vec![(id.to_owned(), status)],
-                    auto_component: Some(id.to_owned()),
+                    components: vec![(component.id.clone(), status)],
+                    auto_component: Some(component.id.clone()),
                     notify: true,
                 };
                 match store.create_incident(&new, now).await {
@@ -111,7 +111,7 @@ async fn apply(
                         words(status),
                         reasons.join("\n")
                     ),
-                    components: vec![(id.to_owned(), status)],
+                    components: vec![(component.id.clone(), status)],
                     impact: Some(impact),
                     notify: true,
                 };
@@ -128,7 +128,7 @@ async fn apply(
                         component.name,
                         humantime::format_duration(outage)
                     ),
-                    components: vec![(id.to_owned(), ComponentStatus::Operational)],
+                    components: vec![(component.id.clone(), ComponentStatus::Operational)],
                     impact: None::<Impact>,
                     notify: true,
                 };

@@ -244,7 +244,7 @@ impl<'a> Inputs<'a> {
                 .open
                 .iter()
                 .flat_map(|i| &i.components)
-                .filter(|(c, _)| c == id)
+                .filter(|(c, _)| c.as_str() == id)
                 .map(|(_, s)| *s)
                 .reduce(ComponentStatus::worst),
             pinned: loaded

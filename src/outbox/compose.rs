@@ -199,7 +199,7 @@ impl Composer<'_> {
                     let names: Vec<&str> = m
                         .components
                         .iter()
-                        .map(|c| self.config.component_name(c))
+                        .map(|c| self.config.component_name(c.as_str()))
                         .collect();
                     let _ = write!(body, " Affects: {}.", names.join(", "));
                 }

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 
 use super::compose::{Composer, Subject};
 use super::{Payload, Sender, Targets};
+use crate::domain::ComponentId;
 use crate::notify::Outcome;
 use crate::statuspage::Builder;
 use crate::store::{DueDelivery, NewDelivery, Store, StoreError};
@@ -36,8 +37,8 @@ pub(super) async fn fan_out(sender: &Sender, now: DateTime<Utc>) -> Result<usize
             None => None,
         };
         let components: Vec<String> = match (&incident, &maintenance) {
-            (Some(i), _) => i.components.iter().map(|(c, _)| c.clone()).collect(),
-            (_, Some(m)) => m.components.clone(),
+            (Some(i), _) => i.components.iter().map(|(c, _)| c.to_string()).collect(),
+            (_, Some(m)) => m.components.iter().map(ComponentId::to_string).collect(),
             _ => event.component.iter().cloned().collect(),
         };
         let subject = Subject {

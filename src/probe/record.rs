@@ -5,15 +5,16 @@
 //! decided from every region's state combined (`crate::duties::announce`).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::config::Config;
 use crate::domain::{CheckResult, CheckSpec, Maintenance};
 use crate::status::{Tracker, maintenance};
 use crate::store::Recorded;
 
-/// Where each check sits in `config.checks`, by check id, so a result
-/// finds its spec without scanning every check.
-pub struct CheckIndex(HashMap<String, usize>);
+/// Each check of the config by its id, so a result finds its spec without
+/// scanning every check (the specs are the config's own, shared).
+pub struct CheckIndex(HashMap<String, Arc<CheckSpec>>);
 
 impl CheckIndex {
     /// Indexes every check of `config`.
@@ -22,15 +23,14 @@ impl CheckIndex {
             config
                 .checks
                 .iter()
-                .enumerate()
-                .map(|(i, c)| (c.id.as_str().to_owned(), i))
+                .map(|c| (c.id.as_str().to_owned(), Arc::clone(c)))
                 .collect(),
         )
     }
 
-    /// The check's index in `config.checks`.
-    pub fn get(&self, result: &CheckResult) -> Option<usize> {
-        self.0.get(result.check.as_str()).copied()
+    /// The check that produced `result`, if it is configured.
+    pub fn get(&self, result: &CheckResult) -> Option<&CheckSpec> {
+        self.0.get(result.check.as_str()).map(|c| &**c)
     }
 }
 

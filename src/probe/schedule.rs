@@ -68,32 +68,26 @@ impl Timing {
     }
 }
 
-/// Due times of every check, as offsets from the worker's start.
+/// Due times of every check, as offsets from the worker's start. Each
+/// check is known by its key `K` (the worker's: the check itself).
 #[derive(Debug, Clone)]
-pub struct Schedule {
-    /// (due, check index), earliest first.
+pub struct Schedule<K> {
+    /// (due, slot), earliest first.
     queue: BinaryHeap<Reverse<(Duration, usize)>>,
-    timings: Vec<Timing>,
-    /// When each check was last due (what [`Schedule::take_due`] popped).
-    last_due: Vec<Duration>,
+    /// Each check's key and timing, in the order given.
+    slots: Vec<(K, Timing)>,
 }
 
-impl Schedule {
-    /// A schedule for checks in index order.
-    pub fn new(checks: impl IntoIterator<Item = Timing>) -> Schedule {
-        let mut queue = BinaryHeap::new();
-        let mut timings = Vec::new();
-        let mut last_due = Vec::new();
-        for (index, timing) in checks.into_iter().enumerate() {
-            queue.push(Reverse((timing.first, index)));
-            timings.push(timing);
-            last_due.push(Duration::ZERO);
-        }
-        Schedule {
-            queue,
-            timings,
-            last_due,
-        }
+impl<K: Clone> Schedule<K> {
+    /// A schedule for these checks.
+    pub fn new(checks: impl IntoIterator<Item = (K, Timing)>) -> Schedule<K> {
+        let slots: Vec<(K, Timing)> = checks.into_iter().collect();
+        let queue = slots
+            .iter()
+            .enumerate()
+            .map(|(slot, (_, timing))| Reverse((timing.first, slot)))
+            .collect();
+        Schedule { queue, slots }
     }
 
     /// When the next check is due, if any check exists.
@@ -101,30 +95,24 @@ impl Schedule {
         self.queue.peek().map(|Reverse((due, _))| *due)
     }
 
-    /// When check `index` was due the last time [`Schedule::take_due`]
-    /// returned it (its lag is how much later it started).
-    pub fn last_due(&self, index: usize) -> Duration {
-        self.last_due.get(index).copied().unwrap_or_default()
-    }
-
-    /// Pops every check due at `elapsed` and re-queues each at its next
+    /// Pops every check due at `elapsed`, with the time it was due (its
+    /// lag is how much later it started), and re-queues each at its next
     /// phase slot. A check that fell more than an interval behind (a
     /// stalled process) is re-queued from `elapsed` instead of firing a burst.
-    pub fn take_due(&mut self, elapsed: Duration) -> Vec<usize> {
+    pub fn take_due(&mut self, elapsed: Duration) -> Vec<(K, Duration)> {
         let mut due = Vec::new();
-        while let Some(&Reverse((at, index))) = self.queue.peek() {
+        while let Some(&Reverse((at, slot))) = self.queue.peek() {
             if at > elapsed {
                 break;
             }
             self.queue.pop();
-            let timing = self.timings[index];
+            let (key, timing) = &self.slots[slot];
             let mut next = timing.after(at);
             if next <= elapsed {
                 next = elapsed + timing.interval;
             }
-            self.queue.push(Reverse((next, index)));
-            self.last_due[index] = at;
-            due.push(index);
+            self.queue.push(Reverse((next, slot)));
+            due.push((key.clone(), at));
         }
         due
     }
@@ -136,13 +124,26 @@ mod tests {
 
     const S: fn(u64) -> Duration = Duration::from_secs;
 
+    /// A schedule whose checks are known by their position.
+    fn numbered(timings: impl IntoIterator<Item = Timing>) -> Schedule<usize> {
+        Schedule::new(timings.into_iter().enumerate())
+    }
+
+    /// Which checks [`Schedule::take_due`] popped at `elapsed`.
+    fn taken(s: &mut Schedule<usize>, elapsed: Duration) -> Vec<usize> {
+        s.take_due(elapsed)
+            .into_iter()
+            .map(|(check, _)| check)
+            .collect()
+    }
+
     /// The first `n` due times of check 0.
     fn runs(timing: Timing, n: usize) -> Vec<Duration> {
-        let mut s = Schedule::new([timing]);
+        let mut s = numbered([timing]);
         (0..n)
             .map(|_| {
                 let due = s.next_due().unwrap();
-                assert_eq!(s.take_due(due), vec![0]);
+                assert_eq!(taken(&mut s, due), vec![0]);
                 due
             })
             .collect()
@@ -193,10 +194,10 @@ mod tests {
 
     #[test]
     fn each_check_runs_once_per_interval() {
-        let mut s = Schedule::new([Timing::network("a", S(10)), Timing::network("b", S(5))]);
+        let mut s = numbered([Timing::network("a", S(10)), Timing::network("b", S(5))]);
         let mut runs = [0, 0];
         for t in 0..=100 {
-            for i in s.take_due(S(t)) {
+            for i in taken(&mut s, S(t)) {
                 runs[i] += 1;
             }
         }
@@ -212,26 +213,24 @@ mod tests {
 
     #[test]
     fn a_stall_does_not_cause_a_burst() {
-        let mut s = Schedule::new([Timing::steady(S(0), S(1))]);
+        let mut s = numbered([Timing::steady(S(0), S(1))]);
         s.take_due(S(1));
-        assert_eq!(s.take_due(S(100)), vec![0]);
-        assert_eq!(s.take_due(S(100)), Vec::<usize>::new());
+        assert_eq!(taken(&mut s, S(100)), vec![0]);
+        assert_eq!(taken(&mut s, S(100)), Vec::<usize>::new());
         assert_eq!(s.next_due(), Some(S(101)));
     }
 
     #[test]
     fn the_due_time_of_each_taken_check_is_kept() {
         let first = S(3);
-        let mut s = Schedule::new([Timing::steady(first, S(10))]);
-        assert_eq!(s.take_due(first + S(3)), vec![0]);
-        assert_eq!(s.last_due(0), first);
-        assert_eq!(s.take_due(first + S(10)), vec![0]);
-        assert_eq!(s.last_due(0), first + S(10));
+        let mut s = numbered([Timing::steady(first, S(10))]);
+        assert_eq!(s.take_due(first + S(3)), vec![(0, first)]);
+        assert_eq!(s.take_due(first + S(10)), vec![(0, first + S(10))]);
     }
 
     #[test]
     fn empty_schedule_has_nothing_due() {
-        let mut s = Schedule::new([]);
+        let mut s = numbered([]);
         assert_eq!(s.next_due(), None);
         assert!(s.take_due(S(5)).is_empty());
     }

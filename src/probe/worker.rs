@@ -15,17 +15,17 @@ use super::lag::ScheduleLag;
 use super::schedule::{Schedule, Timing};
 use super::{push, run_check};
 use crate::config::Config;
-use crate::domain::{CheckKind, CheckResult};
+use crate::domain::{CheckKind, CheckResult, CheckSpec};
 use crate::store::Store;
 
 /// Every configured check, its schedule and the attempts in flight.
 pub struct Worker {
-    schedule: Schedule,
+    /// Each check of the config, shared with it (no copy per probe).
+    schedule: Schedule<Arc<CheckSpec>>,
     /// The instant the schedule's offsets count from.
     start: Instant,
     /// When the worker started, for push checks never pinged since.
     started_at: DateTime<Utc>,
-    config: Arc<Config>,
     client: reqwest::Client,
     store: Store,
     results: mpsc::Sender<CheckResult>,
@@ -44,17 +44,19 @@ impl Worker {
         lag: Arc<ScheduleLag>,
         start: Instant,
     ) -> Worker {
-        let schedule = Schedule::new(config.checks.iter().map(|c| match &c.kind {
-            CheckKind::Push(p) => {
-                Timing::steady(push::first_judgement(c.interval, p.grace), c.interval)
-            }
-            _ => Timing::network(c.id.as_str(), c.interval),
+        let schedule = Schedule::new(config.checks.iter().map(|c| {
+            let timing = match &c.kind {
+                CheckKind::Push(p) => {
+                    Timing::steady(push::first_judgement(c.interval, p.grace), c.interval)
+                }
+                _ => Timing::network(c.id.as_str(), c.interval),
+            };
+            (Arc::clone(c), timing)
         }));
         Worker {
             schedule,
             start,
             started_at: Utc::now(),
-            config,
             client,
             store,
             results,
@@ -67,19 +69,16 @@ impl Worker {
     /// collects attempts that finished, and returns when the next check is
     /// due (`None`: no check is configured).
     pub fn run_due(&mut self, now: Instant) -> Option<Instant> {
-        for index in self
+        for (spec, due) in self
             .schedule
             .take_due(now.saturating_duration_since(self.start))
         {
-            // The config is shared, not the check cloned: no copy per probe.
-            let config = Arc::clone(&self.config);
             let (client, results) = (self.client.clone(), self.results.clone());
             let (store, lag) = (self.store.clone(), Arc::clone(&self.lag));
-            let (due, started_at) = (self.start + self.schedule.last_due(index), self.started_at);
+            let (due, started_at) = (self.start + due, self.started_at);
             self.in_flight.spawn(async move {
                 lag.observe(Instant::now().saturating_duration_since(due));
-                let spec = &config.checks[index];
-                let Some(result) = run_check(spec, &client, &store, started_at).await else {
+                let Some(result) = run_check(&spec, &client, &store, started_at).await else {
                     return;
                 };
                 // The writer only goes away at shutdown; then the result is moot.

@@ -119,7 +119,7 @@ impl Writer {
         let maintenances = self.maintenances(oldest).await;
         let mut dropped = 0;
         for result in results {
-            let spec = self.checks.get(&result).map(|i| &*self.config.checks[i]);
+            let spec = self.checks.get(&result);
             let recorded = record::record(
                 &self.config,
                 spec,

@@ -41,12 +41,14 @@ pub fn completed_at(m: &Maintenance, now: DateTime<Utc>) -> Option<DateTime<Utc>
 
 /// Whether `m` covers `component` and is in progress at `at`.
 pub fn covers(m: &Maintenance, component: &str, at: DateTime<Utc>) -> bool {
-    status(m, at) == MaintenanceStatus::InProgress && m.components.iter().any(|c| c == component)
+    status(m, at) == MaintenanceStatus::InProgress
+        && m.components.iter().any(|c| c.as_str() == component)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::ComponentId;
     use chrono::TimeZone;
 
     fn t(h: u32) -> DateTime<Utc> {
@@ -60,7 +62,7 @@ mod tests {
             body: String::new(),
             starts_at: t(10),
             ends_at: t(12),
-            components: vec!["api".into()],
+            components: vec![ComponentId::parse("api").unwrap()],
             completed_early_at: None,
             cancelled_at: None,
             created_at: t(1),

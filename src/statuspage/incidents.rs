@@ -11,7 +11,9 @@ use serde::Serialize;
 use super::builder::Builder;
 use super::components::ComponentJson;
 use super::time::api_time as api;
-use crate::domain::{ComponentStatus, Incident, IncidentUpdate, Maintenance, MaintenanceStatus};
+use crate::domain::{
+    ComponentId, ComponentStatus, Incident, IncidentUpdate, Maintenance, MaintenanceStatus,
+};
 use crate::status;
 
 /// An incident, or the incident part of a scheduled maintenance.
@@ -97,8 +99,12 @@ impl Builder<'_> {
             .affected
             .iter()
             .map(|a| AffectedJson {
-                code: a.component.clone(),
-                name: self.snap.config.component_name(&a.component).to_owned(),
+                code: a.component.to_string(),
+                name: self
+                    .snap
+                    .config
+                    .component_name(a.component.as_str())
+                    .to_owned(),
                 old_status: a.old_status.as_str(),
                 new_status: a.new_status.as_str(),
             })
@@ -151,8 +157,8 @@ impl Builder<'_> {
             m.components
                 .iter()
                 .map(|c| AffectedJson {
-                    code: c.clone(),
-                    name: config.component_name(c).to_owned(),
+                    code: c.to_string(),
+                    name: config.component_name(c.as_str()).to_owned(),
                     old_status: old.as_str(),
                     new_status: new.as_str(),
                 })
@@ -232,7 +238,7 @@ impl Builder<'_> {
                 monitoring_at: None,
                 resolved_at: completed.map(|end| api(config, end)),
                 incident_updates: updates,
-                components: self.components_of(m.components.iter().map(String::as_str)),
+                components: self.components_of(m.components.iter().map(ComponentId::as_str)),
             },
             scheduled_for: api(config, m.starts_at),
             scheduled_until: api(config, m.ends_at),

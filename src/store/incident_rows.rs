@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 
 use super::{Store, StoreError, id_list, ms_to_time, typed};
 use crate::domain::{
-    AffectedComponent, ComponentStatus, Impact, Incident, IncidentId, IncidentStatus,
+    AffectedComponent, ComponentId, ComponentStatus, Impact, Incident, IncidentId, IncidentStatus,
     IncidentUpdate,
 };
 
@@ -88,7 +88,7 @@ impl Store {
     #[tracing::instrument(skip(self), err(level = "warn"))]
     pub async fn open_auto_incident(
         &self,
-        component: &str,
+        component: &ComponentId,
     ) -> Result<Option<Incident>, StoreError> {
         let sql = concat!(
             "SELECT ",
@@ -97,7 +97,7 @@ impl Store {
              ORDER BY created_ms DESC LIMIT 1"
         );
         let rows = sqlx::query_as(sql)
-            .bind(component)
+            .bind(component.as_str())
             .fetch_all(&self.pool)
             .await?;
         Ok(self.hydrate(rows).await?.pop())
@@ -112,13 +112,14 @@ impl Store {
     }
 
     /// Components for which Beacon has an unresolved automatic incident.
-    pub async fn open_auto_components(&self) -> Result<Vec<String>, StoreError> {
-        Ok(sqlx::query_scalar(
+    pub async fn open_auto_components(&self) -> Result<Vec<ComponentId>, StoreError> {
+        let ids: Vec<String> = sqlx::query_scalar(
             "SELECT DISTINCT auto_component FROM incidents
              WHERE resolved_ms IS NULL AND auto_component IS NOT NULL",
         )
         .fetch_all(&self.pool)
-        .await?)
+        .await?;
+        ids.iter().map(|id| typed(ComponentId::parse, id)).collect()
     }
 
     /// The `limit` incidents with the most recent activity (update or status change).
@@ -177,7 +178,7 @@ impl Store {
                 (ComponentStatus::parse(&old), ComponentStatus::parse(&new))
             {
                 changes.entry(update).or_default().push(AffectedComponent {
-                    component,
+                    component: typed(ComponentId::parse, &component)?,
                     old_status,
                     new_status,
                 });
@@ -193,9 +194,10 @@ impl Store {
                 id,
             });
         }
-        let mut statuses: HashMap<String, Vec<(String, ComponentStatus)>> = HashMap::new();
+        let mut statuses: HashMap<String, Vec<(ComponentId, ComponentStatus)>> = HashMap::new();
         for (incident, component, status) in components {
             if let Some(status) = ComponentStatus::parse(&status) {
+                let component = typed(ComponentId::parse, &component)?;
                 statuses
                     .entry(incident)
                     .or_default()
@@ -212,7 +214,11 @@ impl Store {
                         .unwrap_or(IncidentStatus::Investigating),
                     impact: Impact::parse(&row.impact).unwrap_or(Impact::None),
                     components: statuses.remove(&id).unwrap_or_default(),
-                    auto_component: row.auto_component,
+                    auto_component: row
+                        .auto_component
+                        .as_deref()
+                        .map(|c| typed(ComponentId::parse, c))
+                        .transpose()?,
                     created_at: ms_to_time(row.created_ms),
                     updated_at: ms_to_time(row.updated_ms),
                     monitoring_at: row.monitoring_ms.map(ms_to_time),

@@ -4,9 +4,10 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Conn, Store, StoreError, commit_change, events, found, new_id, typed};
+use super::{Conn, Store, StoreError, commit_change, events, found, inserted, new_id, typed};
 use crate::domain::{
-    ComponentStatus, Impact, Incident, IncidentEdit, IncidentId, NewIncident, NewUpdate,
+    ComponentId, ComponentStatus, Impact, Incident, IncidentEdit, IncidentId, NewIncident,
+    NewUpdate,
 };
 
 impl Store {
@@ -22,7 +23,7 @@ impl Store {
             let id = new_id();
             let ms = now.timestamp_millis();
             let mut tx = self.begin_write().await?;
-            let inserted = sqlx::query(
+            let done = sqlx::query(
                 "INSERT INTO incidents (incident_id, title, status, impact, auto_component, created_ms, updated_ms,
                                         monitoring_ms, resolved_ms)
                  VALUES ($1, $2, $3, $4, $5, $6, $6, CASE WHEN $3 = 'monitoring' THEN $6 END,
@@ -34,15 +35,13 @@ impl Store {
             .bind(&new.title)
             .bind(new.status.as_str())
             .bind(new.impact.as_str())
-            .bind(&new.auto_component)
+            .bind(new.auto_component.as_ref().map(ComponentId::as_str))
             .bind(ms)
             .execute(&mut *tx)
             .await?;
-            if inserted.rows_affected() == 0 {
-                // Only an automatic incident can meet this: the component
-                // has one open already (the index is the lease's backstop).
-                return Err(StoreError::Conflict);
-            }
+            // Only an automatic incident can meet a conflict: the component
+            // has one open already (the index is the lease's backstop).
+            inserted(&done)?;
             let update = NewUpdate {
                 status: new.status,
                 body: new.body.clone(),
@@ -158,7 +157,7 @@ async fn insert_update(
             "SELECT status FROM incident_components WHERE incident_id = $1 AND component_id = $2",
         )
         .bind(incident)
-        .bind(component)
+        .bind(component.as_str())
         .fetch_optional(&mut *tx)
         .await?;
         let old = old
@@ -169,7 +168,7 @@ async fn insert_update(
             "INSERT INTO update_components (update_id, component_id, old_status, new_status) VALUES ($1, $2, $3, $4)",
         )
         .bind(&update_id)
-        .bind(component)
+        .bind(component.as_str())
         .bind(old.as_str())
         .bind(status.as_str())
         .execute(&mut *tx)
@@ -182,7 +181,7 @@ async fn insert_update(
 async fn set_component(
     tx: &mut Conn,
     incident: &str,
-    component: &str,
+    component: &ComponentId,
     status: ComponentStatus,
 ) -> Result<(), StoreError> {
     sqlx::query(
@@ -190,7 +189,7 @@ async fn set_component(
          ON CONFLICT (incident_id, component_id) DO UPDATE SET status = excluded.status",
     )
     .bind(incident)
-    .bind(component)
+    .bind(component.as_str())
     .bind(status.as_str())
     .execute(&mut *tx)
     .await?;
@@ -206,13 +205,14 @@ mod tests {
     use crate::store::test_databases::TestDatabase;
 
     fn auto(component: &str) -> NewIncident {
+        let id = ComponentId::parse(component).unwrap();
         NewIncident {
             title: format!("{component}: major outage"),
             status: IncidentStatus::Investigating,
             impact: Impact::Major,
             body: "down".into(),
-            components: vec![(component.into(), ComponentStatus::MajorOutage)],
-            auto_component: Some(component.into()),
+            components: vec![(id.clone(), ComponentStatus::MajorOutage)],
+            auto_component: Some(id),
             notify: true,
         }
     }
@@ -244,6 +244,30 @@ mod tests {
             store.add_incident_update(&first.id, &resolved, now).await.unwrap();
             assert!(store.create_incident(&new, now).await.is_ok());
             assert_eq!(store.open_auto_components().await.unwrap().len(), 2);
+        }
+    }
+
+    store_test! {
+        /// A component id in the database that is no slug (written by hand,
+        /// say) makes reading the incident a decode error, never a panic.
+        async fn a_malformed_stored_component_id_is_a_decode_error(store, _url) {
+            let now = Utc.with_ymd_and_hms(2026, 12, 1, 12, 0, 0).unwrap();
+            let incident = store.create_incident(&auto("api"), now).await.unwrap();
+            sqlx::query("UPDATE incident_components SET component_id = 'Not A Slug'")
+                .execute(&store.pool)
+                .await
+                .unwrap();
+            let read = store.incident(&incident.id).await;
+            assert!(
+                matches!(&read, Err(StoreError::Sqlx(sqlx::Error::Decode(_)))),
+                "{read:?}"
+            );
+            sqlx::query("UPDATE incidents SET auto_component = 'Not A Slug'")
+                .execute(&store.pool)
+                .await
+                .unwrap();
+            let open = store.open_auto_components().await;
+            assert!(matches!(open, Err(StoreError::Sqlx(sqlx::Error::Decode(_)))), "{open:?}");
         }
     }
 }

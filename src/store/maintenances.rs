@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use super::{
     Conn, Store, StoreError, commit_change, events, found, id_list, ms_to_time, new_id, typed,
 };
-use crate::domain::{Maintenance, MaintenanceEdit, MaintenanceId, NewMaintenance};
+use crate::domain::{ComponentId, Maintenance, MaintenanceEdit, MaintenanceId, NewMaintenance};
 
 /// One row of `maintenances`, as every query of it selects.
 #[derive(sqlx::FromRow)]
@@ -214,8 +214,9 @@ impl Store {
         .bind(id_list(&ids))
         .fetch_all(&self.pool)
         .await?;
-        let mut covered: HashMap<String, Vec<String>> = HashMap::new();
+        let mut covered: HashMap<String, Vec<ComponentId>> = HashMap::new();
         for (maintenance, component) in pairs {
+            let component = typed(ComponentId::parse, &component)?;
             covered.entry(maintenance).or_default().push(component);
         }
         rows.into_iter()
@@ -237,14 +238,18 @@ impl Store {
     }
 }
 
-async fn set_components(tx: &mut Conn, id: &str, components: &[String]) -> Result<(), StoreError> {
+async fn set_components(
+    tx: &mut Conn,
+    id: &str,
+    components: &[ComponentId],
+) -> Result<(), StoreError> {
     for component in components {
         sqlx::query(
             "INSERT INTO maintenance_components (maintenance_id, component_id) VALUES ($1, $2)
              ON CONFLICT DO NOTHING",
         )
         .bind(id)
-        .bind(component)
+        .bind(component.as_str())
         .execute(&mut *tx)
         .await?;
     }

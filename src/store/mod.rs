@@ -50,6 +50,7 @@ mod announced;
 mod attempts;
 mod backend;
 mod backup;
+mod columns;
 mod deliveries;
 mod error;
 mod events;
@@ -78,10 +79,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::Connection as _;
-use sqlx::any::{AnyPoolOptions, AnyQueryResult};
+use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyConnection, AnyPool};
 
-use crate::domain::RECORD_ID_LEN;
+// The store's files use these by their old names (`use super::{..}`).
+use columns::{found, id_list, inserted, ms_to_time, new_id, typed};
 
 pub use announced::{Announced, Announcement};
 pub use attempts::{Attempted, DueDelivery};
@@ -280,46 +282,6 @@ async fn commit_change(mut tx: sqlx::Transaction<'_, sqlx::Any>) -> Result<(), s
         .await?;
     Backend::of_connection(&tx).announce_change(&mut tx).await?;
     tx.commit().await
-}
-
-/// A unix-milliseconds column as a time.
-fn ms_to_time(ms: i64) -> chrono::DateTime<chrono::Utc> {
-    chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default()
-}
-
-/// A random base36 id of [`RECORD_ID_LEN`] characters, like Statuspage's
-/// (the form `IncidentId` and `MaintenanceId` parse).
-fn new_id() -> String {
-    const ALPHABET: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
-    let bytes: [u8; RECORD_ID_LEN] = rand::random();
-    bytes
-        .iter()
-        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
-        .collect()
-}
-
-/// Text read from (or made for) an id column as its domain type: text that
-/// does not parse is a decode error, never a panic.
-fn typed<T, E>(parse: fn(&str) -> Result<T, E>, text: &str) -> Result<T, StoreError>
-where
-    E: std::error::Error + Send + Sync + 'static,
-{
-    parse(text).map_err(|e| StoreError::from(sqlx::Error::Decode(Box::new(e))))
-}
-
-/// `NotFound` when a write by id touched no row.
-fn found(done: &AnyQueryResult) -> Result<(), StoreError> {
-    if done.rows_affected() == 0 {
-        Err(StoreError::NotFound)
-    } else {
-        Ok(())
-    }
-}
-
-/// Ids as one JSON array, for `IN (SELECT value FROM {json_texts})`: a set
-/// query with a single bound parameter, whatever the number of ids.
-fn id_list(ids: &[String]) -> String {
-    serde_json::Value::from(ids.to_vec()).to_string()
 }
 
 /// A connection of either backend, for helpers that run inside a transaction.

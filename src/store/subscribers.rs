@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Store, StoreError, id_list, ms_to_time, new_id};
+use super::{Store, StoreError, id_list, inserted, ms_to_time, new_id};
 
 /// One subscriber as the admin API lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,10 +78,7 @@ impl Store {
             .bind(now.timestamp_millis())
             .execute(&self.pool)
             .await?;
-            if done.rows_affected() == 0 {
-                return Err(StoreError::Conflict);
-            }
-            Ok(())
+            inserted(&done)
         })
         .await?;
         self.subscriber(&id).await

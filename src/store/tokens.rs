@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use super::{Store, StoreError, found, ms_to_time};
+use super::{Store, StoreError, found, inserted, ms_to_time};
 
 /// A token as listed: never the token itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,10 +51,7 @@ impl Store {
         .bind(now.timestamp_millis())
         .execute(&self.pool)
         .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::Conflict);
-        }
-        Ok(())
+        inserted(&done)
     }
 
     /// All tokens by name.

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use crate::helpers::{Mode, Target, spawn_app, texts, wait_until};
+use crate::helpers::{Mode, Target, component_id, spawn_app, texts, wait_until};
 
 fn ensure_node_modules(dir: &Path) {
     if dir.join("node_modules/playwright-core").is_dir()
@@ -110,7 +110,10 @@ timeout = "250ms"
                 status: beacon::domain::IncidentStatus::Identified,
                 impact: beacon::domain::Impact::Major,
                 body: "We found the cause: **a bad deploy**. Rolling back.".into(),
-                components: vec![("web".into(), beacon::domain::ComponentStatus::PartialOutage)],
+                components: vec![(
+                    component_id("web"),
+                    beacon::domain::ComponentStatus::PartialOutage,
+                )],
                 auto_component: None,
                 notify: true,
             },
@@ -125,7 +128,7 @@ timeout = "250ms"
                 body: "Expect brief read-only periods.".into(),
                 starts_at: now + chrono::Duration::hours(2),
                 ends_at: now + chrono::Duration::hours(3),
-                components: vec!["api".into()],
+                components: vec![component_id("api")],
                 notify: true,
             },
             now,

@@ -12,7 +12,7 @@ use beacon::store::Store;
 use chrono::Utc;
 use serde_json::Value;
 
-use crate::helpers::{TestApp, database_url, spawn_app, wait_until};
+use crate::helpers::{TestApp, component_id, database_url, spawn_app, wait_until};
 
 const HOSTILE: &str = "<script>alert(\"x\")</script> & ]]> 'quotes'";
 
@@ -109,7 +109,7 @@ async fn every_feed_parses_with_stable_ids_newest_first_and_hostile_text_as_text
                 status: IncidentStatus::Investigating,
                 impact: Impact::Major,
                 body: format!("We are looking. {HOSTILE}"),
-                components: vec![("api".into(), ComponentStatus::MajorOutage)],
+                components: vec![(component_id("api"), ComponentStatus::MajorOutage)],
                 auto_component: None,
                 notify: true,
             },
@@ -124,7 +124,7 @@ async fn every_feed_parses_with_stable_ids_newest_first_and_hostile_text_as_text
                 body: "**Planned** work".into(),
                 starts_at: now + minutes(60),
                 ends_at: now + minutes(120),
-                components: vec!["web".into()],
+                components: vec![component_id("web")],
                 notify: true,
             },
             now - minutes(20),
@@ -138,7 +138,7 @@ async fn every_feed_parses_with_stable_ids_newest_first_and_hostile_text_as_text
                 body: String::new(),
                 starts_at: now + minutes(60),
                 ends_at: now + minutes(90),
-                components: vec!["api".into()],
+                components: vec![component_id("api")],
                 notify: true,
             },
             now - minutes(40),
@@ -243,7 +243,7 @@ async fn component_feeds_only_carry_their_component() {
         body: String::new(),
         starts_at: now + chrono::Duration::hours(1),
         ends_at: now + chrono::Duration::hours(2),
-        components: vec![c.to_owned()],
+        components: vec![component_id(c)],
         notify: true,
     };
     let on_api = store.create_maintenance(&window("api"), now).await.unwrap();

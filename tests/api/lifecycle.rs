@@ -10,7 +10,9 @@ use beacon::domain::{
 use beacon::store::Store;
 use chrono::Utc;
 
-use crate::helpers::{Mode, Target, database_url, one_check_config, spawn_app, texts, wait_until};
+use crate::helpers::{
+    Mode, Target, component_id, database_url, one_check_config, spawn_app, texts, wait_until,
+};
 
 const WITHIN: Duration = Duration::from_secs(10);
 
@@ -76,7 +78,7 @@ async fn an_outage_opens_an_incident_and_recovery_resolves_it_with_the_duration(
     );
     assert_eq!(
         incident.components,
-        vec![("api".to_owned(), ComponentStatus::MajorOutage)]
+        vec![(component_id("api"), ComponentStatus::MajorOutage)]
     );
     assert!(incident.title.contains("Public API"), "{}", incident.title);
     let first = incident.latest_update().unwrap();
@@ -132,7 +134,7 @@ async fn maintenance_suppresses_incidents_and_uptime_until_it_ends() {
                 body: "Planned.".into(),
                 starts_at: now - chrono::Duration::seconds(1),
                 ends_at: now + chrono::Duration::hours(1),
-                components: vec!["api".into()],
+                components: vec![component_id("api")],
                 notify: true,
             },
             now,

@@ -168,7 +168,11 @@ async fn duplicate_open_automatic_incidents_of_a_released_database_keep_the_olde
     let mut open = store.open_auto_components().await.unwrap();
     open.sort();
     assert_eq!(open, ["api", "web"]);
-    let kept = store.open_auto_incident("api").await.unwrap().unwrap();
+    let kept = store
+        .open_auto_incident(&crate::helpers::component_id("api"))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(kept.id.as_str(), "autoolder001");
     let closed = store
         .incident(&IncidentId::parse("autonewer002").unwrap())

@@ -10,7 +10,7 @@ use beacon::store::{Backend, Store, StoreError, generate_token, hash_token};
 
 use crate::databases::TestDatabase;
 
-use crate::helpers::recorded as result;
+use crate::helpers::{component_id, recorded as result};
 use chrono::{DateTime, TimeZone, Utc};
 
 /// A well-formed incident id that names no incident.
@@ -94,7 +94,7 @@ store_test!(async fn incidents_keep_their_timeline_and_component_changes(store, 
         status: IncidentStatus::Investigating,
         impact: Impact::Minor,
         body: "Looking".into(),
-        components: vec![("api".into(), ComponentStatus::DegradedPerformance)],
+        components: vec![(component_id("api"), ComponentStatus::DegradedPerformance)],
         auto_component: None,
         notify: true,
     };
@@ -104,7 +104,7 @@ store_test!(async fn incidents_keep_their_timeline_and_component_changes(store, 
     let update = NewUpdate {
         status: IncidentStatus::Monitoring,
         body: "Fixed, watching".into(),
-        components: vec![("api".into(), ComponentStatus::PartialOutage)],
+        components: vec![(component_id("api"), ComponentStatus::PartialOutage)],
         impact: Some(Impact::Major),
         notify: true,
     };
@@ -176,7 +176,7 @@ store_test!(async fn auto_incidents_are_found_by_component(store, _url) {
         impact: Impact::Major,
         body: "x".into(),
         components: vec![],
-        auto_component: Some("api".into()),
+        auto_component: Some(component_id("api")),
         notify: true,
     };
     let created = store.create_incident(&new, at(10, 0)).await.unwrap();
@@ -185,10 +185,10 @@ store_test!(async fn auto_incidents_are_found_by_component(store, _url) {
         vec!["api".to_owned()]
     );
     assert_eq!(
-        store.open_auto_incident("api").await.unwrap().map(|i| i.id),
+        store.open_auto_incident(&component_id("api")).await.unwrap().map(|i| i.id),
         Some(created.id.clone())
     );
-    assert_eq!(store.open_auto_incident("web").await.unwrap(), None);
+    assert_eq!(store.open_auto_incident(&component_id("web")).await.unwrap(), None);
 });
 
 store_test!(async fn maintenances_are_edited_completed_and_cancelled_but_kept(store, _url) {
@@ -197,14 +197,14 @@ store_test!(async fn maintenances_are_edited_completed_and_cancelled_but_kept(st
         body: "Planned".into(),
         starts_at: at(12, 0),
         ends_at: at(13, 0),
-        components: vec!["db".into(), "api".into()],
+        components: vec![component_id("db"), component_id("api")],
         notify: true,
     };
     let m = store.create_maintenance(&new, at(10, 0)).await.unwrap();
     assert_eq!(m.components, vec!["api".to_owned(), "db".to_owned()]);
     let edit = MaintenanceEdit {
         ends_at: Some(at(14, 0)),
-        components: Some(vec!["db".into()]),
+        components: Some(vec![component_id("db")]),
         ..Default::default()
     };
     let m2 = store
@@ -213,7 +213,7 @@ store_test!(async fn maintenances_are_edited_completed_and_cancelled_but_kept(st
         .unwrap();
     assert_eq!(
         (m2.ends_at, m2.components.clone()),
-        (at(14, 0), vec!["db".to_owned()])
+        (at(14, 0), vec![component_id("db")])
     );
     let done = MaintenanceEdit {
         complete: true,
@@ -389,12 +389,13 @@ store_test!(async fn backups_are_consistent_while_writes_go_on_and_never_overwri
 store_test!(async fn listing_incidents_keeps_each_timeline_with_its_own_incident(store, _url) {
     let mut ids = Vec::new();
     for (n, component) in ["api", "web", "db"].iter().enumerate() {
+        let component = component_id(component);
         let new = NewIncident {
             title: format!("incident {n}"),
             status: IncidentStatus::Investigating,
             impact: Impact::Minor,
             body: format!("opened {n}"),
-            components: vec![(component.to_string(), ComponentStatus::DegradedPerformance)],
+            components: vec![(component.clone(), ComponentStatus::DegradedPerformance)],
             auto_component: None,
             notify: true,
         };
@@ -402,7 +403,7 @@ store_test!(async fn listing_incidents_keeps_each_timeline_with_its_own_incident
         let update = NewUpdate {
             status: IncidentStatus::Identified,
             body: format!("found {n}"),
-            components: vec![(component.to_string(), ComponentStatus::MajorOutage)],
+            components: vec![(component.clone(), ComponentStatus::MajorOutage)],
             impact: None,
             notify: true,
         };
@@ -410,7 +411,7 @@ store_test!(async fn listing_incidents_keeps_each_timeline_with_its_own_incident
             .add_incident_update(&created.id, &update, at(11, n as u32))
             .await
             .unwrap();
-        ids.push((created.id, component.to_string(), n));
+        ids.push((created.id, component, n));
     }
     let listed = store.incidents(10, 0).await.unwrap();
     assert_eq!(listed.len(), 3);

@@ -10,6 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::ListParams;
 use super::validate::Problems;
+use crate::domain::ComponentId;
 use crate::notify::SecretUrl;
 use crate::store::{DeliveryInfo, StoreError, Subscriber};
 use crate::web::api_error::{ApiError, ApiJson, ApiPath, ApiQuery, ErrorBody};
@@ -139,6 +140,8 @@ pub async fn create(
     let (Some(url), Some(components)) = (url, components) else {
         return Err(ApiError::invalid("url", "is required"));
     };
+    // Subscribers' rows still keep their choice as text.
+    let components: Vec<String> = components.iter().map(ComponentId::to_string).collect();
     let added = state
         .store
         .add_webhook_subscriber(&url, secret.as_deref(), &components, Utc::now())

@@ -10,8 +10,8 @@ use chrono::{DateTime, Utc};
 
 use crate::config::Config;
 use crate::domain::{
-    ComponentStatus, Impact, IncidentStatus, InvalidBody, InvalidTitle, MAX_BODY, MAX_TITLE,
-    MarkdownBody, TimeWindow, Title,
+    ComponentId, ComponentStatus, Impact, IncidentStatus, InvalidBody, InvalidTitle, MAX_BODY,
+    MAX_TITLE, MarkdownBody, TimeWindow, Title,
 };
 use crate::web::api_error::ApiError;
 
@@ -162,19 +162,18 @@ impl Problems {
         field: &str,
         raw: Vec<String>,
         config: &Config,
-    ) -> Option<Vec<String>> {
+    ) -> Option<Vec<ComponentId>> {
         if raw.len() > MAX_COMPONENTS {
             self.push(field, format!("at most {MAX_COMPONENTS}"));
             return None;
         }
         let mut ids = Vec::with_capacity(raw.len());
         let mut ok = true;
-        for id in raw {
-            if !is_component(config, &id) {
-                self.push(field, format!("unknown component {:?}", clip(&id)));
-                ok = false;
-            } else if !ids.contains(&id) {
-                ids.push(id);
+        for raw in raw {
+            match self.component(field, config, &raw) {
+                Some(id) if !ids.contains(&id) => ids.push(id),
+                Some(_) => {}
+                None => ok = false,
             }
         }
         ids.sort();
@@ -187,25 +186,36 @@ impl Problems {
         field: &str,
         raw: BTreeMap<String, String>,
         config: &Config,
-    ) -> Option<Vec<(String, ComponentStatus)>> {
+    ) -> Option<Vec<(ComponentId, ComponentStatus)>> {
         if raw.len() > MAX_COMPONENTS {
             self.push(field, format!("at most {MAX_COMPONENTS}"));
             return None;
         }
         let mut out = Vec::with_capacity(raw.len());
         let mut ok = true;
-        for (id, status) in raw {
-            if !is_component(config, &id) {
-                self.push(field, format!("unknown component {:?}", clip(&id)));
+        for (raw, status) in raw {
+            let Some(id) = self.component(field, config, &raw) else {
                 ok = false;
                 continue;
-            }
+            };
             match self.component_status(&format!("{field}.{id}"), &status) {
                 Some(status) => out.push((id, status)),
                 None => ok = false,
             }
         }
         ok.then_some(out)
+    }
+
+    /// A [`ComponentId`] of the running configuration; text that is no
+    /// slug names no component either, so both are "unknown component".
+    fn component(&mut self, field: &str, config: &Config, raw: &str) -> Option<ComponentId> {
+        let id = ComponentId::parse(raw)
+            .ok()
+            .filter(|id| config.components.iter().any(|c| c.id == *id));
+        if id.is_none() {
+            self.push(field, format!("unknown component {:?}", clip(raw)));
+        }
+        id
     }
 }
 

@@ -59,7 +59,7 @@ pub fn incident_page(config: &Config, incident: &Incident, path: &str) -> Incide
             .components
             .iter()
             .map(|(c, s)| AffectedView {
-                name: component_name(config, c).to_owned(),
+                name: component_name(config, c.as_str()).to_owned(),
                 status: status::component(*s, Freshness::Fresh),
             })
             .collect(),
@@ -114,14 +114,14 @@ pub fn current_events(snap: &Snapshot, component: Option<&str>) -> CurrentEvents
     let (config, now) = (&snap.config, snap.built_at);
     let maintenances = |status| -> Vec<MaintenanceCard> {
         snap.maintenances_in(status)
-            .filter(|m| component.is_none_or(|w| m.components.iter().any(|c| c == w)))
+            .filter(|m| component.is_none_or(|w| m.components.iter().any(|c| c.as_str() == w)))
             .map(|m| maintenance_card(config, m, now))
             .collect()
     };
     CurrentEvents {
         active: snap
             .open_incidents()
-            .filter(|i| component.is_none_or(|w| i.components.iter().any(|(c, _)| c == w)))
+            .filter(|i| component.is_none_or(|w| i.components.iter().any(|(c, _)| c.as_str() == w)))
             .map(|i| incident_card(config, i))
             .collect(),
         in_progress: maintenances(MaintenanceStatus::InProgress),
@@ -152,7 +152,7 @@ fn months(config: &Config, entries: &[HistoryEntry], now: DateTime<Utc>) -> Vec<
                     components: i
                         .components
                         .iter()
-                        .map(|(c, _)| component_name(config, c).to_owned())
+                        .map(|(c, _)| component_name(config, c.as_str()).to_owned())
                         .collect(),
                 },
                 i.created_at,
@@ -167,7 +167,7 @@ fn months(config: &Config, entries: &[HistoryEntry], now: DateTime<Utc>) -> Vec<
                     components: m
                         .components
                         .iter()
-                        .map(|c| component_name(config, c).to_owned())
+                        .map(|c| component_name(config, c.as_str()).to_owned())
                         .collect(),
                 },
                 m.starts_at,
@@ -198,7 +198,7 @@ pub fn incident_card(config: &Config, i: &Incident) -> IncidentCard {
         components: i
             .components
             .iter()
-            .map(|(c, _)| component_name(config, c).to_owned())
+            .map(|(c, _)| component_name(config, c.as_str()).to_owned())
             .collect(),
         latest: i.latest_update().map(|u| update_view(config, u)),
         created: minutes(config, i.created_at),
@@ -216,7 +216,7 @@ pub fn maintenance_card(config: &Config, m: &Maintenance, now: DateTime<Utc>) ->
         components: m
             .components
             .iter()
-            .map(|c| component_name(config, c).to_owned())
+            .map(|c| component_name(config, c.as_str()).to_owned())
             .collect(),
         body: markdown::render(&m.body),
     }
@@ -231,7 +231,7 @@ fn update_view(config: &Config, u: &IncidentUpdate) -> UpdateView {
             .affected
             .iter()
             .map(|a| ChangeView {
-                component: component_name(config, &a.component).to_owned(),
+                component: component_name(config, a.component.as_str()).to_owned(),
                 from: status::component(a.old_status, Freshness::Fresh),
                 to: status::component(a.new_status, Freshness::Fresh),
             })

@@ -1,6 +1,12 @@
-//! Check results as the probe writer records them, for seeding a store.
+//! Values for seeding a store: check results as the probe writer records
+//! them, and component ids.
 
 use std::time::Duration;
+
+/// The component id `id` (a valid slug).
+pub fn component_id(id: &str) -> beacon::domain::ComponentId {
+    beacon::domain::ComponentId::parse(id).unwrap()
+}
 
 /// One result of `check` at `when`, as the probe writer records it.
 pub fn recorded(

@@ -141,7 +141,7 @@ async fn maintenance_in_progress_puts_its_components_under_maintenance() {
     let store = Store::open(&database_url(&app.dir)).await.unwrap();
     wait_for(&app, "/", 200, "All Systems Operational").await;
     let mut m = window("Network work", "", now() - hours(1), 3);
-    m.components = vec!["api".into()];
+    m.components = vec![component_id("api")];
     let m = store.create_maintenance(&m, now()).await.unwrap();
 
     let html = wait_for(&app, "/", 200, "Service Under Maintenance").await;
@@ -207,7 +207,7 @@ async fn sample_history() {
         t - hours(1),
         3,
     );
-    w.components = vec!["web".into()];
+    w.components = vec![component_id("web")];
     store.create_maintenance(&w, t).await.unwrap();
     store
         .create_maintenance(
@@ -242,7 +242,7 @@ async fn sample_history() {
         "Beacon detected an outage of **Website**: status 503, expected 2xx.",
         &[("web", ComponentStatus::MajorOutage)],
     );
-    auto.auto_component = Some("web".into());
+    auto.auto_component = Some(component_id("web"));
     let a = store.create_incident(&auto, t - hours(80)).await.unwrap();
     store
         .add_incident_update(

@@ -20,7 +20,7 @@ use beacon::store::Store;
 use chrono::{DateTime, TimeZone, Utc};
 
 use crate::helpers::{
-    Mode, Target, TestApp, database_url, page_text, spawn_app, spawn_app_in, texts,
+    Mode, Target, TestApp, component_id, database_url, page_text, spawn_app, spawn_app_in, texts,
 };
 
 const WAIT: Duration = Duration::from_secs(8);
@@ -83,7 +83,7 @@ fn opening(
         body: body.into(),
         components: components
             .iter()
-            .map(|(c, s)| ((*c).to_owned(), *s))
+            .map(|(c, s)| (component_id(c), *s))
             .collect(),
         auto_component: None,
         notify: true,
@@ -96,7 +96,7 @@ fn update(status: IncidentStatus, body: &str, components: &[(&str, ComponentStat
         body: body.into(),
         components: components
             .iter()
-            .map(|(c, s)| ((*c).to_owned(), *s))
+            .map(|(c, s)| (component_id(c), *s))
             .collect(),
         impact: None,
         notify: true,
@@ -109,7 +109,7 @@ fn window(title: &str, body: &str, starts: DateTime<Utc>, length_h: i64) -> NewM
         body: body.into(),
         starts_at: starts,
         ends_at: starts + hours(length_h),
-        components: vec!["api".into(), "web".into()],
+        components: vec![component_id("api"), component_id("web")],
         notify: true,
     }
 }

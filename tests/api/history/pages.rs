@@ -188,7 +188,7 @@ async fn incident_page_shows_components_and_timeline_newest_first() {
 
     // Beacon's own incidents say so.
     let mut auto = opening("API is down", Impact::Major, "Checks fail.", &[]);
-    auto.auto_component = Some("api".into());
+    auto.auto_component = Some(component_id("api"));
     let auto = store.create_incident(&auto, now()).await.unwrap();
     let html = wait_for(&app, &format!("/incidents/{}", auto.id), 200, "API is down").await;
     assert!(texts(&html, ".auto-note")[0].contains("Opened automatically by Beacon"));

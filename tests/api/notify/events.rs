@@ -12,7 +12,7 @@ use beacon::store::{Attempted, NewDelivery, SignUp, Store, StoreError};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
 use crate::databases::TestDatabase;
-use crate::helpers::{api_health_config, recorded};
+use crate::helpers::{api_health_config, component_id, recorded};
 
 fn at(h: u32, m: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 5, 1, h, m, 0).unwrap()
@@ -33,7 +33,7 @@ fn window(start: DateTime<Utc>, hours: i64, notify: bool) -> NewMaintenance {
         body: String::new(),
         starts_at: start,
         ends_at: start + Duration::hours(hours),
-        components: vec!["api".into()],
+        components: vec![component_id("api")],
         notify,
     }
 }

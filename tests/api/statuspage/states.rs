@@ -8,7 +8,7 @@ use beacon::store::Store;
 use chrono::Utc;
 
 use super::*;
-use crate::helpers::{database_url, spawn_app};
+use crate::helpers::{component_id, database_url, spawn_app};
 
 #[tokio::test]
 async fn endpoints_keep_the_reference_shape_through_check_driven_states() {
@@ -95,7 +95,7 @@ async fn endpoints_keep_the_reference_shape_with_maintenances_and_operator_incid
                 body: "Upgrading to v2.".into(),
                 starts_at: now - chrono::Duration::minutes(5),
                 ends_at: now + chrono::Duration::hours(1),
-                components: vec!["db".into()],
+                components: vec![component_id("db")],
                 notify: true,
             },
             now - chrono::Duration::hours(1),
@@ -109,7 +109,7 @@ async fn endpoints_keep_the_reference_shape_with_maintenances_and_operator_incid
                 body: String::new(),
                 starts_at: now + chrono::Duration::hours(2),
                 ends_at: now + chrono::Duration::hours(3),
-                components: vec!["api".into()],
+                components: vec![component_id("api")],
                 notify: true,
             },
             now,
@@ -123,7 +123,7 @@ async fn endpoints_keep_the_reference_shape_with_maintenances_and_operator_incid
                 body: "Done.".into(),
                 starts_at: now - chrono::Duration::hours(3),
                 ends_at: now - chrono::Duration::hours(2),
-                components: vec!["api".into()],
+                components: vec![component_id("api")],
                 notify: true,
             },
             now - chrono::Duration::hours(4),
@@ -137,7 +137,7 @@ async fn endpoints_keep_the_reference_shape_with_maintenances_and_operator_incid
                 body: String::new(),
                 starts_at: now + chrono::Duration::hours(5),
                 ends_at: now + chrono::Duration::hours(6),
-                components: vec!["api".into()],
+                components: vec![component_id("api")],
                 notify: true,
             },
             now,
@@ -198,7 +198,7 @@ async fn endpoints_keep_the_reference_shape_with_maintenances_and_operator_incid
                 status: IncidentStatus::Investigating,
                 impact: Impact::Minor,
                 body: "Looking into it.".into(),
-                components: vec![("api".into(), ComponentStatus::PartialOutage)],
+                components: vec![(component_id("api"), ComponentStatus::PartialOutage)],
                 auto_component: None,
                 notify: true,
             },
@@ -247,7 +247,7 @@ async fn endpoints_keep_the_reference_shape_with_maintenances_and_operator_incid
             &NewUpdate {
                 status: IncidentStatus::Resolved,
                 body: "Fixed.".into(),
-                components: vec![("api".into(), ComponentStatus::Operational)],
+                components: vec![(component_id("api"), ComponentStatus::Operational)],
                 impact: None,
                 notify: true,
             },

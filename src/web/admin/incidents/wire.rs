@@ -122,7 +122,7 @@ impl From<IncidentUpdate> for UpdateJson {
                 .affected
                 .into_iter()
                 .map(|a| AffectedJson {
-                    component: a.component,
+                    component: a.component.to_string(),
                     old_status: a.old_status.as_str(),
                     new_status: a.new_status.as_str(),
                 })
@@ -141,9 +141,9 @@ impl From<Incident> for IncidentJson {
             components: i
                 .components
                 .into_iter()
-                .map(|(c, s)| (c, s.as_str()))
+                .map(|(c, s)| (c.to_string(), s.as_str()))
                 .collect(),
-            auto_component: i.auto_component,
+            auto_component: i.auto_component.map(|c| c.to_string()),
             created_at: i.created_at,
             updated_at: i.updated_at,
             monitoring_at: i.monitoring_at,

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::domain::{Maintenance, MaintenanceEdit, MaintenanceStatus, NewMaintenance};
+use crate::domain::{ComponentId, Maintenance, MaintenanceEdit, MaintenanceStatus, NewMaintenance};
 use crate::status;
 use crate::web::admin::schema::MaintenanceStatusDoc;
 use crate::web::admin::validate::Problems;
@@ -82,7 +82,7 @@ impl MaintenanceJson {
             body: m.body,
             starts_at: m.starts_at,
             ends_at: m.ends_at,
-            components: m.components,
+            components: m.components.iter().map(ComponentId::to_string).collect(),
             completed_early_at: m.completed_early_at,
             cancelled_at: m.cancelled_at,
             created_at: m.created_at,

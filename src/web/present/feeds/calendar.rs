@@ -53,7 +53,7 @@ pub fn calendar(
         let names: Vec<&str> = m
             .components
             .iter()
-            .map(|id| config.component_name(id))
+            .map(|id| config.component_name(id.as_str()))
             .collect();
         let mut description = format!("Affected: {}", names.join(", "));
         if !m.body.trim().is_empty() {

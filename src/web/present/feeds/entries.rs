@@ -5,7 +5,7 @@ use askama::Template;
 use chrono::{DateTime, Utc};
 
 use crate::config::Config;
-use crate::domain::{Incident, Maintenance};
+use crate::domain::{ComponentId, Incident, Maintenance};
 use crate::model::history::FEED_ENTRIES;
 use crate::status::maintenance;
 use crate::web::markdown::{self, SafeHtml};
@@ -24,15 +24,17 @@ pub struct Entry {
     /// Its timeline as HTML.
     pub html: String,
     /// Component ids it concerns.
-    pub components: Vec<String>,
+    pub components: Vec<ComponentId>,
 }
 
 fn when(config: &Config, at: DateTime<Utc>) -> String {
     time::minutes(config, at).text
 }
 
-fn names<'a>(config: &'a Config, ids: &'a [String]) -> Vec<&'a str> {
-    ids.iter().map(|id| component_name(config, id)).collect()
+fn names<'a>(config: &'a Config, ids: &'a [ComponentId]) -> Vec<&'a str> {
+    ids.iter()
+        .map(|id| component_name(config, id.as_str()))
+        .collect()
 }
 
 fn render(content: &Content<'_>) -> String {
@@ -44,7 +46,7 @@ fn render(content: &Content<'_>) -> String {
 
 /// The entry of one incident: each update is an event.
 pub fn incident(base: &str, config: &Config, incident: &Incident) -> Entry {
-    let components: Vec<String> = incident
+    let components: Vec<ComponentId> = incident
         .components
         .iter()
         .map(|(id, _)| id.clone())
@@ -143,7 +145,7 @@ pub fn collect(
                 .iter()
                 .map(|m| maintenance(base, config, m, now)),
         )
-        .filter(|e| component.is_none_or(|c| e.components.iter().any(|x| x == c)))
+        .filter(|e| component.is_none_or(|c| e.components.iter().any(|x| x.as_str() == c)))
         .collect();
     entries.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.url.cmp(&b.url)));
     entries.truncate(FEED_ENTRIES);

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::entries::Entry;
+use crate::domain::ComponentId;
 
 /// What a feed is about.
 #[derive(Debug, Clone)]
@@ -113,7 +114,7 @@ struct JsonItem<'a> {
     content_html: &'a str,
     date_published: String,
     date_modified: String,
-    tags: &'a [String],
+    tags: &'a [ComponentId],
 }
 
 /// JSON Feed 1.1.
