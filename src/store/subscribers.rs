@@ -186,10 +186,10 @@ mod tests {
             let now = Utc.with_ymd_and_hms(2026, 12, 1, 12, 0, 0).unwrap();
             let api = ComponentId::parse("api").unwrap();
             let hook = store
-                .add_webhook_subscriber("https://h.example/x", None, &[api.clone()], now)
+                .add_webhook_subscriber("https://h.example/x", None, std::slice::from_ref(&api), now)
                 .await
                 .unwrap();
-            assert_eq!(hook.components, [api.clone()]);
+            assert_eq!(hook.components, std::slice::from_ref(&api));
             for bad in [r#"["Not A Slug"]"#, "not json"] {
                 sqlx::query("UPDATE subscribers SET components = $1")
                     .bind(bad)
@@ -203,7 +203,7 @@ mod tests {
                 );
                 // Fan-out skips it (it chose no valid component) or fails
                 // the round (retried later); it never reaches it as "all".
-                let fanned = store.subscribers_for(&[api.clone()]).await;
+                let fanned = store.subscribers_for(std::slice::from_ref(&api)).await;
                 let reached = matches!(&fanned, Ok(s) if s.iter().any(|s| s.id == hook.id));
                 assert!(!reached, "{bad}: {fanned:?}");
             }
