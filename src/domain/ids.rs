@@ -67,6 +67,12 @@ macro_rules! text_id {
             }
         }
 
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
         /// Reads as its text (`as_deref`, `&str` arguments); it cannot be
         /// changed through it, so it stays a valid id.
         impl std::ops::Deref for $name {

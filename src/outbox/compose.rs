@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 
 use super::payload::{Payload, escape};
 use crate::config::Config;
-use crate::domain::{ComponentStatus, EventKind, Incident, Maintenance};
+use crate::domain::{ComponentId, ComponentStatus, EventKind, Incident, Maintenance};
 use crate::notify::Message;
 use crate::statuspage::Builder;
 use crate::store::Event;
@@ -112,7 +112,7 @@ impl Composer<'_> {
             .component
             .as_deref()
             .map(|c| self.config.component_name(c).to_owned());
-        let component_link = |id: &Option<String>| match id {
+        let component_link = |id: &Option<ComponentId>| match id {
             Some(id) => format!("{base}/components/{id}"),
             None => format!("{base}/"),
         };

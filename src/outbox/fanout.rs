@@ -36,9 +36,9 @@ pub(super) async fn fan_out(sender: &Sender, now: DateTime<Utc>) -> Result<usize
             Some(id) => optional(store.maintenance(id).await)?,
             None => None,
         };
-        let components: Vec<String> = match (&incident, &maintenance) {
-            (Some(i), _) => i.components.iter().map(|(c, _)| c.to_string()).collect(),
-            (_, Some(m)) => m.components.iter().map(ComponentId::to_string).collect(),
+        let components: Vec<ComponentId> = match (&incident, &maintenance) {
+            (Some(i), _) => i.components.iter().map(|(c, _)| c.clone()).collect(),
+            (_, Some(m)) => m.components.clone(),
             _ => event.component.iter().cloned().collect(),
         };
         let subject = Subject {
@@ -50,7 +50,7 @@ pub(super) async fn fan_out(sender: &Sender, now: DateTime<Utc>) -> Result<usize
         let payload = serde_json::to_string(&payload).unwrap_or_default();
         let mut deliveries = Vec::new();
         for n in sender.targets.notifiers() {
-            if !n.wants(event.kind) || !n.covers(components.iter().map(String::as_str)) {
+            if !n.wants(event.kind) || !n.covers(components.iter().map(ComponentId::as_str)) {
                 continue;
             }
             for recipient in sender.targets.recipients(&n.id) {

@@ -54,6 +54,7 @@ pub(super) fn inserted(done: &AnyQueryResult) -> Result<(), StoreError> {
 
 /// Ids as one JSON array, for `IN (SELECT value FROM {json_texts})`: a set
 /// query with a single bound parameter, whatever the number of ids.
-pub(super) fn id_list(ids: &[String]) -> String {
-    serde_json::Value::from(ids.to_vec()).to_string()
+pub(super) fn id_list<S: AsRef<str>>(ids: &[S]) -> String {
+    let ids: Vec<&str> = ids.iter().map(AsRef::as_ref).collect();
+    serde_json::Value::from(ids).to_string()
 }

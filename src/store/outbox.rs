@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{Conn, Store, StoreError, ms_to_time, new_id};
-use crate::domain::{EventKind, IncidentId, MaintenanceId};
+use crate::domain::{ComponentId, EventKind, IncidentId, MaintenanceId};
 
 /// One recorded event, as the sender reads it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,7 +15,7 @@ pub struct Event {
     pub kind: EventKind,
     pub occurred_at: DateTime<Utc>,
     pub check: Option<String>,
-    pub component: Option<String>,
+    pub component: Option<ComponentId>,
     pub incident: Option<IncidentId>,
     pub maintenance: Option<MaintenanceId>,
     pub old_status: Option<String>,
@@ -69,9 +69,9 @@ impl EventRow {
             kind: EventKind::parse_recorded(&self.kind)?,
             occurred_at: ms_to_time(self.occurred_ms),
             check: self.check_id,
-            component: self.component_id,
             // Ids this store made always parse; one that does not names
             // no record, as if it had been deleted.
+            component: self.component_id.and_then(|t| ComponentId::parse(&t).ok()),
             incident: self.incident_id.and_then(|t| IncidentId::parse(&t).ok()),
             maintenance: self
                 .maintenance_id

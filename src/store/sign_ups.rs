@@ -13,6 +13,7 @@ use subtle::ConstantTimeEq;
 
 use super::outbox::insert_delivery;
 use super::{NewDelivery, Store, StoreError, Subscriber, hash_token, id_list, new_id};
+use crate::domain::ComponentId;
 
 /// Unconfirmed sign-ups are forgotten after this long.
 pub const CONFIRM_WITHIN: chrono::Duration = chrono::Duration::hours(48);
@@ -34,7 +35,7 @@ impl Store {
     pub async fn sign_up(
         &self,
         address: &str,
-        components: &[String],
+        components: &[ComponentId],
         confirm_token: &str,
         confirmation: impl FnOnce(&str) -> String,
         now: DateTime<Utc>,

@@ -4,7 +4,8 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Store, StoreError, id_list, inserted, ms_to_time, new_id};
+use super::{Store, StoreError, id_list, inserted, ms_to_time, new_id, typed};
+use crate::domain::ComponentId;
 
 /// One subscriber as the admin API lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,7 +18,7 @@ pub struct Subscriber {
     /// Webhook subscribers: the HMAC key, if any.
     pub secret: Option<String>,
     /// Component ids; empty: all.
-    pub components: Vec<String>,
+    pub components: Vec<ComponentId>,
     pub created_at: DateTime<Utc>,
     pub confirmed_at: Option<DateTime<Utc>>,
 }
@@ -34,17 +35,27 @@ struct SubscriberRow {
     confirmed_ms: Option<i64>,
 }
 
-impl From<SubscriberRow> for Subscriber {
-    fn from(row: SubscriberRow) -> Subscriber {
-        Subscriber {
+impl TryFrom<SubscriberRow> for Subscriber {
+    type Error = StoreError;
+
+    /// A `components` column that is not a JSON array of component ids is
+    /// a decode error, never a panic nor a silent "all components".
+    fn try_from(row: SubscriberRow) -> Result<Subscriber, StoreError> {
+        let texts: Vec<String> = serde_json::from_str(&row.components)
+            .map_err(|e| StoreError::from(sqlx::Error::Decode(Box::new(e))))?;
+        let components = texts
+            .iter()
+            .map(|t| typed(ComponentId::parse, t))
+            .collect::<Result<_, _>>()?;
+        Ok(Subscriber {
             id: row.subscriber_id,
             kind: row.kind,
             address: row.address,
             secret: row.secret,
-            components: serde_json::from_str(&row.components).unwrap_or_default(),
+            components,
             created_at: ms_to_time(row.created_ms),
             confirmed_at: row.confirmed_ms.map(ms_to_time),
-        }
+        })
     }
 }
 
@@ -62,7 +73,7 @@ impl Store {
         &self,
         url: &str,
         secret: Option<&str>,
-        components: &[String],
+        components: &[ComponentId],
         now: DateTime<Utc>,
     ) -> Result<Subscriber, StoreError> {
         let id = new_id();
@@ -95,7 +106,7 @@ impl Store {
             .bind(id)
             .fetch_optional(&self.pool)
             .await?;
-        Ok(row.ok_or(StoreError::NotFound)?.into())
+        row.ok_or(StoreError::NotFound)?.try_into()
     }
 
     /// Subscribers newest first (pending ones too), `limit` from `offset`.
@@ -115,7 +126,7 @@ impl Store {
             .bind(i64::from(offset))
             .fetch_all(&self.pool)
             .await?;
-        Ok(rows.into_iter().map(Subscriber::from).collect())
+        rows.into_iter().map(Subscriber::try_from).collect()
     }
 
     /// Confirmed subscribers who chose one of `components` or all of them
@@ -123,7 +134,7 @@ impl Store {
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn subscribers_for(
         &self,
-        components: &[String],
+        components: &[ComponentId],
     ) -> Result<Vec<Subscriber>, StoreError> {
         // `{chosen}`: the subscriber's own JSON array of components.
         let chosen = self.backend.json_texts_in("s.components");
@@ -143,7 +154,7 @@ impl Store {
             .bind(id_list(components))
             .fetch_all(&self.pool)
             .await?;
-        Ok(rows.into_iter().map(Subscriber::from).collect())
+        rows.into_iter().map(Subscriber::try_from).collect()
     }
 
     /// Removes a subscriber (admin `DELETE`, or an unsubscribe).
@@ -157,5 +168,45 @@ impl Store {
             super::found(&done)
         })
         .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::store::test_databases::TestDatabase;
+
+    store_test! {
+        /// A subscriber's choice in the database that is not a list of
+        /// component ids (written by hand, say) makes reading it a decode
+        /// error: never a panic, and never read as "every component".
+        async fn a_malformed_stored_choice_is_a_decode_error(store, _url) {
+            let now = Utc.with_ymd_and_hms(2026, 12, 1, 12, 0, 0).unwrap();
+            let api = ComponentId::parse("api").unwrap();
+            let hook = store
+                .add_webhook_subscriber("https://h.example/x", None, std::slice::from_ref(&api), now)
+                .await
+                .unwrap();
+            assert_eq!(hook.components, std::slice::from_ref(&api));
+            for bad in [r#"["Not A Slug"]"#, "not json"] {
+                sqlx::query("UPDATE subscribers SET components = $1")
+                    .bind(bad)
+                    .execute(&store.pool)
+                    .await
+                    .unwrap();
+                let read = store.subscriber(&hook.id).await;
+                assert!(
+                    matches!(&read, Err(StoreError::Sqlx(sqlx::Error::Decode(_)))),
+                    "{bad}: {read:?}"
+                );
+                // Fan-out skips it (it chose no valid component) or fails
+                // the round (retried later); it never reaches it as "all".
+                let fanned = store.subscribers_for(std::slice::from_ref(&api)).await;
+                let reached = matches!(&fanned, Ok(s) if s.iter().any(|s| s.id == hook.id));
+                assert!(!reached, "{bad}: {fanned:?}");
+            }
+        }
     }
 }

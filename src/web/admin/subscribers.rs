@@ -59,7 +59,7 @@ impl From<Subscriber> for SubscriberJson {
             id: s.id,
             kind: s.kind,
             address: s.address,
-            components: s.components,
+            components: s.components.iter().map(ComponentId::to_string).collect(),
             created_at: s.created_at,
             confirmed_at: s.confirmed_at,
         }
@@ -140,8 +140,6 @@ pub async fn create(
     let (Some(url), Some(components)) = (url, components) else {
         return Err(ApiError::invalid("url", "is required"));
     };
-    // Subscribers' rows still keep their choice as text.
-    let components: Vec<String> = components.iter().map(ComponentId::to_string).collect();
     let added = state
         .store
         .add_webhook_subscriber(&url, secret.as_deref(), &components, Utc::now())

@@ -50,7 +50,7 @@ async fn report(
         .and_then(|id| config.component(&id))
         .ok_or(PageError::NotFound)?;
     let (parts, body) = request.into_parts();
-    let answer = |a: Answer| respond(config, &component.id.to_string(), &component.name, a);
+    let answer = |a: Answer| respond(config, &component.id, &component.name, a);
     let Ok(body) = axum::body::to_bytes(body, MAX_FORM).await else {
         return answer(Answer::TooLarge);
     };

@@ -2,6 +2,7 @@
 //! `email`, any number of `components`, and the `website` honeypot.
 
 use crate::config::Config;
+use crate::domain::ComponentId;
 
 /// Longest address accepted (RFC 5321's path limit).
 const MAX_ADDRESS: usize = 254;
@@ -11,7 +12,7 @@ const MAX_ADDRESS: usize = 254;
 pub(super) struct Form {
     pub address: String,
     /// Configured component ids, sorted, no duplicates; empty: all.
-    pub components: Vec<String>,
+    pub components: Vec<ComponentId>,
     /// The honeypot was filled in: a bot, to thank and ignore.
     pub bot: bool,
 }
@@ -26,12 +27,12 @@ pub(super) fn parse(body: &[u8], config: &Config) -> Result<Form, String> {
             "email" => address = Some(value.trim().to_owned()),
             "components" => {
                 let id = value.as_ref();
-                if !config.components.iter().any(|c| c.id.as_str() == id) {
+                let Some(component) = config.components.iter().find(|c| c.id.as_str() == id) else {
                     let shown: String = id.chars().take(40).collect();
                     return Err(format!("There is no component {shown:?} on this page"));
-                }
-                if !components.iter().any(|c| c == id) {
-                    components.push(id.to_owned());
+                };
+                if !components.contains(&component.id) {
+                    components.push(component.id.clone());
                 }
             }
             "website" => bot = !value.trim().is_empty(),
@@ -74,7 +75,9 @@ mod tests {
             ok.unwrap(),
             Form {
                 address: "v@example.com".into(),
-                components: vec!["api".into(), "web".into()],
+                components: ["api", "web"]
+                    .map(|c| ComponentId::parse(c).unwrap())
+                    .to_vec(),
                 bot: false
             }
         );

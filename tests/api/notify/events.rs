@@ -225,7 +225,7 @@ store_test!(async fn a_delivery_is_fanned_out_once_claimed_once_and_listed_with_
 });
 
 store_test!(async fn sign_ups_confirm_once_expire_after_48_hours_and_unsubscribe_tokens_are_checked(store, _url) {
-    let components = vec!["api".to_owned()];
+    let components = vec![component_id("api")];
     let first = store
         .sign_up(
             "v@example.com",
@@ -284,7 +284,7 @@ store_test!(async fn sign_ups_confirm_once_expire_after_48_hours_and_unsubscribe
         .await
         .unwrap();
     let for_web: Vec<String> = store
-        .subscribers_for(&["web".to_owned()])
+        .subscribers_for(&[component_id("web")])
         .await
         .unwrap()
         .into_iter()
