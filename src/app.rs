@@ -71,14 +71,7 @@ pub async fn start(
         .map_err(|e| anyhow::anyhow!("cannot set up the notifiers: {e}"))?;
     let holder = duties::holder_id();
     // The duties stop after the probe worker, to decide on its last results.
-    let (duties_stop, duties_stopped) = watch::channel(false);
-    let once = duties::start(
-        store.clone(),
-        Arc::clone(&config),
-        Arc::clone(&holder),
-        duties_stopped,
-    )
-    .await;
+    let once = duties::start(store.clone(), Arc::clone(&config), Arc::clone(&holder)).await;
     let notifications =
         duties::keep(store.clone(), duties::NOTIFICATIONS, Arc::clone(&holder)).await;
     let probing = match &region {
@@ -140,12 +133,11 @@ pub async fn start(
         if let Some(probing) = probing {
             probing.release().await;
         }
-        duties_stop.send_replace(true);
         refresher.await.context("snapshot refresher panicked")?;
         sender.await.context("notification sender panicked")?;
         // Released once their duties stopped: the next holder never overlaps.
         notifications.release().await;
-        once.wait().await?;
+        once.stop().await?;
         uses.await.context("token use recorder panicked")?;
         store.close().await;
         Ok(())

@@ -59,15 +59,8 @@ pub(super) async fn probe_alone(cli: &Cli, region: RegionId) -> anyhow::Result<(
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let config = Arc::new(config);
     // The duties stop after the worker, to decide on its last results.
-    let (duties_stop, duties_stopped) = tokio::sync::watch::channel(false);
     let holder = duties::holder_id();
-    let duties = duties::start(
-        store.clone(),
-        Arc::clone(&config),
-        Arc::clone(&holder),
-        duties_stopped,
-    )
-    .await;
+    let duties = duties::start(store.clone(), Arc::clone(&config), Arc::clone(&holder)).await;
     let probing = duties::probing::contend(&store, &region, holder).await;
     // No /metrics in this process: the lag is measured but not shown.
     let mut worker = tokio::spawn(duties::probing::run(
@@ -91,8 +84,7 @@ pub(super) async fn probe_alone(cli: &Cli, region: RegionId) -> anyhow::Result<(
         early = &mut worker => early,
     };
     probing.release().await;
-    duties_stop.send_replace(true);
-    duties.wait().await?;
+    duties.stop().await?;
     finished.context("probe worker panicked")??;
     store.close().await;
     Ok(())

@@ -51,12 +51,12 @@ const DECIDE_GAP: Duration = Duration::from_millis(500);
 /// Raw results older than retention are pruned this often.
 const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 
-/// The incidents lease and its duties, running until the `shutdown` given
-/// to [`start`]; [`Running::wait`] waits for them.
+/// The incidents lease and its duties, running until [`Running::stop`].
 #[derive(Debug)]
 pub struct Running {
     kept: Kept,
     duties: JoinHandle<()>,
+    shutdown: watch::Sender<bool>,
 }
 
 impl Running {
@@ -65,8 +65,10 @@ impl Running {
         &self.kept.lease
     }
 
-    /// Waits for the duties to stop, then releases the lease.
-    pub async fn wait(self) -> anyhow::Result<()> {
+    /// Stops the duties (after one last decision), waits for them, then
+    /// releases the lease.
+    pub async fn stop(self) -> anyhow::Result<()> {
+        self.shutdown.send_replace(true);
         let stopped = self.duties.await;
         self.kept.release().await;
         stopped.map_err(|e| anyhow::anyhow!("the duties task failed: {e}"))
@@ -74,21 +76,21 @@ impl Running {
 }
 
 /// Takes the incidents lease for `holder` (at once when it is free) and
-/// runs its duties while this process holds it, until `shutdown`.
-pub async fn start(
-    store: Store,
-    config: Arc<Config>,
-    holder: Arc<str>,
-    shutdown: watch::Receiver<bool>,
-) -> Running {
+/// runs its duties while this process holds it, until [`Running::stop`].
+pub async fn start(store: Store, config: Arc<Config>, holder: Arc<str>) -> Running {
     let kept = keep(store.clone(), INCIDENTS, holder).await;
+    let (shutdown, stopped) = watch::channel(false);
     let duties = tokio::spawn(run_until_stopped(
         store,
         config,
         kept.lease.clone(),
-        shutdown,
+        stopped,
     ));
-    Running { kept, duties }
+    Running {
+        kept,
+        duties,
+        shutdown,
+    }
 }
 
 /// Runs automatic incidents and pruning while `lease` is held, until
