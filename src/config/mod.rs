@@ -273,6 +273,16 @@ impl Config {
             .map_or(id, |c| c.name.as_str())
     }
 
+    /// The checks of `component`, in file order.
+    pub fn checks_of<'c>(
+        &'c self,
+        component: &'c ComponentId,
+    ) -> impl Iterator<Item = &'c Arc<CheckSpec>> + 'c {
+        self.checks
+            .iter()
+            .filter(move |c| &c.component == component)
+    }
+
     /// The component with this id, if configured (SPEC §2 `[[components]]`).
     pub fn component(&self, id: &ComponentId) -> Option<&Arc<Component>> {
         self.components.iter().find(|c| &c.id == id)

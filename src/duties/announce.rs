@@ -56,9 +56,7 @@ pub fn due(
     let mut due = Vec::new();
     for component in &config.components {
         let checks: Vec<_> = config
-            .checks
-            .iter()
-            .filter(|c| c.component == component.id)
+            .checks_of(&component.id)
             .map(|c| (c, shown.get(c.id.as_str())))
             .collect();
         for (spec, check) in &checks {

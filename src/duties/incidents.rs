@@ -38,11 +38,7 @@ async fn apply(
 ) -> Result<(), StoreError> {
     let already_open = store.open_auto_components().await?;
     for component in &config.components {
-        let checks: Vec<_> = config
-            .checks
-            .iter()
-            .filter(|c| c.component == component.id)
-            .collect();
+        let checks: Vec<_> = config.checks_of(&component.id).collect();
         let states: Vec<Option<CheckState>> = checks
             .iter()
             .map(|c| shown.get(c.id.as_str()).and_then(|s| s.state))

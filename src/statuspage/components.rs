@@ -73,9 +73,7 @@ pub(super) fn rows(
     for model in &snap.components {
         let spec = &model.spec;
         let start = config
-            .checks
-            .iter()
-            .filter(|c| c.component == spec.id)
+            .checks_of(&spec.id)
             .filter_map(|c| first.get(c.id.as_str()).copied())
             .min();
         let created = start
