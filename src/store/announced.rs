@@ -104,31 +104,29 @@ impl Store {
 /// One table of announced values: a key's value moves from one to the
 /// next, and a key with no row holds `unset`.
 struct Record {
-    /// Inserts the key's first row, or moves it on from `$3`.
-    insert: &'static str,
-    /// Moves the key's row on from `$3`.
-    update: &'static str,
+    table: &'static str,
+    key: &'static str,
+    value: &'static str,
     unset: &'static str,
 }
 
 const CHECKS: Record = Record {
-    insert: "INSERT INTO announced_checks (check_id, state) VALUES ($1, $2)
-             ON CONFLICT (check_id) DO UPDATE SET state = excluded.state
-             WHERE announced_checks.state = $3",
-    update: "UPDATE announced_checks SET state = $2 WHERE check_id = $1 AND state = $3",
+    table: "announced_checks",
+    key: "check_id",
+    value: "state",
     unset: "up",
 };
 
 const COMPONENTS: Record = Record {
-    insert: "INSERT INTO component_states (component_id, status) VALUES ($1, $2)
-             ON CONFLICT (component_id) DO UPDATE SET status = excluded.status
-             WHERE component_states.status = $3",
-    update: "UPDATE component_states SET status = $2 WHERE component_id = $1 AND status = $3",
+    table: "component_states",
+    key: "component_id",
+    value: "status",
     unset: "operational",
 };
 
 impl Record {
-    /// Sets `key` to `to` if it holds `from`: whether it did.
+    /// Sets `key` to `to` if it holds `from` (a missing row holds
+    /// `unset`): whether it did.
     async fn move_on(
         &self,
         tx: &mut Conn,
@@ -136,12 +134,21 @@ impl Record {
         from: &str,
         to: &str,
     ) -> Result<bool, StoreError> {
-        let sql = if from == self.unset {
-            self.insert
+        let Record {
+            table,
+            key: k,
+            value: v,
+            unset,
+        } = self;
+        let sql = if from == *unset {
+            format!(
+                "INSERT INTO {table} ({k}, {v}) VALUES ($1, $2)
+                 ON CONFLICT ({k}) DO UPDATE SET {v} = excluded.{v} WHERE {table}.{v} = $3"
+            )
         } else {
-            self.update
+            format!("UPDATE {table} SET {v} = $2 WHERE {k} = $1 AND {v} = $3")
         };
-        let done = sqlx::query(sql)
+        let done = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(key)
             .bind(to)
             .bind(from)
