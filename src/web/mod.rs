@@ -1,7 +1,8 @@
 //! The web layer: extract → read the model → serve its bytes. No status
 //! rules; public responses are rendered once per snapshot change (the only
 //! SQL left, for history pages and feeds, runs then) and served from the
-//! model's response store in the client's coding.
+//! model's response store in the client's coding. Their handlers open
+//! debug-level spans: an info span per visitor request cost two allocations.
 
 pub mod admin;
 pub mod api_error;
