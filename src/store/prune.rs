@@ -8,21 +8,52 @@ use chrono::{DateTime, Utc};
 
 use super::{Store, StoreError};
 
-/// Raw results looked at per pruning statement: on 13 M rows of 100 checks
-/// one batch held the write lock 3 ms (median) and 10 ms at most, fsync
+/// Rows looked at by the first pruning statement: on 13 M rows of 100
+/// checks 250 held the write lock 3 ms (median) and 10 ms at most, fsync
 /// included, on a loaded 2-core machine; 500 took 6 and 15 ms.
-const PRUNE_BATCH: i64 = 250;
+const FIRST_BATCH: i64 = 250;
+/// Each statement aims to hold the write lock no longer than this: a
+/// slower one halves the next batch, a much faster one lets it grow by a
+/// quarter, so a slow disk or a busy machine gets smaller batches rather
+/// than longer waits for the result writer (the bound is 10 ms).
+const BATCH_BUDGET: Duration = Duration::from_millis(2);
+/// Batch sizes stay within these.
+const BATCH_RANGE: (i64, i64) = (20, 2_000);
 /// Pause between pruning statements, for the result writer to get in.
 const PRUNE_PAUSE: Duration = Duration::from_millis(10);
 /// Five-minute rollups feed only the 24-hour chart: a day and a margin.
 pub const FIVE_MINUTES_KEPT: chrono::Duration = chrono::Duration::days(2);
 
-/// Batches run and the longest, for the log line.
-#[derive(Debug, Default)]
+/// The size of the batch after one of `size` rows that took `took`.
+fn next_batch(size: i64, took: Duration) -> i64 {
+    let next = if took > BATCH_BUDGET {
+        size / 2
+    } else if took < BATCH_BUDGET / 2 {
+        size + size / 4
+    } else {
+        size
+    };
+    next.clamp(BATCH_RANGE.0, BATCH_RANGE.1)
+}
+
+/// Batches run and the longest, for the log line; the size of the next.
+#[derive(Debug)]
 struct Batches {
     deleted: u64,
     count: u64,
     longest: Duration,
+    size: i64,
+}
+
+impl Default for Batches {
+    fn default() -> Batches {
+        Batches {
+            deleted: 0,
+            count: 0,
+            longest: Duration::ZERO,
+            size: FIRST_BATCH,
+        }
+    }
 }
 
 impl Batches {
@@ -37,14 +68,16 @@ impl Batches {
         let started = Instant::now();
         let done = store
             .write(async {
-                let mut query = sqlx::query(sql).bind(PRUNE_BATCH).bind(before);
+                let mut query = sqlx::query(sql).bind(self.size).bind(before);
                 if let Some(key) = key {
                     query = query.bind(key);
                 }
                 Ok(query.execute(&store.pool).await?.rows_affected())
             })
             .await?;
-        self.longest = self.longest.max(started.elapsed());
+        let took = started.elapsed();
+        self.longest = self.longest.max(took);
+        self.size = next_batch(self.size, took);
         self.count += 1;
         self.deleted += done;
         tokio::time::sleep(PRUNE_PAUSE).await;
@@ -58,6 +91,7 @@ impl Batches {
                 deleted = self.deleted,
                 batches = self.count,
                 longest_ms,
+                last_batch = self.size,
                 "pruned {what}"
             );
         }
@@ -66,7 +100,7 @@ impl Batches {
 
 impl Store {
     /// Deletes raw results older than `before`; rollups stay. Returns rows
-    /// deleted. Works oldest first in batches of [`PRUNE_BATCH`] rows in
+    /// deleted. Works oldest first in batches of rows (sized by [`next_batch`]) in
     /// insertion order (so each batch touches a few contiguous pages), each
     /// its own short statement with a pause after it, so the result writer
     /// is never kept out for more than a few milliseconds however large the
@@ -95,7 +129,7 @@ impl Store {
     }
 
     /// Deletes five-minute rollups that start before `before`, check by
-    /// check through the primary key, [`PRUNE_BATCH`] rows a statement.
+    /// check through the primary key, in batches sized by [`next_batch`].
     /// Returns rows deleted.
     #[tracing::instrument(skip(self), err(level = "warn"))]
     pub async fn prune_five_minute_rollups(
@@ -122,5 +156,32 @@ impl Store {
         }
         batches.log("five-minute rollups");
         Ok(batches.deleted)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MS: fn(u64) -> Duration = Duration::from_millis;
+
+    #[test]
+    fn batches_shrink_when_slow_and_grow_back_when_fast() {
+        assert_eq!(next_batch(250, MS(9)), 125);
+        assert_eq!(next_batch(250, MS(2)), 250);
+        assert_eq!(next_batch(250, Duration::from_micros(500)), 312);
+        assert_eq!(next_batch(BATCH_RANGE.0, MS(50)), BATCH_RANGE.0);
+        assert_eq!(next_batch(BATCH_RANGE.1, MS(0)), BATCH_RANGE.1);
+        // A lock held 8 ms (a loaded disk) is under the budget within three batches.
+        let mut size = FIRST_BATCH;
+        let mut took = MS(8);
+        for _ in 0..3 {
+            size = next_batch(size, took);
+            took /= 2;
+        }
+        assert!(
+            took <= BATCH_BUDGET && size < FIRST_BATCH,
+            "{size} rows, {took:?}"
+        );
     }
 }

@@ -6,14 +6,58 @@
 //! A 304 is only ever answered against the current snapshot's response, so
 //! a client never keeps content older than what the server has.
 
+use std::convert::Infallible;
 use std::future::Future;
 
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 
 use super::error::PageError;
 use crate::model::{Encoded, Encoding, Responses};
+
+/// What a request asks of a cached response: the coding it prefers and the
+/// validators it holds (`If-None-Match`), read from its headers without
+/// copying them (axum's `HeaderMap` extractor clones the whole map).
+#[derive(Debug)]
+pub struct Asked {
+    encoding: Encoding,
+    if_none_match: Vec<HeaderValue>,
+}
+
+impl Asked {
+    /// What `headers` ask for.
+    pub fn of(headers: &HeaderMap) -> Asked {
+        Asked {
+            encoding: preferred(headers),
+            if_none_match: headers
+                .get_all(header::IF_NONE_MATCH)
+                .iter()
+                .cloned()
+                .collect(),
+        }
+    }
+
+    /// Whether `If-None-Match` names `etag` (weak comparison, RFC 9110 §13.1.2).
+    fn holds(&self, etag: &HeaderValue) -> bool {
+        self.if_none_match
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(|t| t.trim().trim_start_matches("W/"))
+            .any(|t| t == "*" || t.as_bytes() == etag.as_bytes())
+    }
+}
+
+impl<S: Sync> FromRequestParts<S> for Asked {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Asked, Infallible> {
+        Ok(Asked::of(&parts.headers))
+    }
+}
 
 /// Rendered pages by path, and how long clients may keep them.
 #[derive(Debug)]
@@ -40,7 +84,7 @@ impl PageCache {
         &self,
         key: &str,
         built_at: DateTime<Utc>,
-        request: &HeaderMap,
+        asked: &Asked,
         render: F,
     ) -> Result<Response, PageError>
     where
@@ -48,25 +92,22 @@ impl PageCache {
         Fut: Future<Output = Result<(&'static str, String), PageError>>,
     {
         let rendered = self.responses.get(key, built_at, render).await?;
-        let encoded = rendered.encoded(preferred(request)).await;
-        Ok(self.respond(rendered.content_type, encoded, request))
+        let encoded = rendered.encoded(asked.encoding).await;
+        Ok(self.respond(rendered.content_type, encoded, asked))
     }
 
-    fn respond(
-        &self,
-        content_type: &'static str,
-        encoded: &Encoded,
-        request: &HeaderMap,
-    ) -> Response {
-        let etag = HeaderValue::from_str(&encoded.etag).unwrap_or(HeaderValue::from_static("\"\""));
-        let mut headers = HeaderMap::new();
-        headers.insert(header::ETAG, etag);
+    fn respond(&self, content_type: &'static str, encoded: &Encoded, asked: &Asked) -> Response {
+        // Room for these and the headers the outer layers add, so the map
+        // is allocated once.
+        let mut headers = HeaderMap::with_capacity(16);
+        headers.insert(header::ETAG, encoded.etag.clone());
         headers.insert(header::CACHE_CONTROL, self.cache_control.clone());
         headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-        if matches(request, &encoded.etag) {
+        if asked.holds(&encoded.etag) {
             return (StatusCode::NOT_MODIFIED, headers).into_response();
         }
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+        headers.insert(header::CONTENT_LENGTH, encoded.length.clone());
         if encoded.encoding != Encoding::Identity {
             headers.insert(
                 header::CONTENT_ENCODING,
@@ -75,17 +116,6 @@ impl PageCache {
         }
         (headers, encoded.body.clone()).into_response()
     }
-}
-
-/// Whether `If-None-Match` names `etag` (weak comparison, RFC 9110 §13.1.2).
-fn matches(request: &HeaderMap, etag: &str) -> bool {
-    request
-        .get_all(header::IF_NONE_MATCH)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(|t| t.trim().trim_start_matches("W/"))
-        .any(|t| t == "*" || t == etag)
 }
 
 /// The coding to answer in: the highest `q` of `Accept-Encoding` among

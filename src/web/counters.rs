@@ -6,20 +6,33 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-/// Requests served by this process, by route pattern and status.
+/// Requests served by this process, by route pattern and status. Keyed
+/// route first, so counting a response of a known route allocates nothing.
 #[derive(Debug, Default)]
-pub struct HttpCounts(Mutex<BTreeMap<(String, u16), u64>>);
+pub struct HttpCounts(Mutex<BTreeMap<String, BTreeMap<u16, u64>>>);
 
 impl HttpCounts {
     /// Counts one response.
     pub fn add(&self, route: &str, status: u16) {
         let mut counts = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        *counts.entry((route.to_owned(), status)).or_default() += 1;
+        let by_status = match counts.get_mut(route) {
+            Some(by_status) => by_status,
+            None => counts.entry(route.to_owned()).or_default(),
+        };
+        *by_status.entry(status).or_default() += 1;
     }
 
     /// The counts so far.
     pub fn snapshot(&self) -> BTreeMap<(String, u16), u64> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        let counts = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        counts
+            .iter()
+            .flat_map(|(route, by_status)| {
+                by_status
+                    .iter()
+                    .map(|(status, n)| ((route.clone(), *status), *n))
+            })
+            .collect()
     }
 }
 

@@ -2,9 +2,9 @@
 //! their per-component twins and the Statuspage paths `/history.rss` and
 //! `/history.atom`, and the maintenance calendar `/maintenances.ics`.
 
+use super::caching::Asked;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
 
@@ -15,12 +15,11 @@ use crate::model::history;
 
 /// Routes of this module.
 pub fn router() -> Router<AppState> {
-    let site = |format| {
-        move |state: State<AppState>, headers: HeaderMap| feed(state, headers, None, format)
-    };
+    let site =
+        |format| move |state: State<AppState>, asked: Asked| feed(state, asked, None, format);
     let component = |format| {
-        move |state: State<AppState>, Path(id): Path<String>, headers: HeaderMap| {
-            feed(state, headers, Some(id), format)
+        move |state: State<AppState>, Path(id): Path<String>, asked: Asked| {
+            feed(state, asked, Some(id), format)
         }
     };
     Router::new()
@@ -36,14 +35,14 @@ pub fn router() -> Router<AppState> {
 }
 
 /// `/maintenances.ics`: rendered once per snapshot like the feeds.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 async fn maintenance_calendar(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    asked: Asked,
 ) -> Result<Response, PageError> {
     let (store, base) = (&state.store, state.base_url.as_str());
     state
-        .serve(&headers, "/maintenances.ics", |snap| async move {
+        .serve(&asked, "/maintenances.ics", |snap| async move {
             let since = snap.built_at - chrono::Duration::days(calendar::KEEP_DAYS);
             let maintenances = store.maintenances_ending_after(since).await?;
             let body = calendar::calendar(&snap.config, &maintenances, snap.built_at, base);
@@ -52,10 +51,10 @@ async fn maintenance_calendar(
         .await
 }
 
-#[tracing::instrument(skip(state, headers))]
+#[tracing::instrument(level = "debug", skip(state, asked))]
 async fn feed(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    asked: Asked,
     component: Option<String>,
     format: Format,
 ) -> Result<Response, PageError> {
@@ -66,7 +65,7 @@ async fn feed(
     };
     let (store, base, path) = (&state.store, state.base_url.as_str(), key.as_str());
     state
-        .serve(&headers, path, |snap| async move {
+        .serve(&asked, path, |snap| async move {
             let component = match &component {
                 Some(id) => Some(snap.component(id).ok_or(PageError::NotFound)?),
                 None => None,

@@ -1,9 +1,9 @@
 //! Handlers of the incident history (SPEC §4): `/incidents?page=N`,
 //! `/incidents/{id}` and `/maintenances/{id}`.
 
+use super::caching::Asked;
 use axum::Router;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
 
@@ -22,11 +22,11 @@ pub fn router() -> Router<AppState> {
         .route("/maintenances/{id}", get(maintenance))
 }
 
-#[tracing::instrument(skip(state, headers))]
+#[tracing::instrument(level = "debug", skip(state, asked))]
 async fn incidents(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
-    headers: HeaderMap,
+    asked: Asked,
 ) -> Result<Response, PageError> {
     let page = page_number(query.as_deref())?;
     // Only pages that exist reach the cache: a render error is not stored.
@@ -34,7 +34,7 @@ async fn incidents(
     let path = if page == 1 { "/incidents" } else { &key };
     let store = &state.store;
     state
-        .serve(&headers, &key, |snap| async move {
+        .serve(&asked, &key, |snap| async move {
             let found = history::page(store, page).await?;
             let found = found.ok_or(PageError::NotFound)?;
             let view =
@@ -44,17 +44,17 @@ async fn incidents(
         .await
 }
 
-#[tracing::instrument(skip(state, headers))]
+#[tracing::instrument(level = "debug", skip(state, asked))]
 async fn incident(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    asked: Asked,
 ) -> Result<Response, PageError> {
     let id = IncidentId::parse(&id).map_err(|_| PageError::NotFound)?;
     let key = format!("/incidents/{id}");
     let (store, path) = (&state.store, key.as_str());
     state
-        .serve(&headers, path, |snap| async move {
+        .serve(&asked, path, |snap| async move {
             let incident = found(store.incident(&id).await)?;
             render::html(&present::incidents::incident_page(
                 &snap.config,
@@ -65,17 +65,17 @@ async fn incident(
         .await
 }
 
-#[tracing::instrument(skip(state, headers))]
+#[tracing::instrument(level = "debug", skip(state, asked))]
 async fn maintenance(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    asked: Asked,
 ) -> Result<Response, PageError> {
     let id = MaintenanceId::parse(&id).map_err(|_| PageError::NotFound)?;
     let key = format!("/maintenances/{id}");
     let (store, path) = (&state.store, key.as_str());
     state
-        .serve(&headers, path, |snap| async move {
+        .serve(&asked, path, |snap| async move {
             let m = found(store.maintenance(&id).await)?;
             let view = present::incidents::maintenance_page(&snap.config, &m, path, snap.built_at);
             render::html(&view)

@@ -1,8 +1,8 @@
 //! Handlers of the status pages (SPEC §4): `/` and `/components/{id}`.
 
+use super::caching::Asked;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
 
@@ -18,27 +18,23 @@ pub fn router() -> Router<AppState> {
         .route("/components/{id}", get(component))
 }
 
-#[tracing::instrument(skip_all)]
-async fn index(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, PageError> {
+#[tracing::instrument(level = "debug", skip_all)]
+async fn index(State(state): State<AppState>, asked: Asked) -> Result<Response, PageError> {
     state
-        .serve(
-            &headers,
-            "/",
-            |snap| async move { render::index_body(&snap) },
-        )
+        .serve(&asked, "/", |snap| async move { render::index_body(&snap) })
         .await
 }
 
-#[tracing::instrument(skip(state, headers))]
+#[tracing::instrument(level = "debug", skip(state, asked))]
 async fn component(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    asked: Asked,
 ) -> Result<Response, PageError> {
     let key = format!("/components/{id}");
     let (store, path) = (&state.store, key.as_str());
     state
-        .serve(&headers, path, |snap| async move {
+        .serve(&asked, path, |snap| async move {
             let model = snap.component(&id).ok_or(PageError::NotFound)?;
             let series = model::charts::load(store, model, snap.built_at).await?;
             render::html(&present::components::page(&snap, model, &series, path))

@@ -7,13 +7,12 @@ use std::sync::Arc;
 use std::future::Future;
 
 use axum::extract::FromRef;
-use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 
 use super::auth::throttle::AuthFailures;
 use super::auth::uses::TokenUses;
-use super::caching::PageCache;
+use super::caching::{Asked, PageCache};
 use super::counters::{ConnectionStats, HttpCounts};
 use super::error::PageError;
 use super::render::Body;
@@ -101,10 +100,10 @@ impl AppState {
 impl AppState {
     /// The one opening of every public handler: the current snapshot's
     /// response for `key`, rendered by `render` for the first visitor after
-    /// a change and shared by the others, in the coding `headers` prefer.
+    /// a change and shared by the others, in the coding `asked` prefers.
     pub async fn serve<F, Fut>(
         &self,
-        headers: &HeaderMap,
+        asked: &Asked,
         key: &str,
         render: F,
     ) -> Result<Response, PageError>
@@ -115,7 +114,7 @@ impl AppState {
         let snap = self.model.get();
         let built_at = snap.built_at;
         self.pages
-            .serve(key, built_at, headers, || render(snap))
+            .serve(key, built_at, asked, || render(snap))
             .await
     }
 }

@@ -7,11 +7,12 @@
 
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderValue, header};
 use axum::response::Response;
 use axum::routing::get;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+use super::caching::Asked;
 use super::error::PageError;
 use super::present::badge;
 use super::present::statuspage::{self, Builder, Endpoint, History};
@@ -27,8 +28,8 @@ pub fn router() -> Router<AppState> {
     for endpoint in Endpoint::ALL {
         api = api.route(
             endpoint.path(),
-            get(move |State(state): State<AppState>, headers: HeaderMap| {
-                serve_api(state, headers, endpoint)
+            get(move |State(state): State<AppState>, asked: Asked| {
+                serve_api(state, asked, endpoint)
             }),
         );
     }
@@ -42,15 +43,15 @@ pub fn router() -> Router<AppState> {
         .route("/badge/{component}/uptime.svg", get(uptime_badge))
 }
 
-#[tracing::instrument(skip(state, headers))]
+#[tracing::instrument(level = "debug", skip(state, asked))]
 async fn serve_api(
     state: AppState,
-    headers: HeaderMap,
+    asked: Asked,
     endpoint: Endpoint,
 ) -> Result<Response, PageError> {
     let (store, since, base) = (&state.store, state.started_at, state.base_url.as_str());
     state
-        .serve(&headers, endpoint.path(), |snap| async move {
+        .serve(&asked, endpoint.path(), |snap| async move {
             let history = History {
                 incidents: match endpoint {
                     Endpoint::Incidents => history::api_incidents(store).await?,
@@ -71,16 +72,16 @@ async fn serve_api(
 }
 
 /// `GET /badge/{component}.svg`: name and status words.
-#[tracing::instrument(skip(state, headers))]
+#[tracing::instrument(level = "debug", skip(state, asked))]
 async fn status_badge(
     State(state): State<AppState>,
     Path(file): Path<String>,
-    headers: HeaderMap,
+    asked: Asked,
 ) -> Result<Response, PageError> {
     let id = file.strip_suffix(".svg").ok_or(PageError::NotFound)?;
     let key = format!("/badge/{id}.svg");
     state
-        .serve(&headers, &key, |snap| async move {
+        .serve(&asked, &key, |snap| async move {
             let model = snap.component(id).ok_or(PageError::NotFound)?;
             let (message, color) = badge::status_message(model.status, model.freshness);
             render::svg(&Badge::new(&model.spec.name, &message, color))
@@ -89,15 +90,15 @@ async fn status_badge(
 }
 
 /// `GET /badge/{component}/uptime.svg`: uptime of the last 30 days.
-#[tracing::instrument(skip(state, headers))]
+#[tracing::instrument(level = "debug", skip(state, asked))]
 async fn uptime_badge(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    asked: Asked,
 ) -> Result<Response, PageError> {
     let key = format!("/badge/{id}/uptime.svg");
     state
-        .serve(&headers, &key, |snap| async move {
+        .serve(&asked, &key, |snap| async move {
             let model = snap.component(&id).ok_or(PageError::NotFound)?;
             let label = format!("{} uptime (30d)", model.spec.name);
             let (message, color) = badge::uptime_message(model.uptime_30d);
