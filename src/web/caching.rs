@@ -29,7 +29,7 @@ pub struct Asked {
 
 impl Asked {
     /// What `headers` ask for.
-    pub fn of(headers: &HeaderMap) -> Asked {
+    fn of(headers: &HeaderMap) -> Asked {
         Asked {
             encoding: preferred(headers),
             if_none_match: headers
