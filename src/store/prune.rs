@@ -46,37 +46,41 @@ fn next_batch(size: i64, took: Duration) -> i64 {
     next.clamp(BATCH_RANGE.0, BATCH_RANGE.1)
 }
 
-/// Batches run and the longest, for the log line; the size of the next.
+/// Batches run and the longest, for the log line; the size of the next,
+/// and the read that warms each batch's pages, if any.
 #[derive(Debug)]
 struct Batches {
     deleted: u64,
     count: u64,
     longest: Duration,
     size: i64,
+    warm: Option<&'static str>,
 }
 
-impl Default for Batches {
-    fn default() -> Batches {
+impl Batches {
+    /// Batches that run `warm` (bound: the batch size) before each one.
+    fn warmed_by(warm: Option<&'static str>) -> Batches {
         Batches {
             deleted: 0,
             count: 0,
             longest: Duration::ZERO,
             size: FIRST_BATCH,
+            warm,
         }
     }
 }
 
 impl Batches {
-    /// Runs one batch through the store's write path and counts it, after
-    /// the read `warm` of the batch's rows (bound: the batch size), if any.
+    /// Runs one batch through the store's write path, after the warming
+    /// read if there is one, and counts it.
     async fn run(
         &mut self,
         store: &Store,
-        (sql, warm): (&'static str, Option<&'static str>),
+        sql: &'static str,
         key: Option<&str>,
         before: i64,
     ) -> Result<u64, StoreError> {
-        if let Some(warm) = warm {
+        if let Some(warm) = self.warm {
             sqlx::query(warm)
                 .bind(self.size)
                 .execute(&store.pool)
@@ -127,18 +131,15 @@ impl Store {
     /// never stops it.
     #[tracing::instrument(skip(self), err(level = "warn"))]
     pub async fn prune_results(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
-        let mut batches = Batches::default();
         let warm = (self.backend == Backend::Sqlite).then_some(WARM_OLDEST_RESULTS);
+        let mut batches = Batches::warmed_by(warm);
         while batches
             .run(
                 self,
-                (
-                    "DELETE FROM check_results WHERE result_id IN (
-                         SELECT result_id FROM (
-                             SELECT result_id, at_ms FROM check_results ORDER BY result_id LIMIT $1) AS oldest
-                         WHERE at_ms < $2)",
-                    warm,
-                ),
+                "DELETE FROM check_results WHERE result_id IN (
+                     SELECT result_id FROM (
+                         SELECT result_id, at_ms FROM check_results ORDER BY result_id LIMIT $1) AS oldest
+                     WHERE at_ms < $2)",
                 None,
                 before.timestamp_millis(),
             )
@@ -160,18 +161,15 @@ impl Store {
         let checks: Vec<String> = sqlx::query_scalar("SELECT DISTINCT check_id FROM check_states")
             .fetch_all(&self.pool)
             .await?;
-        let mut batches = Batches::default();
+        // By primary key, one check at a time: a few contiguous pages, no warming.
+        let mut batches = Batches::warmed_by(None);
         for check in &checks {
             while batches
                 .run(
                     self,
-                    (
-                        "DELETE FROM five_minute_rollups WHERE check_id = $3 AND bucket_ms IN (
-                             SELECT bucket_ms FROM five_minute_rollups
-                             WHERE check_id = $3 AND bucket_ms < $2 LIMIT $1)",
-                        // By primary key, one check at a time: a few contiguous pages.
-                        None,
-                    ),
+                    "DELETE FROM five_minute_rollups WHERE check_id = $3 AND bucket_ms IN (
+                         SELECT bucket_ms FROM five_minute_rollups
+                         WHERE check_id = $3 AND bucket_ms < $2 LIMIT $1)",
                     Some(check),
                     before.timestamp_millis(),
                 )
